@@ -1,0 +1,270 @@
+"""The platform catalog: 16 platform specifications shipped as package data.
+
+Numbers come with their ``source``, ``as_of`` date and ``confidence``. Limits
+change often, so everything here is a default you can override without touching
+package files::
+
+    >>> import smmkit
+    >>> spec = smmkit.get_platform_spec("mastodon", overrides={"text.max_length": 1000})
+    >>> spec.text.max_length.value, spec.text.max_length.confidence.value
+    (1000, 'user')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from smmkit.exceptions import InvalidInputError, UnknownPlatformError
+from smmkit.models.platform import (
+    ApiAccess,
+    Confidence,
+    ContentFormat,
+    Platform,
+    PlatformRole,
+    Region,
+)
+
+__all__ = [
+    "Catalog",
+    "PlatformLike",
+    "get_platform_spec",
+    "list_platforms",
+    "override_spec",
+    "platform_ids",
+    "resolve_platform",
+]
+
+PlatformLike = str | Platform
+"""Anything that names a platform: a catalog id or a :class:`Platform` spec."""
+
+
+class Catalog(Mapping[str, Platform]):
+    """An immutable set of platform specs, keyed by id.
+
+    Use :meth:`default` for the shipped catalog; :meth:`with_spec` returns a new
+    catalog with one spec added or replaced (for a custom platform or an instance
+    with its own limits).
+
+    Example:
+        >>> cat = Catalog.default()
+        >>> len(cat), cat["x"].name_en
+        (16, 'X (Twitter)')
+    """
+
+    def __init__(self, specs: Iterable[Platform]) -> None:
+        self._specs: dict[str, Platform] = {}
+        for spec in specs:
+            if spec.id in self._specs:
+                raise InvalidInputError.single("id", "appears twice in the catalog", spec.id)
+            self._specs[spec.id] = spec
+
+    @classmethod
+    def default(cls) -> Catalog:
+        """The catalog shipped with smmkit (loaded once, then shared: it is immutable)."""
+        return _default_catalog()
+
+    def __getitem__(self, platform_id: str) -> Platform:
+        try:
+            return self._specs[platform_id]
+        except KeyError:
+            raise UnknownPlatformError(platform_id, tuple(self._specs)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __repr__(self) -> str:
+        return f"Catalog({', '.join(self._specs)})"
+
+    def with_spec(self, spec: Platform) -> Catalog:
+        """A new catalog in which ``spec`` is added, or replaces the spec with its id.
+
+        Example:
+            >>> cat = Catalog.default()
+            >>> mine = override_spec(cat["mastodon"], {"text.max_length": 5000})
+            >>> cat.with_spec(mine)["mastodon"].text.max_length.value
+            5000
+        """
+        specs = dict(self._specs)
+        specs[spec.id] = spec
+        return Catalog(specs.values())
+
+
+@lru_cache(maxsize=1)
+def _default_catalog() -> Catalog:
+    raw = resources.files("smmkit.catalog").joinpath("platforms.json").read_text("utf-8")
+    doc = json.loads(raw)
+    return Catalog(Platform.model_validate(item) for item in doc["platforms"])
+
+
+def platform_ids() -> tuple[str, ...]:
+    """The ids of the shipped catalog, sorted.
+
+    Example:
+        >>> platform_ids()[:3]
+        ('bilibili', 'bluesky', 'douyin')
+    """
+    return tuple(sorted(_default_catalog()))
+
+
+def override_spec(
+    spec: Platform,
+    changes: Mapping[str, Any],
+    *,
+    source: str = "user override",
+    as_of: date | None = None,
+) -> Platform:
+    """Return ``spec`` with some values replaced; the original is untouched.
+
+    Keys are dotted paths into the spec (``"text.max_length"``,
+    ``"media.max_items"``, ``"title"``, ``"api_access"``). A plain number given for a
+    limit keeps the limit's unit and records ``source``, ``as_of`` and
+    ``confidence="user"``; anything else is validated like the spec itself.
+
+    Example:
+        >>> import smmkit
+        >>> x = smmkit.get_platform_spec("x")
+        >>> premium = override_spec(x, {"text.max_length": 25_000}, source="X Premium")
+        >>> premium.text.max_length.value, x.text.max_length.value
+        (25000, 280)
+    """
+    data = spec.model_dump(mode="python")
+    for path, value in changes.items():
+        parts = path.split(".")
+        target: Any = data
+        for i, part in enumerate(parts[:-1]):
+            if not isinstance(target, dict) or part not in target:
+                raise InvalidInputError.single(
+                    "overrides", f"no field {'.'.join(parts[: i + 1])!r} in a Platform spec", path
+                )
+            target = target[part]
+        leaf = parts[-1]
+        if not isinstance(target, dict) or (leaf not in target and parts[0] != "other_limits"):
+            raise InvalidInputError.single("overrides", "no such field in a Platform spec", path)
+        current = target.get(leaf)
+        is_limit_slot = isinstance(current, dict) and "unit" in current
+        limit_annotation = _is_limit_field(parts)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (
+            is_limit_slot or limit_annotation
+        ):
+            unit = current["unit"] if is_limit_slot else "user-defined"
+            value = {
+                "value": value,
+                "unit": unit,
+                "source": source,
+                "as_of": as_of or (current["as_of"] if is_limit_slot else spec.text.as_of),
+                "confidence": Confidence.USER,
+            }
+        target[leaf] = value
+    spec_out: Platform = Platform.model_validate(data)
+    return spec_out
+
+
+_LIMIT_FIELDS = {
+    ("text", "max_length"),
+    ("text", "max_bytes"),
+    ("title",),
+    ("max_hashtags",),
+    ("media", "max_items"),
+    ("media", "min_items"),
+    ("media", "image_max_bytes"),
+    ("media", "gif_max_bytes"),
+    ("media", "video_max_bytes"),
+    ("media", "video_min_seconds"),
+    ("media", "video_max_seconds"),
+}
+
+
+def _is_limit_field(parts: list[str]) -> bool:
+    return tuple(parts) in _LIMIT_FIELDS or (len(parts) == 2 and parts[0] == "other_limits")
+
+
+def get_platform_spec(
+    platform_id: str,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    catalog: Catalog | None = None,
+) -> Platform:
+    """The spec of one platform, optionally with some values overridden.
+
+    Raises :class:`~smmkit.exceptions.UnknownPlatformError` (a ``KeyError`` and
+    ``ValueError``) listing the known ids when ``platform_id`` is not in the catalog.
+
+    Example:
+        >>> spec = get_platform_spec("xiaohongshu")
+        >>> spec.name_zh, spec.api_access.value
+        ('小红书', 'none')
+    """
+    spec = (catalog or _default_catalog())[platform_id]
+    if overrides:
+        spec = override_spec(spec, overrides)
+    return spec
+
+
+def resolve_platform(platform: PlatformLike, *, catalog: Catalog | None = None) -> Platform:
+    """Accept a platform id or a spec and return the spec.
+
+    Example:
+        >>> resolve_platform("x").id
+        'x'
+    """
+    if isinstance(platform, Platform):
+        return platform
+    if isinstance(platform, str):
+        return get_platform_spec(platform, catalog=catalog)
+    raise InvalidInputError.single(
+        "platform", "must be a platform id (str) or a Platform spec", type(platform).__name__
+    )
+
+
+def list_platforms(
+    *,
+    role: PlatformRole | str | None = None,
+    region: Region | str | None = None,
+    api_access: ApiAccess | str | None = None,
+    content_format: ContentFormat | str | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[Platform, ...]:
+    """The catalog's specs, filtered; sorted by id.
+
+    Filters match when the platform has that role (any of its roles), region,
+    API access or content format. Unknown filter values raise
+    :class:`~smmkit.exceptions.InvalidInputError`.
+
+    Example:
+        >>> [p.id for p in list_platforms(role="private_domain")]
+        ['wechat_channels', 'wechat_oa', 'wecom']
+        >>> [p.id for p in list_platforms(api_access="none")]
+        ['wechat_channels', 'xiaohongshu', 'zhihu']
+    """
+    role_v = _enum("role", PlatformRole, role)
+    region_v = _enum("region", Region, region)
+    access_v = _enum("api_access", ApiAccess, api_access)
+    format_v = _enum("content_format", ContentFormat, content_format)
+    specs = (catalog or _default_catalog()).values()
+    chosen = [
+        s
+        for s in specs
+        if (role_v is None or role_v in s.roles)
+        and (region_v is None or s.region is region_v)
+        and (access_v is None or s.api_access is access_v)
+        and (format_v is None or format_v in s.formats)
+    ]
+    return tuple(sorted(chosen, key=lambda s: s.id))
+
+
+def _enum(field: str, enum_type: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return enum_type(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_type)
+        raise InvalidInputError.single(field, f"must be one of: {allowed}", value) from None

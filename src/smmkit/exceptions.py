@@ -1,0 +1,355 @@
+"""The one error hierarchy of smmkit.
+
+Every error smmkit raises on purpose derives from :class:`SmmkitError`, so one
+``except smmkit.SmmkitError`` is enough to catch them all. Errors about bad input
+also derive from :class:`ValueError`, errors about a missing optional extra from
+:class:`ImportError`, so code written against the builtins keeps working.
+
+```
+SmmkitError
+├── InvalidInputError (ValueError)          bad input: names the field and the problem
+│   ├── UnknownPlatformError (KeyError)     an id that is not in the catalog
+│   ├── ContentRuleError                    content a platform cannot take as it is
+│   │   └── PermissionMissingError          UGC without the creator's permission
+│   └── BudgetError                         a budget split outside the playbook's bands
+├── IllegalTransitionError                  a workflow step the state machine forbids
+├── ConfigurationError                      a setting that cannot work
+├── MissingExtraError (ImportError)         an optional dependency is not installed
+├── PlatformError                           anything that went wrong talking to a platform
+│   ├── TransportError                      the request never got a response
+│   │   └── RequestTimeoutError
+│   ├── APIError                            the platform answered with an error
+│   │   ├── BadRequestError                 4xx / validation codes
+│   │   ├── AuthenticationError             bad credentials
+│   │   │   └── TokenExpiredError           an access token that must be refreshed
+│   │   ├── PermissionDeniedError           the app or account may not do this
+│   │   ├── NotFoundError
+│   │   ├── DuplicateContentError           the platform refused a repost
+│   │   ├── RateLimitError                  throttled; ``retry_after`` says how long
+│   │   ├── OutsideWindowError              e.g. WeChat 45015, the 48-hour message window
+│   │   └── ServerError                     5xx or "system busy"
+│   ├── UnsupportedOperationError           the platform has no API for this
+│   └── PublishTimeoutError                 an asynchronous publish passed its deadline
+└── WebhookError                            a callback that must not be trusted
+    ├── SignatureError
+    ├── ReplayError
+    ├── DecryptError
+    └── MalformedPayloadError
+```
+
+No message ever contains a credential: errors that carry requests keep only the
+method and the URL with its query string redacted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BudgetError",
+    "ConfigurationError",
+    "ContentRuleError",
+    "DecryptError",
+    "DuplicateContentError",
+    "FieldProblem",
+    "IllegalTransitionError",
+    "InvalidInputError",
+    "MalformedPayloadError",
+    "MissingExtraError",
+    "NotFoundError",
+    "OutsideWindowError",
+    "PermissionDeniedError",
+    "PermissionMissingError",
+    "PlatformError",
+    "PublishTimeoutError",
+    "RateLimitError",
+    "ReplayError",
+    "RequestTimeoutError",
+    "ServerError",
+    "SignatureError",
+    "SmmkitError",
+    "TokenExpiredError",
+    "TransportError",
+    "UnknownPlatformError",
+    "UnsupportedOperationError",
+    "WebhookError",
+]
+
+
+class SmmkitError(Exception):
+    """Root of every error smmkit raises on purpose.
+
+    Example:
+        >>> import smmkit
+        >>> try:
+        ...     smmkit.get_platform_spec("myspace")
+        ... except smmkit.SmmkitError as exc:
+        ...     print(type(exc).__name__)
+        UnknownPlatformError
+    """
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One problem with one field of an input.
+
+    ``field`` is a dotted path (``kpis.0.target``); ``problem`` says what is wrong
+    in words; ``value`` is a short, secret-free rendering of the value (or ``None``).
+    """
+
+    field: str
+    problem: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        shown = f" (got {self.value})" if self.value is not None else ""
+        return f"{self.field}: {self.problem}{shown}"
+
+
+class InvalidInputError(SmmkitError, ValueError):
+    """Input that smmkit cannot accept; every problem names its field.
+
+    Example:
+        >>> from smmkit.exceptions import InvalidInputError, FieldProblem
+        >>> err = InvalidInputError([FieldProblem("target", "must be >= 0", "-5")])
+        >>> str(err)
+        'target: must be >= 0 (got -5)'
+        >>> err.fields
+        ('target',)
+    """
+
+    def __init__(
+        self,
+        problems: Sequence[FieldProblem] | str,
+        *,
+        model: str | None = None,
+    ) -> None:
+        if isinstance(problems, str):
+            problems = (FieldProblem("input", problems),)
+        self.problems: tuple[FieldProblem, ...] = tuple(problems)
+        self.model = model
+        head = f"invalid {model}: " if model else ""
+        if len(self.problems) == 1:
+            message = head + str(self.problems[0])
+        else:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            message = f"{head}{len(self.problems)} problems\n{lines}"
+        super().__init__(message)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields that have problems, in order."""
+        return tuple(p.field for p in self.problems)
+
+    @classmethod
+    def single(cls, field: str, problem: str, value: object = None) -> InvalidInputError:
+        """Build the error for one field.
+
+        Example:
+            >>> str(InvalidInputError.single("currency", "must be 3 letters", "EURO"))
+            "currency: must be 3 letters (got 'EURO')"
+        """
+        shown = None if value is None else _short_repr(value)
+        return cls([FieldProblem(field, problem, shown)])
+
+
+class UnknownPlatformError(InvalidInputError, KeyError):
+    """A platform id that is not in the catalog (or the registry).
+
+    Example:
+        >>> from smmkit.exceptions import UnknownPlatformError
+        >>> str(UnknownPlatformError("myspace", ("x", "weibo")))
+        "platform: unknown platform id (got 'myspace'); known ids: weibo, x"
+    """
+
+    def __init__(self, platform_id: str, known: Sequence[str]) -> None:
+        self.platform_id = platform_id
+        self.known: tuple[str, ...] = tuple(sorted(known))
+        super().__init__(
+            [FieldProblem("platform", "unknown platform id", _short_repr(platform_id))]
+        )
+
+    def __str__(self) -> str:
+        # KeyError.__str__ would repr() the message; keep it readable.
+        return f"{self.args[0]}; known ids: {', '.join(self.known)}"
+
+
+class ContentRuleError(InvalidInputError):
+    """Content that a platform cannot take, and that smmkit may not silently change."""
+
+
+class PermissionMissingError(ContentRuleError):
+    """User-generated content used without the creator's recorded permission."""
+
+
+class BudgetError(InvalidInputError):
+    """A budget split that leaves the playbook's bands or does not add up."""
+
+
+class IllegalTransitionError(SmmkitError):
+    """A workflow transition the state machine does not allow.
+
+    Example:
+        >>> str(IllegalTransitionError("draft", "published", ("in_review",)))
+        "cannot go from 'draft' to 'published'; allowed next states: in_review"
+    """
+
+    def __init__(self, current: str, target: str, allowed: Sequence[str]) -> None:
+        self.current = current
+        self.target = target
+        self.allowed = tuple(allowed)
+        nxt = ", ".join(self.allowed) or "none (final state)"
+        super().__init__(f"cannot go from {current!r} to {target!r}; allowed next states: {nxt}")
+
+
+class ConfigurationError(SmmkitError):
+    """A setting or combination of settings that cannot work."""
+
+
+class MissingExtraError(SmmkitError, ImportError):
+    """An optional dependency is missing; the message names the extra to install.
+
+    Example:
+        >>> str(MissingExtraError("pandas", extra="pandas"))
+        "this feature needs 'pandas': pip install 'smmkit[pandas]'"
+    """
+
+    def __init__(self, package: str, *, extra: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(f"this feature needs {package!r}: pip install 'smmkit[{extra}]'")
+
+
+class PlatformError(SmmkitError):
+    """Something went wrong talking to a platform.
+
+    Carries what a support ticket needs: ``platform``, HTTP ``status``, the platform's
+    own error ``code``, its ``request_id`` and the request's method and redacted URL.
+    Never a credential.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        platform: str | None = None,
+        status: int | None = None,
+        code: str | int | None = None,
+        request_id: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.platform = platform
+        self.status = status
+        self.code = code
+        self.request_id = request_id
+        self.method = method
+        self.url = url
+        parts = [message]
+        details = []
+        if platform:
+            details.append(f"platform={platform}")
+        if status is not None:
+            details.append(f"status={status}")
+        if code is not None:
+            details.append(f"code={code}")
+        if request_id:
+            details.append(f"request_id={request_id}")
+        if method and url:
+            details.append(f"request={method} {url}")
+        if details:
+            parts.append("[" + ", ".join(details) + "]")
+        super().__init__(" ".join(parts))
+
+
+class TransportError(PlatformError):
+    """The request got no response: connection refused or reset, DNS, TLS, protocol."""
+
+
+class RequestTimeoutError(TransportError):
+    """The request timed out before a response arrived."""
+
+
+class APIError(PlatformError):
+    """The platform answered and said no."""
+
+
+class BadRequestError(APIError):
+    """The platform rejected the request's content or parameters."""
+
+
+class AuthenticationError(APIError):
+    """The credentials were rejected."""
+
+
+class TokenExpiredError(AuthenticationError):
+    """The access token expired or was invalidated; refreshing it may help."""
+
+
+class PermissionDeniedError(APIError):
+    """The app or account is not allowed to do this (scope, review, account type)."""
+
+
+class NotFoundError(APIError):
+    """The object does not exist (any more)."""
+
+
+class DuplicateContentError(APIError):
+    """The platform refused the post as a duplicate of an earlier one."""
+
+
+class RateLimitError(APIError):
+    """The platform throttled the call.
+
+    ``retry_after`` is the wait in seconds the platform asked for, if it said.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class OutsideWindowError(APIError):
+    """A message outside the window in which the platform allows it (WeChat 45015)."""
+
+
+class ServerError(APIError):
+    """The platform failed (5xx, "system busy")."""
+
+
+class UnsupportedOperationError(PlatformError):
+    """The platform (or this client) cannot do this operation at all."""
+
+
+class PublishTimeoutError(PlatformError):
+    """An asynchronous publish did not finish before its deadline."""
+
+
+class WebhookError(SmmkitError):
+    """A callback that must not be trusted or cannot be read."""
+
+
+class SignatureError(WebhookError):
+    """The callback's signature does not match."""
+
+
+class ReplayError(WebhookError):
+    """The callback is too old, from the future, or its nonce was seen before."""
+
+
+class DecryptError(WebhookError):
+    """The encrypted payload cannot be decrypted, or it is not meant for this app."""
+
+
+class MalformedPayloadError(WebhookError):
+    """The payload is not well-formed (bad XML, entities, missing fields)."""
+
+
+def _short_repr(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

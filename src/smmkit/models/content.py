@@ -1,0 +1,170 @@
+"""Content: a piece as the brand writes it, and a post as one platform will take it."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models.goal import BusinessModel
+
+__all__ = [
+    "AdaptationNote",
+    "ContentPiece",
+    "ContentSource",
+    "Creator",
+    "MediaAsset",
+    "MediaKind",
+    "NoteSeverity",
+    "PlatformPost",
+    "UGCPermission",
+]
+
+
+class ContentSource(str, Enum):
+    """Who produced the content (the playbook's production mix)."""
+
+    OGC = "ogc"  # official, by the brand
+    PGC = "pgc"  # professional partners: experts, creators
+    UGC = "ugc"  # users, typically under a campaign topic
+
+
+class MediaKind(str, Enum):
+    """The kind of a media asset."""
+
+    IMAGE = "image"
+    GIF = "gif"
+    VIDEO = "video"
+    AUDIO = "audio"
+    DOCUMENT = "document"
+
+
+class MediaAsset(SmmkitModel):
+    """A picture, video or file attached to a piece.
+
+    Example:
+        >>> MediaAsset(kind="video", url="file:///brew.mp4", duration_seconds=18).kind.value
+        'video'
+    """
+
+    kind: MediaKind
+    url: str = Field(min_length=1)
+    size_bytes: int | None = Field(default=None, ge=0)
+    duration_seconds: float | None = Field(default=None, ge=0)
+    width: int | None = Field(default=None, gt=0)
+    height: int | None = Field(default=None, gt=0)
+    alt_text: str | None = None
+    mime_type: str | None = None
+
+    @model_validator(mode="after")
+    def _duration_only_for_time_media(self) -> MediaAsset:
+        if self.duration_seconds is not None and self.kind not in (
+            MediaKind.VIDEO,
+            MediaKind.AUDIO,
+            MediaKind.GIF,
+        ):
+            raise ValueError(f"duration_seconds is only for video, audio or gif, not {self.kind.value}")
+        return self
+
+
+class Creator(SmmkitModel):
+    """The person or partner who made a PGC or UGC piece."""
+
+    name: str = Field(min_length=1)
+    handle: str | None = None
+    platform: str | None = None
+    url: str | None = None
+
+
+class UGCPermission(SmmkitModel):
+    """The creator's recorded permission to reuse their content."""
+
+    granted_at: AwareDatetime
+    scope: str = "repost with credit"
+    evidence: str | None = None
+    expires_at: AwareDatetime | None = None
+
+
+class ContentPiece(SmmkitModel):
+    """One piece of content, written once and adapted to each platform.
+
+    Example:
+        >>> piece = ContentPiece(
+        ...     id="tea-001",
+        ...     title="三分钟办公室冷泡茶",
+        ...     body="下午三点，给自己泡一杯。#办公室茶#",
+        ...     source="ogc",
+        ...     tags=["办公室茶", "健康饮水"],
+        ... )
+        >>> piece.tags
+        ('办公室茶', '健康饮水')
+    """
+
+    id: str = Field(min_length=1)
+    title: str | None = None
+    body: str
+    media: tuple[MediaAsset, ...] = ()
+    tags: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    source: ContentSource = ContentSource.OGC
+    creator: Creator | None = None
+    permission: UGCPermission | None = None
+    positioning: BusinessModel | None = None
+    content_type: str | None = None
+    pillar: str | None = None
+    campaign: str | None = None
+    language: str | None = None
+
+    @model_validator(mode="after")
+    def _creator_for_ugc(self) -> ContentPiece:
+        if self.source in (ContentSource.UGC, ContentSource.PGC) and self.creator is None:
+            raise ValueError(f"creator is required for {self.source.value.upper()} content")
+        for tag in self.tags:
+            if not tag.strip() or tag.startswith("#"):
+                raise ValueError(f"tags are bare words without '#': {tag!r}")
+        return self
+
+
+class NoteSeverity(str, Enum):
+    """How much an adaptation note matters."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class AdaptationNote(SmmkitModel):
+    """One change adaptation made to a piece, or one thing it could not fix, and why."""
+
+    code: str
+    field: str
+    message: str
+    severity: NoteSeverity = NoteSeverity.INFO
+    before: str | None = None
+    after: str | None = None
+
+
+class PlatformPost(SmmkitModel):
+    """One piece adapted to one platform: what would be published, and the notes.
+
+    ``parts`` holds a numbered thread when the text was split; ``extras`` holds
+    platform-specific fields (a WeChat digest, Bluesky facets, Bilibili tags...).
+    """
+
+    platform: str
+    piece_id: str
+    title: str | None = None
+    body: str
+    parts: tuple[str, ...] = ()
+    media: tuple[MediaAsset, ...] = ()
+    tags: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    notes: tuple[AdaptationNote, ...] = ()
+    extras: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def is_thread(self) -> bool:
+        """True when the text was split into several numbered parts."""
+        return len(self.parts) > 1
