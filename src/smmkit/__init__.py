@@ -60,7 +60,6 @@ from smmkit.models import (
 )
 
 __all__ = [
-    "KPI",
     "APIError",
     "AdaptationNote",
     "ApiAccess",
@@ -80,6 +79,7 @@ __all__ = [
     "InteractionKind",
     "InvalidInputError",
     "Journey",
+    "KPI",
     "LifecycleStage",
     "MediaAsset",
     "MediaKind",

@@ -136,7 +136,8 @@ def override_spec(
         (25000, 280)
     """
     data = spec.model_dump(mode="python")
-    for path, value in changes.items():
+    for path, given in changes.items():
+        value = given
         parts = path.split(".")
         target: Any = data
         for i, part in enumerate(parts[:-1]):
@@ -149,17 +150,20 @@ def override_spec(
         if not isinstance(target, dict) or (leaf not in target and parts[0] != "other_limits"):
             raise InvalidInputError.single("overrides", "no such field in a Platform spec", path)
         current = target.get(leaf)
-        is_limit_slot = isinstance(current, dict) and "unit" in current
+        slot: dict[str, Any] = current if isinstance(current, dict) else {}
+        is_limit_slot = "unit" in slot
         limit_annotation = _is_limit_field(parts)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and (
-            is_limit_slot or limit_annotation
+        if (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and (is_limit_slot or limit_annotation)
         ):
-            unit = current["unit"] if is_limit_slot else "user-defined"
+            unit = slot.get("unit", "user-defined")
             value = {
                 "value": value,
                 "unit": unit,
                 "source": source,
-                "as_of": as_of or (current["as_of"] if is_limit_slot else spec.text.as_of),
+                "as_of": as_of or slot.get("as_of", spec.text.as_of),
                 "confidence": Confidence.USER,
             }
         target[leaf] = value

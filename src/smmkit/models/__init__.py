@@ -44,7 +44,6 @@ from smmkit.models.platform import (
 )
 
 __all__ = [
-    "KPI",
     "AdaptationNote",
     "ApiAccess",
     "AwareDatetime",
@@ -66,6 +65,7 @@ __all__ = [
     "Interaction",
     "InteractionKind",
     "Journey",
+    "KPI",
     "LifecycleStage",
     "Limit",
     "LinkPolicy",

@@ -71,15 +71,19 @@ class SmmkitModel(BaseModel):
         except pydantic.ValidationError as exc:
             raise translate_validation_error(exc, type(self).__name__) from None
 
+    # Tell pydantic this __init__ only wraps the base one, so validation of nested
+    # models and model_validate() do not route through it (errors are translated once).
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @classmethod
-    def model_validate(cls, obj: Any, **kwargs: Any) -> Any:  # noqa: D102
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Any:
         try:
             return super().model_validate(obj, **kwargs)
         except pydantic.ValidationError as exc:
             raise translate_validation_error(exc, cls.__name__) from None
 
     @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Any:  # noqa: D102
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Any:
         try:
             return super().model_validate_json(json_data, **kwargs)
         except pydantic.ValidationError as exc:

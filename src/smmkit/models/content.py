@@ -65,7 +65,9 @@ class MediaAsset(SmmkitModel):
             MediaKind.AUDIO,
             MediaKind.GIF,
         ):
-            raise ValueError(f"duration_seconds is only for video, audio or gif, not {self.kind.value}")
+            raise ValueError(
+                f"duration_seconds is only for video, audio or gif, not {self.kind.value}"
+            )
         return self
 
 

@@ -59,7 +59,9 @@ class ApiAccess(str, Enum):
     """Whether software may publish organic posts on the platform."""
 
     OFFICIAL = "official"  # a public publishing API open to ordinary apps
-    RESTRICTED = "restricted"  # an API exists but needs review, partnership or a commercial contract
+    RESTRICTED = (
+        "restricted"  # an API exists but needs review, partnership or a commercial contract
+    )
     NONE = "none"  # no publishing API: publish by hand (ManualPublisher)
 
 

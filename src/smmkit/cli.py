@@ -1,0 +1,100 @@
+"""The ``smmkit`` command: the catalog as a table, the demo, and content tools."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import smmkit
+from smmkit._render import render_table
+from smmkit.exceptions import SmmkitError
+
+__all__ = ["main"]
+
+
+def _cmd_platforms(args: argparse.Namespace) -> int:
+    specs = smmkit.list_platforms(role=args.role, region=args.region, api_access=args.api)
+    if args.json:
+        print(json.dumps([s.model_dump(mode="json") for s in specs], ensure_ascii=False, indent=1))
+        return 0
+    rows = []
+    for s in specs:
+        text = s.text.max_length
+        limit = f"{text.value:g}" if text else "-"
+        if s.text.max_bytes and s.text.counting.value == "graphemes_and_bytes":
+            limit += f" / {s.text.max_bytes.value:g} B"
+        rows.append(
+            [
+                s.id,
+                s.name_zh or s.name_en,
+                ",".join(r.value for r in s.roles),
+                s.text.counting.value,
+                limit,
+                f"{s.title.value:g}" if s.title else "-",
+                f"{s.media.max_items.value:g}" if s.media.max_items else "-",
+                s.api_access.value,
+            ]
+        )
+    print(
+        render_table(
+            ["id", "name", "roles", "counting", "text", "title", "media", "api"],
+            rows,
+            align=["left", "left", "left", "left", "right", "right", "right", "left"],
+        )
+    )
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from smmkit.demo import run_demo
+
+    run_demo(seed=args.seed)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smmkit",
+        description="Enterprise social-media management toolkit.",
+    )
+    parser.add_argument("--version", action="version", version=f"smmkit {smmkit.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("platforms", help="list the platform catalog as a table")
+    p.add_argument("--role", help="only platforms with this role (e.g. trust)")
+    p.add_argument("--region", help="china or international")
+    p.add_argument("--api", help="official, restricted or none")
+    p.add_argument("--json", action="store_true", help="print the full specs as JSON")
+    p.set_defaults(func=_cmd_platforms)
+
+    d = sub.add_parser("demo", help="run the playbook's tea-brand case on offline data")
+    d.add_argument("--seed", type=int, default=7, help="random seed for the synthetic data")
+    d.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``smmkit`` command; returns the exit code.
+
+    Example:
+        >>> main(["platforms", "--role", "private_domain"])  # doctest: +ELLIPSIS
+        id ...
+        0
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        code: int = args.func(args)
+    except SmmkitError as exc:
+        print(f"smmkit: error: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
