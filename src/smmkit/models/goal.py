@@ -11,10 +11,10 @@ from pydantic import Field, field_validator, model_validator
 from smmkit.models._base import SmmkitModel
 
 __all__ = [
-    "KPI",
     "BusinessModel",
     "Direction",
     "Goal",
+    "KPI",
     "Money",
     "Objective",
     "Period",
