@@ -51,7 +51,7 @@ def _cmd_platforms(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from smmkit.demo import run_demo
 
-    run_demo(seed=args.seed)
+    run_demo(seed=args.seed, out=args.out, charts=not args.no_charts)
     return 0
 
 
@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="run the playbook's tea-brand case on offline data")
     d.add_argument("--seed", type=int, default=7, help="random seed for the synthetic data")
+    d.add_argument("--out", help="write a report folder (report.md, results.json, charts/)")
+    d.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     d.set_defaults(func=_cmd_demo)
     return parser
 

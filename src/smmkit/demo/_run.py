@@ -1,103 +1,55 @@
-"""Runner for the tea-brand demo: sections print as they finish."""
+"""Runner for the tea-brand demo: sections print as they finish, then the report."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+import time
 from dataclasses import dataclass, field
-from datetime import date
+from pathlib import Path
 from typing import Any, TextIO
 
 import smmkit
-from smmkit._render import render_table
-from smmkit.exceptions import InvalidInputError
-from smmkit.models import KPI, Goal, Period
+from smmkit.demo._data import make_tea_brand_data
+from smmkit.demo._report import SectionOutput, write_report
+from smmkit.demo._sections import SECTIONS
 
 __all__ = ["DemoResult", "run_demo"]
+
+TITLE = "smmkit demo: the healthy-tea brand case"
 
 
 @dataclass
 class DemoResult:
-    """What the demo computed, section by section (JSON-friendly values)."""
+    """What the demo computed, section by section, and the files it wrote."""
 
     seed: int
     sections: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    files: tuple[Path, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"DemoResult(seed={self.seed}, sections={list(self.sections)})"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        parts = [f"<h3>{escape(TITLE)} (seed {self.seed})</h3>"]
+        for heading, text in self.texts.items():
+            parts.append(f"<h4>{escape(heading)}</h4><pre>{escape(text)}</pre>")
+        return "".join(parts)
 
 
-Section = Callable[[int], tuple[str, Any]]
+def run_demo(
+    *,
+    seed: int = 7,
+    out: str | Path | None = None,
+    stream: TextIO | None = None,
+    charts: bool = True,
+) -> DemoResult:
+    """Run the tea-brand case, print each section to ``stream``, optionally write a report.
 
-
-def _tea_goal() -> Goal:
-    return Goal(
-        name="Healthy-tea brand refocus",
-        objective="brand",
-        business_model="b2c",
-        owner="brand marketing lead",
-        period=Period(start=date(2026, 9, 1), end=date(2026, 11, 30)),
-        kpis=(
-            KPI(name="xiaohongshu_note_exposure", target=3.0, unit="x baseline"),
-            KPI(name="douyin_store_conversion", target=2.5, unit="x baseline"),
-            KPI(name="wecom_repurchase_rate", target=40, unit="%"),
-        ),
-        description="Brand awareness plus in-store conversion for urban office workers 25-35.",
-    )
-
-
-def _section_models(seed: int) -> tuple[str, Any]:
-    goal = _tea_goal()
-    lines = [
-        f"Goal: {goal.name} ({goal.objective.value}, {goal.business_model.value.upper()}),"
-        f" {goal.period.start} to {goal.period.end}, owner: {goal.owner}",
-        render_table(
-            ["KPI", "target", "unit"],
-            [[k.name, f"{k.target:g}", k.unit] for k in goal.kpis],
-            align=["left", "right", "left"],
-        ),
-    ]
-    try:
-        KPI(name="leads", target=-5, unit="count")
-    except InvalidInputError as exc:
-        lines.append(f"Bad input is refused with a typed error that names the field:\n  {exc}")
-    return "\n".join(lines), goal.model_dump(mode="json")
-
-
-def _section_catalog(seed: int) -> tuple[str, Any]:
-    rows = []
-    data = {}
-    for pid in ("xiaohongshu", "douyin", "wecom", "weibo"):
-        spec = smmkit.get_platform_spec(pid)
-        limit = spec.text.max_length
-        rows.append(
-            [
-                pid,
-                spec.name_zh or "",
-                spec.role.value,
-                spec.text.counting.value,
-                f"{limit.value:g}" if limit else "-",
-                spec.api_access.value,
-            ]
-        )
-        data[pid] = {"role": spec.role.value, "api_access": spec.api_access.value}
-    table = render_table(
-        ["platform", "name", "role", "counting", "text limit", "publishing API"],
-        rows,
-        align=["left", "left", "left", "left", "right", "left"],
-    )
-    note = (
-        "Xiaohongshu has no official publishing API: smmkit renders a ready-to-post package"
-        " for a person to publish, then ingests the metrics export."
-    )
-    return f"{table}\n{note}", data
-
-
-SECTIONS: tuple[tuple[str, Section], ...] = (
-    ("Goal and KPIs", _section_models),
-    ("Platform catalog", _section_catalog),
-)
-
-
-def run_demo(*, seed: int = 7, stream: TextIO | None = None) -> DemoResult:
-    """Run the tea-brand case and print each section to ``stream``.
+    ``out`` names a folder for ``report.md``, ``results.json`` and ``charts/`` (PNG
+    charts need the ``plot`` extra). The same ``seed`` gives the same numbers.
 
     Example:
         >>> import io
@@ -105,13 +57,26 @@ def run_demo(*, seed: int = 7, stream: TextIO | None = None) -> DemoResult:
         >>> "Goal and KPIs" in result.sections
         True
     """
-    out = stream if stream is not None else sys.stdout
+    writer = stream if stream is not None else sys.stdout
     result = DemoResult(seed=seed)
+    writer.write(f"{TITLE} (smmkit {smmkit.__version__}, seed {seed})\n")
+    started = time.perf_counter()
+    data = make_tea_brand_data(seed)
+    context: dict[str, Any] = {}
+    outputs: list[tuple[str, SectionOutput]] = []
     total = len(SECTIONS)
-    out.write(f"smmkit {smmkit.__version__} demo: the healthy-tea brand case (seed {seed})\n")
-    for index, (title, section) in enumerate(SECTIONS, start=1):
-        text, data = section(seed)
-        out.write(f"\n[{index}/{total}] {title}\n{text}\n")
-        result.sections[title] = data
-    out.write("\nDone.\n")
+    for index, (heading, section) in enumerate(SECTIONS, start=1):
+        writer.write(f"\n[{index}/{total}] {heading} ...")
+        writer.flush()
+        tick = time.perf_counter()
+        output = section(data, context)
+        writer.write(f" done in {time.perf_counter() - tick:.2f}s\n{output.text}\n")
+        outputs.append((heading, output))
+        result.sections[heading] = output.data
+        result.texts[heading] = output.text
+    if out is not None:
+        files = write_report(Path(out), title=TITLE, seed=seed, sections=outputs, charts=charts)
+        result.files = tuple(files)
+        writer.write(f"\nReport written to {Path(out) / 'report.md'} ({len(files)} files)\n")
+    writer.write(f"\nDone in {time.perf_counter() - started:.1f}s.\n")
     return result
