@@ -46,7 +46,7 @@ def test_bad_filter_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--seed", "3"]) == 0
     out = capsys.readouterr().out
-    assert "healthy-tea brand" in out and "Done." in out
+    assert "healthy-tea brand" in out and "Done in" in out
 
 
 def test_console_script_is_installed() -> None:
