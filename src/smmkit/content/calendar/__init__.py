@@ -1,0 +1,108 @@
+"""The publishing calendar: plans, recurrence, festivals, solar terms, iCalendar.
+
+* :class:`ContentCalendar` — an immutable plan of :class:`CalendarEntry` (piece ×
+  platform × aware time in any IANA zone), with RFC 5545 recurrence expanded on the
+  local wall clock, per-platform posting windows, spacing rules with typed
+  :class:`Conflict` reports, blackouts (:meth:`ContentCalendar.freeze`) and iCalendar
+  export/import (:meth:`ContentCalendar.to_ical`, :meth:`ContentCalendar.from_ical`).
+* :func:`best_posting_hours` — hours learned from past engagement, recency-weighted.
+* :func:`solar_terms` — the 24 solar terms computed astronomically for 1900–2100;
+  :func:`to_lunar`/:func:`from_lunar` — the Chinese lunisolar calendar, computed from
+  new moons and the 中气 rule; :func:`occasions` — festivals, commerce dates, gaokao and
+  Western holidays; :class:`CampaignScenario` — festival, hot-topic and product campaigns.
+
+China Standard Time here is the fixed UTC+8 the Chinese calendar is reckoned in
+(:data:`CHINA_STANDARD_TIME`), not ``Asia/Shanghai``, which kept summer time in 1986–1991.
+
+Example:
+    >>> from datetime import datetime, timezone
+    >>> plan = tea_brand_plan(datetime(2026, 5, 1, tzinfo=timezone.utc))
+    >>> plan.entries[0].platform, plan.entries[0].at.strftime("%a %H:%M")
+    ('wecom', 'Fri 14:30')
+"""
+
+from smmkit.content.calendar._examples import tea_brand_plan
+from smmkit.content.calendar._hours import (
+    HourScore,
+    PostingHourStats,
+    PostPerformance,
+    best_posting_hours,
+)
+from smmkit.content.calendar._lunar import LunarDate, LunarMonth, from_lunar, lunar_months, to_lunar
+from smmkit.content.calendar._plan import (
+    DEFAULT_POSTING_WINDOWS,
+    DEFAULT_SPACING_RULES,
+    Blackout,
+    CalendarEntry,
+    Conflict,
+    ConflictKind,
+    ContentCalendar,
+    FreezeResult,
+    PostingWindow,
+    RecurringSeries,
+    SpacingRule,
+    TimeRange,
+)
+from smmkit.content.calendar._recurrence import expand_recurrence
+from smmkit.content.calendar._scenario import (
+    CampaignScenario,
+    Occasion,
+    OccasionKind,
+    ScenarioKind,
+    chinese_festivals,
+    commerce_dates,
+    easter,
+    festival_campaign,
+    gaokao,
+    occasions,
+    occasions_between,
+    western_holidays,
+)
+from smmkit.content.calendar._solar_terms import (
+    CHINA_STANDARD_TIME,
+    SolarTerm,
+    solar_terms,
+    solar_terms_between,
+)
+
+__all__ = [
+    "Blackout",
+    "CHINA_STANDARD_TIME",
+    "CalendarEntry",
+    "CampaignScenario",
+    "Conflict",
+    "ConflictKind",
+    "ContentCalendar",
+    "DEFAULT_POSTING_WINDOWS",
+    "DEFAULT_SPACING_RULES",
+    "FreezeResult",
+    "HourScore",
+    "LunarDate",
+    "LunarMonth",
+    "Occasion",
+    "OccasionKind",
+    "PostPerformance",
+    "PostingHourStats",
+    "PostingWindow",
+    "RecurringSeries",
+    "ScenarioKind",
+    "SolarTerm",
+    "SpacingRule",
+    "TimeRange",
+    "best_posting_hours",
+    "chinese_festivals",
+    "commerce_dates",
+    "easter",
+    "expand_recurrence",
+    "festival_campaign",
+    "from_lunar",
+    "gaokao",
+    "lunar_months",
+    "occasions",
+    "occasions_between",
+    "solar_terms",
+    "solar_terms_between",
+    "tea_brand_plan",
+    "to_lunar",
+    "western_holidays",
+]

@@ -1,0 +1,204 @@
+"""Best posting hours, learned from past posts' engagement with recency weighting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from pydantic import Field, field_validator, model_validator
+
+from smmkit.content.calendar._recurrence import require_aware, zone
+from smmkit.exceptions import InvalidInputError
+from smmkit.models._base import AwareDatetime, SmmkitModel
+
+__all__ = ["HourScore", "PostPerformance", "PostingHourStats", "best_posting_hours"]
+
+
+class PostPerformance(SmmkitModel):
+    """How one past post did: when it went out and the engagement it earned.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> PostPerformance(platform="douyin", engagements=120, impressions=4000,
+        ...                 published_at=datetime(2026, 5, 1, 7, tzinfo=timezone.utc)).rate
+        0.03
+    """
+
+    platform: str = Field(min_length=1)
+    published_at: AwareDatetime
+    engagements: float = Field(ge=0, description="Likes + comments + shares + saves, or similar.")
+    impressions: float | None = Field(default=None, gt=0)
+    account: str | None = None
+    post_id: str | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """Engagements per impression, when impressions are known."""
+        return None if self.impressions is None else self.engagements / self.impressions
+
+
+class HourScore(SmmkitModel):
+    """One local hour of the day and how well posts published in it did.
+
+    ``score`` is the recency-weighted mean engagement, shrunk towards the overall mean
+    by ``prior_weight`` pseudo-posts so one lucky post cannot win an hour; ``weight`` is
+    the effective (decayed) number of posts behind it.
+
+    Example:
+        >>> HourScore(hour=15, score=0.04, weight=2.5, posts=3).hour
+        15
+    """
+
+    hour: int = Field(ge=0, le=23)
+    score: float
+    weight: float = Field(ge=0)
+    posts: int = Field(ge=0)
+
+
+class PostingHourStats(SmmkitModel):
+    """A mergeable accumulator of recency-weighted engagement per local hour.
+
+    Partitions built with the same ``tz``, ``now``, ``half_life`` and ``use_rate`` merge
+    associatively and commutatively, so the statistic can be computed over shards.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+        >>> post = PostPerformance(platform="x", engagements=10,
+        ...                        published_at=now - timedelta(days=30))
+        >>> a = PostingHourStats(tz="UTC", now=now).add([post])
+        >>> round(a.merge(a).weights[0], 3)
+        1.0
+    """
+
+    tz: str = "Asia/Shanghai"
+    now: AwareDatetime
+    half_life: timedelta = timedelta(days=30)
+    use_rate: bool = False
+    weights: tuple[float, ...] = (0.0,) * 24
+    sums: tuple[float, ...] = (0.0,) * 24
+    counts: tuple[int, ...] = (0,) * 24
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)
+        return value
+
+    @model_validator(mode="after")
+    def _shape(self) -> PostingHourStats:
+        if not len(self.weights) == len(self.sums) == len(self.counts) == 24:
+            raise ValueError("weights, sums and counts need 24 values each")
+        if self.half_life <= timedelta(0):
+            raise ValueError("half_life must be positive")
+        return self
+
+    def add(
+        self, records: Iterable[PostPerformance], *, platform: str | None = None
+    ) -> PostingHourStats:
+        """A new accumulator with ``records`` (of ``platform`` only, if given) added.
+
+        A bad record is an input error that names its index in ``records``.
+        """
+        local = zone(self.tz)
+        weights, sums, counts = list(self.weights), list(self.sums), list(self.counts)
+        for i, rec in enumerate(records):
+            if platform is not None and rec.platform != platform:
+                continue
+            if rec.published_at > self.now:
+                raise InvalidInputError.single(
+                    f"history.{i}.published_at", "is after now", rec.published_at
+                )
+            value = rec.rate if self.use_rate else rec.engagements
+            if value is None:
+                raise InvalidInputError.single(
+                    f"history.{i}.impressions", "is needed to rank by engagement rate", None
+                )
+            age = self.now - rec.published_at
+            w = 0.5 ** (age / self.half_life)
+            hour = rec.published_at.astimezone(local).hour
+            weights[hour] += w
+            sums[hour] += w * value
+            counts[hour] += 1
+        return self.model_copy(
+            update={"weights": tuple(weights), "sums": tuple(sums), "counts": tuple(counts)}
+        )
+
+    def merge(self, other: PostingHourStats) -> PostingHourStats:
+        """Combine two accumulators built with the same settings."""
+        mine = (self.tz, self.now, self.half_life, self.use_rate)
+        theirs = (other.tz, other.now, other.half_life, other.use_rate)
+        if mine != theirs:
+            raise InvalidInputError.single("other", "was built with different settings", theirs)
+        return self.model_copy(
+            update={
+                "weights": tuple(a + b for a, b in zip(self.weights, other.weights, strict=True)),
+                "sums": tuple(a + b for a, b in zip(self.sums, other.sums, strict=True)),
+                "counts": tuple(a + b for a, b in zip(self.counts, other.counts, strict=True)),
+            }
+        )
+
+    def ranking(self, *, prior_weight: float = 1.0) -> tuple[HourScore, ...]:
+        """Hours that have posts, best first (ties: earlier hour first)."""
+        if prior_weight < 0:
+            raise InvalidInputError.single("prior_weight", "must be >= 0", prior_weight)
+        total_w = sum(self.weights)
+        if total_w == 0:
+            return ()
+        mean = sum(self.sums) / total_w
+        scores = [
+            HourScore(
+                hour=h,
+                score=(self.sums[h] + prior_weight * mean) / (self.weights[h] + prior_weight),
+                weight=self.weights[h],
+                posts=self.counts[h],
+            )
+            for h in range(24)
+            if self.counts[h]
+        ]
+        return tuple(sorted(scores, key=lambda s: (-s.score, s.hour)))
+
+
+def best_posting_hours(
+    history: Iterable[PostPerformance],
+    platform: str,
+    *,
+    now: datetime,
+    tz: str = "Asia/Shanghai",
+    half_life: timedelta = timedelta(days=30),
+    use_rate: bool | None = None,
+    prior_weight: float = 1.0,
+    top: int | None = 3,
+) -> tuple[HourScore, ...]:
+    """The local hours in which ``platform``'s past posts earned the most engagement.
+
+    Each post counts with weight ½^(age / ``half_life``) measured at ``now``, so last
+    week's audience matters more than last year's. ``use_rate=None`` ranks by
+    engagement rate when every post has impressions, else by raw engagements. Posts of
+    other platforms are ignored.
+
+    Example:
+        >>> from datetime import datetime, timedelta
+        >>> from zoneinfo import ZoneInfo
+        >>> sh = ZoneInfo("Asia/Shanghai")
+        >>> now = datetime(2026, 6, 1, tzinfo=sh)
+        >>> history = [
+        ...     PostPerformance(platform="xiaohongshu", engagements=e,
+        ...                     published_at=now - timedelta(days=d, hours=h))
+        ...     for d, h, e in [(2, 12, 300), (3, 12, 280), (4, 3, 90), (5, 3, 60), (365, 15, 5000)]
+        ... ]
+        >>> [s.hour for s in best_posting_hours(history, "xiaohongshu", now=now, top=None)]
+        [12, 9, 21]
+
+        Noon wins; last year's viral 09:00 post has decayed to the overall mean.
+    """
+    require_aware(now, "now")
+    if top is not None and top < 1:
+        raise InvalidInputError.single("top", "must be >= 1", top)
+    records = tuple(history)
+    mine = [r for r in records if r.platform == platform]
+    if use_rate is None:
+        use_rate = bool(mine) and all(r.impressions is not None for r in mine)
+    stats = PostingHourStats(tz=tz, now=now, half_life=half_life, use_rate=use_rate)
+    ranked = stats.add(records, platform=platform).ranking(prior_weight=prior_weight)
+    return ranked if top is None else ranked[:top]

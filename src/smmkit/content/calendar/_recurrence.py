@@ -1,0 +1,170 @@
+"""RFC 5545 recurrence, expanded in the local zone so wall-clock times survive DST."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrule, rrulestr
+
+from smmkit.exceptions import InvalidInputError
+
+__all__ = ["expand_recurrence", "normalize_rule"]
+
+_MAX_OCCURRENCES = 10_000
+_UNTIL = re.compile(r"(?i)(^|;)UNTIL=([0-9TZ]+)")
+
+
+def zone(name: str, field: str = "tz") -> ZoneInfo:
+    """The IANA zone ``name``; an unknown name is an input error naming ``field``."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidInputError.single(field, "unknown IANA time zone", name) from None
+
+
+def require_aware(value: datetime, field: str) -> datetime:
+    """``value`` if it is an aware datetime, else an input error naming ``field``."""
+    if not isinstance(value, datetime):
+        raise InvalidInputError.single(field, "must be a datetime", value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInputError.single(field, "must be timezone-aware", value)
+    return value
+
+
+def normalize_local(value: datetime) -> datetime:
+    """Resolve a wall-clock time that does not exist (spring-forward gap) to a real one.
+
+    02:30 on the day New York skips from 02:00 to 03:00 becomes 03:30 EDT: the instant
+    the naive reading with the pre-transition offset denotes.
+    """
+    tz = value.tzinfo
+    if tz is None:  # pragma: no cover - callers pass aware values
+        return value
+    return value.astimezone(timezone.utc).astimezone(tz)
+
+
+def _rule_text(rule: str) -> str:
+    text = rule.strip()
+    if "\n" in text or "DTSTART" in text.upper():
+        raise InvalidInputError.single(
+            "rule", "must be one RRULE value; pass dtstart separately", rule
+        )
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    if not text.upper().startswith("FREQ=") and ";FREQ=" not in text.upper():
+        raise InvalidInputError.single("rule", "an RRULE needs FREQ=...", rule)
+    return text.upper()
+
+
+def _until_to_utc(text: str, local: tzinfo) -> str:
+    # RFC 5545: with a TZID start, UNTIL must be UTC. Accept a floating or date UNTIL
+    # (what people write by hand) by reading it in the start's zone.
+    match = _UNTIL.search(text)
+    if not match:
+        return text
+    raw = match.group(2)
+    if raw.endswith("Z"):
+        return text
+    try:
+        if "T" in raw:
+            moment = datetime.strptime(raw, "%Y%m%dT%H%M%S").replace(tzinfo=local)
+        else:
+            day = datetime.strptime(raw, "%Y%m%d").date()
+            moment = datetime.combine(day, time(23, 59, 59), local)
+    except ValueError:
+        raise InvalidInputError.single(
+            "rule", "UNTIL is not a valid date or date-time", raw
+        ) from None
+    utc = moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return text[: match.start(2)] + utc + text[match.end(2) :]
+
+
+def normalize_rule(rule: str | rrule, dtstart: datetime | None = None) -> tuple[str, datetime]:
+    """Turn an RRULE string or a dateutil ``rrule`` into ``(RRULE value, aware dtstart)``.
+
+    The returned value is canonical: upper case, no ``RRULE:`` prefix, UNTIL in UTC.
+
+    Example:
+        >>> from datetime import datetime
+        >>> from zoneinfo import ZoneInfo
+        >>> normalize_rule("rrule:freq=daily;until=20260110",
+        ...                datetime(2026, 1, 1, 15, tzinfo=ZoneInfo("Asia/Shanghai")))[0]
+        'FREQ=DAILY;UNTIL=20260110T155959Z'
+    """
+    if isinstance(rule, rrule):
+        # dateutil has no public accessor for a rule's own start and end.
+        own_start: datetime | None = getattr(rule, "_dtstart", None)
+        own_until: datetime | None = getattr(rule, "_until", None)
+        start = dtstart if dtstart is not None else own_start
+        if start is None:  # pragma: no cover - dateutil always sets _dtstart
+            raise InvalidInputError.single("dtstart", "is required", None)
+        require_aware(start, "dtstart")
+        line = next((ln for ln in str(rule).splitlines() if ln.upper().startswith("RRULE:")), "")
+        text = line[6:].upper()
+        if own_until is not None:
+            until = own_until if own_until.tzinfo else own_until.replace(tzinfo=start.tzinfo)
+            stamp = until.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            text = _UNTIL.sub(lambda m: f"{m.group(1)}UNTIL={stamp}", text)
+        return text, start
+    if not isinstance(rule, str):
+        raise InvalidInputError.single("rule", "must be an RRULE string or a dateutil rrule", rule)
+    if dtstart is None:
+        raise InvalidInputError.single("dtstart", "is required with an RRULE string", None)
+    require_aware(dtstart, "dtstart")
+    text = _rule_text(rule)
+    return _until_to_utc(text, dtstart.tzinfo or timezone.utc), dtstart
+
+
+def expand_recurrence(
+    rule: str | rrule,
+    *,
+    dtstart: datetime | None = None,
+    tz: str | None = None,
+    end: datetime | None = None,
+) -> tuple[datetime, ...]:
+    """Expand a recurrence into aware datetimes in the start's zone (or ``tz``).
+
+    The rule runs on the local wall clock: a weekly 09:00 America/New_York rule stays
+    09:00 local across both DST changes, so the UTC instants shift by an hour. A wall
+    time that does not exist on a spring-forward day is moved forward by the gap.
+    ``end`` (exclusive) bounds an open-ended rule; a rule that would expand to more than
+    10,000 occurrences without one is an error.
+
+    Example:
+        >>> from datetime import datetime
+        >>> from zoneinfo import ZoneInfo
+        >>> ny = ZoneInfo("America/New_York")
+        >>> start = datetime(2026, 3, 1, 9, tzinfo=ny)
+        >>> slots = expand_recurrence("FREQ=WEEKLY;COUNT=3", dtstart=start)
+        >>> [(s.hour, s.utcoffset().total_seconds() / 3600) for s in slots]
+        [(9, -5.0), (9, -4.0), (9, -4.0)]
+    """
+    text, start = normalize_rule(rule, dtstart)
+    if tz is not None:
+        start = start.astimezone(zone(tz))
+    if end is not None:
+        require_aware(end, "end")
+    try:
+        compiled = rrulestr(text, dtstart=start)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInputError.single("rule", f"not a valid RRULE: {exc}", text) from None
+    found: list[datetime] = []
+    for raw in compiled:
+        moment = normalize_local(raw)
+        if end is not None and moment >= end:
+            break
+        found.append(moment)
+        if len(found) > _MAX_OCCURRENCES:
+            raise InvalidInputError.single(
+                "rule", f"expands to more than {_MAX_OCCURRENCES} occurrences; bound it", text
+            )
+    return tuple(found)
+
+
+def local_day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The instants at which local ``day`` starts and the next day starts."""
+    first = normalize_local(datetime.combine(day, time(), tz))
+    nxt = normalize_local(datetime.combine(day + timedelta(days=1), time(), tz))
+    return first, nxt
