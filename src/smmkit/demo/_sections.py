@@ -103,8 +103,62 @@ def section_data(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput:
     )
 
 
+def section_calendar(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput:
+    from zoneinfo import ZoneInfo
+
+    from smmkit.content.calendar import tea_brand_plan
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    plan = tea_brand_plan(data.now)
+    context["calendar"] = plan
+    recurring = [e for e in plan.entries if e.series]
+    one_off = [e for e in plan.entries if not e.series]
+    series_rows = []
+    for series in sorted({e.series for e in recurring if e.series}):
+        members = [e for e in recurring if e.series == series]
+        first = members[0].at.astimezone(shanghai)
+        weekdays = sorted({e.at.astimezone(shanghai).weekday() for e in members})
+        days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        days = [days[d] for d in weekdays]
+        series_rows.append(
+            [
+                members[0].piece_id,
+                members[0].platform,
+                f"{first:%H:%M}",
+                len(members),
+                " ".join(days),
+            ]
+        )
+    rows = [
+        [
+            f"{e.at.astimezone(shanghai):%a %m-%d %H:%M}",
+            e.platform,
+            e.title or e.piece_id,
+            f"moved from {e.requested_at.astimezone(shanghai):%H:%M}" if e.requested_at else "",
+        ]
+        for e in one_off
+    ]
+    conflicts = plan.conflicts()
+    text = (
+        f"Next four weeks from {data.now:%Y-%m-%d %H:%M} (Asia/Shanghai): {len(plan.entries)}"
+        f" posts, spacing conflicts: {len(conflicts)}\n"
+        + render_table(["series", "platform", "local time", "posts", "days"], series_rows)
+        + "\n\n"
+        + render_table(["when", "platform", "what", "spacing"], rows)
+    )
+    return SectionOutput(
+        text,
+        {
+            "entries": len(plan.entries),
+            "conflicts": len(conflicts),
+            "solar_terms": [e.title for e in plan.entries if e.piece_id == "solar-term-recipe"],
+        },
+    )
+
+
 SECTIONS: tuple[tuple[str, Section], ...] = (
     ("Goal and KPIs", section_goal),
     ("Platform catalog", section_catalog),
     ("Case data", section_data),
+    ("Publishing calendar", section_calendar),
 )
