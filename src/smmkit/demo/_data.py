@@ -224,6 +224,8 @@ _FUNNEL = {
 def _observations(rng: random.Random) -> tuple[MetricObservation, ...]:
     obs: list[MetricObservation] = []
     total_weeks = 4 + WEEKS
+    follower_totals = {"xiaohongshu": 18_000.0, "douyin": 30_000.0, "wecom": 5_000.0}
+    follower_totals["wechat_channels"] = 2_000.0
     for week in range(total_weeks):
         start = BASELINE_START + timedelta(weeks=week)
         end = start + timedelta(weeks=1)
@@ -239,7 +241,14 @@ def _observations(rng: random.Random) -> tuple[MetricObservation, ...]:
                 )
                 impressions = exposure * share
                 reach = impressions * rng.uniform(0.55, 0.7)
-                interactions = reach * ir * rng.uniform(0.85, 1.15)
+                fatigue = 1.0
+                if (platform, ctype) == (
+                    "douyin",
+                    "fitness_blogger_drinks",
+                ) and week >= total_weeks - 4:
+                    # short product-review videos wear out: interaction rate keeps falling
+                    fatigue = 0.8 ** (week - total_weeks + 5)
+                interactions = reach * ir * fatigue * rng.uniform(0.97, 1.03)
                 clicks = interactions * ctr * 4 * rng.uniform(0.85, 1.15)
                 leads = clicks * lead_rate * rng.uniform(0.8, 1.2)
                 orders = leads * order_rate * conv_boost * rng.uniform(0.8, 1.2)
@@ -261,16 +270,42 @@ def _observations(rng: random.Random) -> tuple[MetricObservation, ...]:
                             content_type=ctype,
                         )
                     )
-            followers = base / 60 * (1 + (growth - 1) * progress) * rng.uniform(0.8, 1.2)
+            gained = base / 60 * (1 + (growth - 1) * progress) * rng.uniform(0.8, 1.2)
+            if platform == "xiaohongshu" and week >= total_weeks - 3:
+                gained *= 0.05  # the last three weeks: Xiaohongshu follower growth stalls
+            follower_totals[platform] += gained
             obs.append(
                 MetricObservation(
-                    metric="followers_gained",
-                    value=round(followers),
+                    metric="followers",
+                    value=round(follower_totals[platform]),
                     platform=platform,
                     period_start=start,
                     period_end=end,
                 )
             )
+        # ...while the brand's WeChat Channels account keeps growing: has the audience moved?
+        follower_totals["wechat_channels"] *= 1.12 + rng.uniform(0, 0.02)
+        obs.append(
+            MetricObservation(
+                metric="followers",
+                value=round(follower_totals["wechat_channels"]),
+                platform="wechat_channels",
+                period_start=start,
+                period_end=end,
+            )
+        )
+        # the WeCom daily tea check-in: participation fades in the last four weeks
+        fade = 1.0 if week < total_weeks - 4 else 0.85 ** (week - total_weeks + 5)
+        obs.append(
+            MetricObservation(
+                metric="participants",
+                value=round(420 * fade * rng.uniform(0.97, 1.03)),
+                platform="wecom",
+                campaign="office_tea_checkin",
+                period_start=start,
+                period_end=end,
+            )
+        )
         if week < 4:  # Weibo ran during the baseline only: the refocus dropped it
             obs.append(
                 MetricObservation(

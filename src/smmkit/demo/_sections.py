@@ -9,7 +9,7 @@ from typing import Any
 import smmkit
 from smmkit._render import render_table
 from smmkit.demo._data import TeaBrandData
-from smmkit.demo._report import SectionOutput
+from smmkit.demo._report import Chart, SectionOutput
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import KPI, Goal, Period
 
@@ -156,9 +156,136 @@ def section_calendar(data: TeaBrandData, context: dict[str, Any]) -> SectionOutp
     )
 
 
+def _block_total(data: TeaBrandData, metric: str, platform: str, weeks: range) -> float | None:
+    from smmkit.analytics import period_values
+
+    values = period_values(data.observations, metric=metric, platform=platform)
+    chosen = [values[i].value for i in weeks if i < len(values)]
+    if not chosen or any(v is None for v in chosen):
+        return None
+    return float(sum(v for v in chosen if v is not None))
+
+
+def section_analytics(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput:
+    from datetime import timedelta
+
+    from smmkit.analytics import (
+        attribute,
+        build_funnels,
+        compare,
+        period_values,
+        repurchase_rate,
+        suggest_iterations,
+    )
+
+    baseline, final = range(4), range(13, 17)  # four weeks before, the last four weeks
+    exposure = compare(
+        _block_total(data, "impressions", "xiaohongshu", baseline),
+        _block_total(data, "impressions", "xiaohongshu", final),
+        metric="xiaohongshu note exposure (4 weeks)",
+    )
+
+    def conversion(weeks: range) -> float | None:
+        orders = _block_total(data, "orders", "douyin", weeks)
+        clicks = _block_total(data, "clicks", "douyin", weeks)
+        return orders / clicks if orders is not None and clicks else None
+
+    douyin = compare(conversion(baseline), conversion(final), metric="douyin store conversion")
+    wecom_users = {u.id for u in data.users if u.platform == "wecom"}
+    orders = [
+        (i.user_id, i.at)
+        for i in data.interactions
+        if i.kind.value == "order" and i.user_id in wecom_users
+    ]
+    repurchase = repurchase_rate(orders, window=timedelta(days=90), as_of=data.now)
+    last_weeks = [o for o in data.observations if o.period_start >= data.now - timedelta(weeks=4)]
+    funnels = build_funnels([o for o in last_weeks if o.content_type])
+    markov = attribute(data.journeys, model="markov")
+    last_touch = attribute(data.journeys, model="last_touch")
+    advice = suggest_iterations(data.observations, now=data.now, attribution=markov)
+    context["attribution"] = markov
+
+    rate = repurchase.value
+    lines = [
+        "Growth (computed from the weekly metrics):",
+        f"  {exposure.describe()}",
+        f"  {douyin.describe()}",
+        "  WeCom private-domain repurchase rate (90-day window): "
+        + (f"{rate:.0%}" if rate is not None else "n/a"),
+        "",
+        "Funnel, last four weeks (exposure -> interaction -> click -> lead -> order):",
+        funnels.table(),
+        *[f"  ! {insight.message}" for insight in funnels.insights],
+        "",
+        f"Attribution over {len(data.journeys)} journeys (Markov removal effect vs last touch):",
+        render_table(
+            ["channel", "last touch", "markov", "value (markov)", "removal effect"],
+            [
+                [
+                    c.channel,
+                    f"{last_touch.credit(c.channel).conversions:.1f}",
+                    f"{c.conversions:.1f}",
+                    f"{c.value:,.2f}",
+                    f"{c.removal_effect or 0.0:.2f}",
+                ]
+                for c in markov.channels
+            ],
+            align=["left", "right", "right", "right", "right"],
+        ),
+        "",
+        "Iteration advice:",
+    ]
+    for rec in advice:
+        lines.append(f"  [{rec.kind.value}] {rec.action}")
+        lines += [f"      evidence: {ev.summary}" for ev in rec.evidence]
+    weekly = {
+        p: period_values(data.observations, metric="impressions", platform=p)
+        for p in ("xiaohongshu", "douyin", "wecom")
+    }
+    labels = tuple(f"{v.start:%m-%d}" for v in weekly["xiaohongshu"])
+    charts = (
+        Chart(
+            name="weekly_exposure",
+            title="Weekly exposure by platform",
+            kind="line",
+            labels=labels,
+            series={p: tuple(v.value or 0.0 for v in vals) for p, vals in weekly.items()},
+            y_label="impressions",
+        ),
+        Chart(
+            name="attribution",
+            title="Conversions credited by channel",
+            kind="bar",
+            labels=tuple(c.channel for c in markov.channels),
+            series={
+                "markov": tuple(c.conversions for c in markov.channels),
+                "last touch": tuple(
+                    last_touch.credit(c.channel).conversions for c in markov.channels
+                ),
+            },
+            y_label="conversions",
+        ),
+    )
+    return SectionOutput(
+        "\n".join(lines),
+        {
+            "growth": {
+                "xiaohongshu_exposure": exposure.model_dump(mode="json"),
+                "douyin_conversion": douyin.model_dump(mode="json"),
+                "wecom_repurchase_rate": rate,
+            },
+            "funnels": funnels.model_dump(mode="json"),
+            "attribution": markov.model_dump(mode="json"),
+            "advice": [r.model_dump(mode="json") for r in advice],
+        },
+        charts,
+    )
+
+
 SECTIONS: tuple[tuple[str, Section], ...] = (
     ("Goal and KPIs", section_goal),
     ("Platform catalog", section_catalog),
     ("Case data", section_data),
     ("Publishing calendar", section_calendar),
+    ("Analytics: growth, funnel, attribution, advice", section_analytics),
 )

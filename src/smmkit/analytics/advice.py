@@ -1,0 +1,415 @@
+"""Iteration advice: the playbook's three iteration rules plus budget shifts, with evidence.
+
+* **Content**: a content type's interaction rate keeps falling for ``periods`` periods
+  in a row → change the format (short product reviews → sketch + review).
+* **Platform**: follower growth on a platform stalls for ``periods`` periods → check
+  whether the audience moved to a platform that is still growing, shift resources there.
+* **Interaction mechanics**: campaign participation (check-ins) keeps dropping → add a
+  leaderboard and physical rewards.
+* **Budget**: one platform's leads convert to orders ``budget_ratio`` times better than
+  another's (Zhihu vs Weibo), or attributed conversions per unit of spend differ that
+  much → move budget from the weaker to the stronger.
+
+Every :class:`Recommendation` carries the numbers that triggered it, so a person can
+check the reasoning before acting. The function is pure: ``now`` decides which periods
+are complete; nothing reads the clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from enum import Enum
+from itertools import pairwise
+
+from smmkit.analytics.attribution import Attribution
+from smmkit.analytics.growth import PeriodValue, period_values
+from smmkit.exceptions import InvalidInputError
+from smmkit.models._base import SmmkitModel, as_utc
+from smmkit.models.metrics import MetricObservation
+
+__all__ = ["Evidence", "Recommendation", "RecommendationKind", "suggest_iterations"]
+
+
+class RecommendationKind(str, Enum):
+    """What a recommendation asks for.
+
+    Example:
+        >>> RecommendationKind("shift_budget").name
+        'SHIFT_BUDGET'
+    """
+
+    CHANGE_CONTENT_FORMAT = "change_content_format"
+    SHIFT_PLATFORM_RESOURCES = "shift_platform_resources"
+    ADD_LEADERBOARD_AND_REWARDS = "add_leaderboard_and_rewards"
+    SHIFT_BUDGET = "shift_budget"
+
+
+class Evidence(SmmkitModel):
+    """The series behind a recommendation.
+
+    Example:
+        >>> Evidence(metric="followers", platform="xiaohongshu", points=(),
+        ...          summary="flat").summary
+        'flat'
+    """
+
+    metric: str
+    platform: str | None = None
+    content_type: str | None = None
+    campaign: str | None = None
+    points: tuple[PeriodValue, ...] = ()
+    summary: str
+
+
+class Recommendation(SmmkitModel):
+    """One suggested change, why, and the evidence.
+
+    ``platform`` is where the problem is; ``target_platform`` is where to move resources
+    (budget and platform shifts).
+
+    Example:
+        >>> Recommendation(kind="shift_budget", action="move budget", rationale="r",
+        ...                rule="5.2 platform attribution").kind.value
+        'shift_budget'
+    """
+
+    kind: RecommendationKind
+    action: str
+    rationale: str
+    rule: str
+    platform: str | None = None
+    target_platform: str | None = None
+    content_type: str | None = None
+    campaign: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+_EXPOSURE = ("impressions", "reach", "views", "exposure")
+_PARTICIPATION = ("participants", "checkin_participants", "participation")
+
+
+def _falling(values: list[float | None], periods: int) -> list[float] | None:
+    """The last ``periods + 1`` values if present and strictly falling, else None."""
+    if len(values) < periods + 1:
+        return None
+    tail = values[-(periods + 1) :]
+    if any(v is None for v in tail):
+        return None
+    numbers = [float(v) for v in tail if v is not None]
+    if all(b < a for a, b in pairwise(numbers)):
+        return numbers
+    return None
+
+
+def _rate_points(
+    num: tuple[PeriodValue, ...], den: tuple[PeriodValue, ...]
+) -> tuple[PeriodValue, ...]:
+    by_period = {(p.start, p.end): p.value for p in den}
+    out = []
+    for p in num:
+        d = by_period.get((p.start, p.end))
+        value = None if p.value is None or not d else p.value / d
+        out.append(PeriodValue(start=p.start, end=p.end, value=value))
+    return tuple(out)
+
+
+def _content_rule(obs: list[MetricObservation], periods: int) -> list[Recommendation]:
+    out = []
+    segments = sorted(
+        {(o.platform, o.content_type) for o in obs if o.content_type and o.metric == "interactions"}
+    )
+    for platform, content_type in segments:
+        direct = period_values(
+            obs, metric="interaction_rate_by_reach", platform=platform, content_type=content_type
+        )
+        if direct:
+            points, label = direct, "interaction_rate_by_reach"
+        else:
+            interactions = period_values(
+                obs, metric="interactions", platform=platform, content_type=content_type
+            )
+            points, label = (), ""
+            for name in _EXPOSURE:
+                exposure = period_values(
+                    obs, metric=name, platform=platform, content_type=content_type
+                )
+                if exposure:
+                    points, label = _rate_points(interactions, exposure), f"interactions / {name}"
+                    break
+        falling = _falling([p.value for p in points], periods)
+        if falling is None:
+            continue
+        summary = f"{label} fell {periods} periods in a row: " + " → ".join(
+            f"{v:.2%}" for v in falling
+        )
+        out.append(
+            Recommendation(
+                kind=RecommendationKind.CHANGE_CONTENT_FORMAT,
+                platform=platform,
+                content_type=content_type,
+                rule="5.3 iteration: content",
+                action=(
+                    f"Try a new format for {content_type} on {platform} (the playbook's "
+                    "example: short product reviews → sketch + review)."
+                ),
+                rationale=f"Interaction rate of {content_type} on {platform} keeps falling.",
+                evidence=(
+                    Evidence(
+                        metric=label,
+                        platform=platform,
+                        content_type=content_type,
+                        points=points[-(periods + 1) :],
+                        summary=summary,
+                    ),
+                ),
+            )
+        )
+    return out
+
+
+def _growth_series(obs: list[MetricObservation], platform: str) -> tuple[PeriodValue, ...]:
+    direct = period_values(obs, metric="follower_growth_rate", platform=platform)
+    if direct:
+        return direct
+    followers = period_values(obs, metric="followers", platform=platform)
+    out = []
+    for prev, cur in pairwise(followers):
+        rate = None
+        if prev.value and cur.value is not None:
+            rate = (cur.value - prev.value) / prev.value
+        out.append(PeriodValue(start=cur.start, end=cur.end, value=rate))
+    return tuple(out)
+
+
+def _platform_rule(
+    obs: list[MetricObservation], periods: int, stall_rate: float
+) -> list[Recommendation]:
+    platforms = sorted(
+        {o.platform for o in obs if o.metric in ("followers", "follower_growth_rate")}
+    )
+    series = {p: _growth_series(obs, p) for p in platforms}
+    recent: dict[str, list[float]] = {}
+    for p, points in series.items():
+        tail = [pt.value for pt in points[-periods:]]
+        if len(tail) == periods and all(v is not None for v in tail):
+            recent[p] = [float(v) for v in tail if v is not None]
+    stalled = sorted(p for p, rates in recent.items() if all(r < stall_rate for r in rates))
+    growing = {
+        p: math.fsum(rates) / len(rates)
+        for p, rates in recent.items()
+        if p not in stalled and math.fsum(rates) / len(rates) >= stall_rate
+    }
+    out = []
+    for platform in stalled:
+        target = max(sorted(growing), key=lambda p: growing[p]) if growing else None
+        rates = recent[platform]
+        evidence = [
+            Evidence(
+                metric="follower_growth_rate",
+                platform=platform,
+                points=series[platform][-periods:],
+                summary=f"follower growth below {stall_rate:.1%} for {periods} periods: "
+                + ", ".join(f"{r:+.2%}" for r in rates),
+            )
+        ]
+        if target is not None:
+            evidence.append(
+                Evidence(
+                    metric="follower_growth_rate",
+                    platform=target,
+                    points=series[target][-periods:],
+                    summary=f"{target} grew {growing[target]:+.2%} per period on average",
+                )
+            )
+            action = (
+                f"Check whether the {platform} audience moved to {target}; shift content and "
+                f"resources from {platform} to {target} if it did."
+            )
+        else:
+            action = (
+                f"Check where the {platform} audience went (no tracked platform is growing); "
+                "review the positioning before adding resources."
+            )
+        out.append(
+            Recommendation(
+                kind=RecommendationKind.SHIFT_PLATFORM_RESOURCES,
+                platform=platform,
+                target_platform=target,
+                rule="5.3 iteration: platform",
+                action=action,
+                rationale=f"Follower growth on {platform} has stalled.",
+                evidence=tuple(evidence),
+            )
+        )
+    return out
+
+
+def _interaction_rule(obs: list[MetricObservation], periods: int) -> list[Recommendation]:
+    groups = sorted(
+        {(o.platform, o.campaign or "", o.metric) for o in obs if o.metric in _PARTICIPATION}
+    )
+    out = []
+    for platform, campaign, metric in groups:
+        subset = [o for o in obs if (o.campaign or "") == campaign]
+        points = period_values(subset, metric=metric, platform=platform)
+        falling = _falling([p.value for p in points], periods)
+        if falling is None:
+            continue
+        name = campaign or "the campaign"
+        out.append(
+            Recommendation(
+                kind=RecommendationKind.ADD_LEADERBOARD_AND_REWARDS,
+                platform=platform,
+                campaign=campaign or None,
+                rule="5.3 iteration: interaction",
+                action=f"Add a leaderboard and physical rewards to {name} on {platform}.",
+                rationale=f"Participation in {name} keeps dropping.",
+                evidence=(
+                    Evidence(
+                        metric=metric,
+                        platform=platform,
+                        campaign=campaign or None,
+                        points=points[-(periods + 1) :],
+                        summary=f"{metric} fell {periods} periods in a row: "
+                        + " → ".join(f"{v:g}" for v in falling),
+                    ),
+                ),
+            )
+        )
+    return out
+
+
+def _sum_metric(obs: list[MetricObservation], metric: str) -> dict[str, float]:
+    totals: dict[str, list[float]] = {}
+    for o in obs:
+        if o.metric == metric:
+            totals.setdefault(o.platform, []).append(o.value)
+    return {p: math.fsum(v) for p, v in totals.items()}
+
+
+def _budget_rule(
+    obs: list[MetricObservation],
+    attribution: Attribution | None,
+    budget_ratio: float,
+    min_leads: float,
+) -> list[Recommendation]:
+    out = []
+    leads = _sum_metric(obs, "leads")
+    orders = _sum_metric(obs, "orders")
+    rates = {p: orders.get(p, 0.0) / n for p, n in leads.items() if n >= min_leads}
+    if len(rates) >= 2:
+        best = max(sorted(rates), key=lambda p: rates[p])
+        worst = min(sorted(rates), key=lambda p: rates[p])
+        if rates[best] > 0 and (rates[worst] == 0 or rates[best] / rates[worst] >= budget_ratio):
+            factor = "infinitely" if rates[worst] == 0 else f"{rates[best] / rates[worst]:.1f}x"
+            out.append(
+                Recommendation(
+                    kind=RecommendationKind.SHIFT_BUDGET,
+                    platform=worst,
+                    target_platform=best,
+                    rule="5.2 attribution: platform",
+                    action=f"Move budget from {worst} to {best}.",
+                    rationale=(
+                        f"{best} leads convert to orders {factor} as well as {worst}'s "
+                        f"({rates[best]:.1%} vs {rates[worst]:.1%})."
+                    ),
+                    evidence=tuple(
+                        Evidence(
+                            metric="orders / leads",
+                            platform=p,
+                            summary=f"{orders.get(p, 0.0):g} orders from {leads[p]:g} leads "
+                            f"= {rates[p]:.1%}",
+                        )
+                        for p in (best, worst)
+                    ),
+                )
+            )
+    spend = _sum_metric(obs, "spend")
+    if attribution is not None and spend:
+        per_cost = {
+            c.channel: c.conversions / spend[c.channel]
+            for c in attribution.channels
+            if spend.get(c.channel, 0.0) > 0
+        }
+        if len(per_cost) >= 2:
+            best = max(sorted(per_cost), key=lambda p: per_cost[p])
+            worst = min(sorted(per_cost), key=lambda p: per_cost[p])
+            if per_cost[best] > 0 and (
+                per_cost[worst] == 0 or per_cost[best] / per_cost[worst] >= budget_ratio
+            ):
+                out.append(
+                    Recommendation(
+                        kind=RecommendationKind.SHIFT_BUDGET,
+                        platform=worst,
+                        target_platform=best,
+                        rule="5.2 attribution: platform",
+                        action=f"Move budget from {worst} to {best}.",
+                        rationale=(
+                            f"Under {attribution.model.value} attribution {best} earns "
+                            f"{per_cost[best] * 1000:.2f} conversions per 1000 spent, "
+                            f"{worst} {per_cost[worst] * 1000:.2f}."
+                        ),
+                        evidence=tuple(
+                            Evidence(
+                                metric="attributed conversions / spend",
+                                platform=p,
+                                summary=f"{attribution.credit(p).conversions:.1f} conversions"
+                                f" for {spend[p]:g} spent",
+                            )
+                            for p in (best, worst)
+                        ),
+                    )
+                )
+    return out
+
+
+def suggest_iterations(
+    history: Iterable[MetricObservation],
+    *,
+    now: datetime,
+    attribution: Attribution | None = None,
+    periods: int = 3,
+    stall_rate: float = 0.01,
+    budget_ratio: float = 1.5,
+    min_leads: float = 20,
+    lookback: timedelta = timedelta(days=90),
+) -> tuple[Recommendation, ...]:
+    """Recommendations drawn from metric history (and optionally an attribution).
+
+    Only periods that ended by ``now`` count. Trend rules look at the last ``periods``
+    steps; budget rules sum leads, orders and spend over the ``lookback`` before ``now``
+    and need at least ``min_leads`` leads on a platform before judging it.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from smmkit.models import MetricObservation
+        >>> t0 = datetime(2026, 8, 1, tzinfo=timezone.utc)
+        >>> t1 = datetime(2026, 9, 1, tzinfo=timezone.utc)
+        >>> def m(platform, metric, v):
+        ...     return MetricObservation(metric=metric, value=v, platform=platform,
+        ...                              period_start=t0, period_end=t1)
+        >>> recs = suggest_iterations([m("zhihu", "leads", 100), m("zhihu", "orders", 30),
+        ...                            m("weibo", "leads", 200), m("weibo", "orders", 10)],
+        ...                           now=datetime(2026, 9, 2, tzinfo=timezone.utc))
+        >>> recs[0].action
+        'Move budget from weibo to zhihu.'
+    """
+    try:
+        cutoff = as_utc(now)
+    except (ValueError, AttributeError):
+        raise InvalidInputError.single("now", "must be a timezone-aware datetime", now) from None
+    if not isinstance(periods, int) or isinstance(periods, bool) or periods < 1:
+        raise InvalidInputError.single("periods", "must be an integer >= 1", periods)
+    if not budget_ratio > 1:
+        raise InvalidInputError.single("budget_ratio", "must be greater than 1", budget_ratio)
+    done = [o for o in history if o.period_end <= cutoff]
+    recent = [o for o in done if o.period_start >= cutoff - lookback]
+    recommendations = (
+        _content_rule(done, periods)
+        + _platform_rule(done, periods, stall_rate)
+        + _interaction_rule(done, periods)
+        + _budget_rule(recent, attribution, budget_ratio, min_leads)
+    )
+    return tuple(recommendations)

@@ -1,0 +1,230 @@
+"""Multi-touch attribution: which channels (or content types) earned the conversions.
+
+:func:`attribute` takes individual journeys (:class:`smmkit.models.Journey`), aggregated
+paths (:class:`PathSummary`, the form ChannelAttribution reads) or a
+:class:`~smmkit.analytics.accumulators.PathCounts` built over partitions, and one of
+seven models: first touch, last touch, linear, time decay, position based (40/20/40),
+Markov removal effect (order 1..k, solved exactly) and Shapley value. Per-channel
+conversions and value always add up to the totals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+
+from smmkit.analytics.accumulators import PathCounts
+from smmkit.analytics.attribution._paths import GroupBy, Row, collect_rows
+from smmkit.analytics.attribution._types import (
+    Attribution,
+    AttributionModel,
+    ChannelCredit,
+    PathSummary,
+    build_attribution,
+)
+from smmkit.analytics.attribution.heuristics import (
+    first_touch_weights,
+    last_touch_weights,
+    linear_weights,
+    position_based_weights,
+    time_decay_weights,
+)
+from smmkit.analytics.attribution.markov import build_chain
+from smmkit.analytics.attribution.shapley import shapley_weights
+from smmkit.exceptions import InvalidInputError
+from smmkit.models.metrics import Journey
+
+__all__ = ["Attribution", "AttributionModel", "ChannelCredit", "PathSummary", "attribute"]
+
+_DEFAULT_HALF_LIFE = timedelta(days=7)
+
+
+def _accumulate(
+    rows: list[Row], weigh: Callable[[Row], Sequence[float]]
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    conv: dict[str, list[float]] = {}
+    value: dict[str, list[float]] = {}
+    for row in rows:
+        if row.conversions <= 0 and row.value <= 0:
+            continue
+        weights = weigh(row)
+        for channel, w in zip(row.path, weights, strict=True):
+            if w == 0.0:
+                conv.setdefault(channel, [])
+                value.setdefault(channel, [])
+                continue
+            conv.setdefault(channel, []).append(row.conversions * w)
+            value.setdefault(channel, []).append(row.value * w)
+    return conv, value
+
+
+def _check_weights(first: float, last: float) -> None:
+    for name, weight in (("first_weight", first), ("last_weight", last)):
+        if not isinstance(weight, (int, float)) or not 0.0 <= weight <= 1.0:
+            raise InvalidInputError.single(name, "must be between 0 and 1", weight)
+    if first + last > 1.0 + 1e-12 or first + last <= 0.0:
+        raise InvalidInputError.single(
+            "last_weight", "first_weight + last_weight must be in (0, 1]", last
+        )
+
+
+def _half_life_in(half_life: timedelta | float | None, timed: bool) -> float:
+    if half_life is None:
+        return _DEFAULT_HALF_LIFE.total_seconds() if timed else 1.0
+    if isinstance(half_life, timedelta):
+        if not timed:
+            raise InvalidInputError.single(
+                "half_life", "path summaries have no times: give a number of touches", half_life
+            )
+        seconds = half_life.total_seconds()
+    elif isinstance(half_life, (int, float)) and not isinstance(half_life, bool):
+        seconds = float(half_life)
+        if timed:
+            raise InvalidInputError.single(
+                "half_life", "journeys have times: give a timedelta", half_life
+            )
+    else:
+        raise InvalidInputError.single("half_life", "must be a timedelta or a number", half_life)
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise InvalidInputError.single("half_life", "must be positive", half_life)
+    return seconds
+
+
+def attribute(
+    data: PathCounts | Iterable[PathSummary | Journey],
+    *,
+    model: AttributionModel | str,
+    by: GroupBy = "channel",
+    conversion_kind: str | None = None,
+    order: int = 1,
+    half_life: timedelta | float | None = None,
+    first_weight: float = 0.4,
+    last_weight: float = 0.4,
+) -> Attribution:
+    """Credit conversions and their value to channels under one attribution ``model``.
+
+    Args:
+        data: journeys, path summaries, or a :class:`PathCounts` table.
+        model: one of :class:`AttributionModel` (or its string value).
+        by: what a touch is credited to, for journeys: ``"channel"``, ``"content_type"``
+            or ``"channel_content_type"`` (``"weibo/video"``).
+        conversion_kind: for journeys, count only conversions of this ``Conversion.kind``
+            (``"lead"``, ``"order"``); default: all.
+        order: Markov order (1 to 4); consecutive repeated channels are collapsed.
+        half_life: time decay: credit halves every ``half_life`` before the conversion;
+            a ``timedelta`` for journeys (default 7 days), a number of touches for paths
+            (default 1).
+        first_weight, last_weight: position based: the first and last touches' shares
+            (default 40/40, the middle touches split the remaining 20 %).
+
+    Example:
+        >>> from smmkit.analytics import attribute, PathSummary
+        >>> paths = [PathSummary(path=("weibo", "zhihu"), conversions=10, value=1000, nulls=5),
+        ...          PathSummary(path=("weibo",), conversions=0, nulls=85)]
+        >>> attribute(paths, model="last_touch").as_dict()
+        {'zhihu': 10.0, 'weibo': 0.0}
+        >>> round(attribute(paths, model="markov").credit("zhihu").conversions, 6)
+        5.0
+    """
+    try:
+        chosen = AttributionModel(model)
+    except ValueError:
+        known = ", ".join(m.value for m in AttributionModel)
+        raise InvalidInputError.single("model", f"must be one of {known}", model) from None
+    rows, lost_conv, lost_value, timed = collect_rows(data, by, conversion_kind)
+    total_conv = math.fsum(r.conversions for r in rows)
+    total_value = math.fsum(r.value for r in rows)
+    unattributed = (lost_conv, lost_value)
+    params: tuple[tuple[str, str], ...] = (("by", by),)
+    if conversion_kind is not None:
+        params += (("conversion_kind", conversion_kind),)
+
+    if chosen is AttributionModel.MARKOV:
+        if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= 4:
+            raise InvalidInputError.single("order", "must be an integer from 1 to 4", order)
+        chain = build_chain(rows, order)
+        base_p, _, effects = chain.removal_effects()
+        sum_conv = math.fsum(e[0] for e in effects.values())
+        sum_value = math.fsum(e[1] for e in effects.values())
+        conv_credit = {
+            c: (total_conv * e[0] / sum_conv if sum_conv > 0 else 0.0) for c, e in effects.items()
+        }
+        value_credit = {
+            c: (total_value * e[1] / sum_value if sum_value > 0 else 0.0)
+            for c, e in effects.items()
+        }
+        for row in rows:  # channels only on empty paths still get a (zero) line
+            for channel in row.path:
+                conv_credit.setdefault(channel, 0.0)
+                value_credit.setdefault(channel, 0.0)
+                effects.setdefault(channel, (0.0, 0.0))
+        return build_attribution(
+            chosen,
+            conv_credit,
+            value_credit,
+            total_conversions=total_conv,
+            total_value=total_value,
+            unattributed=unattributed,
+            removal=effects,
+            order=order,
+            conversion_probability=base_p,
+            parameters=params,
+        )
+
+    if chosen is AttributionModel.SHAPLEY:
+        conv_parts: dict[str, list[float]] = {}
+        value_parts: dict[str, list[float]] = {}
+        for row in rows:
+            for channel, w in shapley_weights(row.path).items():
+                conv_parts.setdefault(channel, []).append(row.conversions * w)
+                value_parts.setdefault(channel, []).append(row.value * w)
+    else:
+        if chosen is AttributionModel.FIRST_TOUCH:
+
+            def weigh(row: Row) -> tuple[float, ...]:
+                return first_touch_weights(len(row.path))
+
+        elif chosen is AttributionModel.LAST_TOUCH:
+
+            def weigh(row: Row) -> tuple[float, ...]:
+                return last_touch_weights(len(row.path))
+
+        elif chosen is AttributionModel.LINEAR:
+
+            def weigh(row: Row) -> tuple[float, ...]:
+                return linear_weights(len(row.path))
+
+        elif chosen is AttributionModel.POSITION_BASED:
+            _check_weights(first_weight, last_weight)
+            params += (("first_weight", repr(first_weight)), ("last_weight", repr(last_weight)))
+
+            def weigh(row: Row) -> tuple[float, ...]:
+                return position_based_weights(len(row.path), first_weight, last_weight)
+
+        else:
+            scale = _half_life_in(half_life, timed)
+            params += (("half_life", repr(half_life if half_life is not None else scale)),)
+
+            def weigh(row: Row) -> tuple[float, ...]:
+                n = len(row.path)
+                ages = (
+                    row.ages if row.ages is not None else tuple(float(n - 1 - i) for i in range(n))
+                )
+                return time_decay_weights(ages, scale)
+
+        conv_parts, value_parts = _accumulate(rows, weigh)
+
+    for row in rows:  # channels that only appear on null paths still get a (zero) line
+        for channel in row.path:
+            conv_parts.setdefault(channel, [])
+            value_parts.setdefault(channel, [])
+    return build_attribution(
+        chosen,
+        {c: math.fsum(parts) for c, parts in conv_parts.items()},
+        {c: math.fsum(parts) for c, parts in value_parts.items()},
+        total_conversions=total_conv,
+        total_value=total_value,
+        unattributed=unattributed,
+        parameters=params,
+    )
