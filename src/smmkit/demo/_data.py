@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from smmkit.audience import CreatorPost
 from smmkit.models import (
     ContentPiece,
     Conversion,
@@ -56,6 +57,7 @@ class TeaBrandData:
     observations: tuple[MetricObservation, ...]
     journeys: tuple[Journey, ...]
     mentions: tuple[Mention, ...]
+    creator_posts: tuple[CreatorPost, ...]
 
 
 def _pieces(start: datetime) -> tuple[ContentPiece, ...]:
@@ -189,7 +191,7 @@ def _interactions(rng: random.Random, users: tuple[User, ...]) -> tuple[Interact
                         InteractionKind.ORDER,
                         InteractionKind.POST,
                     ),
-                    weights=(30, 20, 6, 3, 8, 5, 6 + 10 * habit, 2 if user.is_creator else 0.1),
+                    weights=(30, 20, 6, 3, 8, 5, 6 + 10 * habit, 6 if user.is_creator else 0.1),
                 )[0]
                 value = None
                 if kind is InteractionKind.ORDER:
@@ -406,6 +408,34 @@ def _mentions(rng: random.Random) -> tuple[Mention, ...]:
     return tuple(out)
 
 
+def _creator_posts(
+    rng: random.Random, users: tuple[User, ...], interactions: tuple[Interaction, ...]
+) -> tuple[CreatorPost, ...]:
+    """Public metrics of the posts users wrote about the brand (UGC, "my office tea ritual")."""
+    followers = {u.id: u.followers for u in users}
+    posts = []
+    for i, act in enumerate(x for x in interactions if x.kind is InteractionKind.POST):
+        audience = followers[act.user_id]
+        views = int(audience * rng.uniform(0.8, 6.0)) + rng.randrange(20, 400)
+        quality = rng.betavariate(2, 30)  # engagement per view, most around 6%
+        likes = int(views * quality)
+        posts.append(
+            CreatorPost(
+                id=f"ugc{i:05d}",
+                author_id=act.user_id,
+                published_at=act.at,
+                platform=act.platform,
+                views=views,
+                likes=likes,
+                comments=int(likes * rng.uniform(0.05, 0.3)),
+                saves=int(likes * rng.uniform(0.1, 0.5)),
+                shares=int(likes * rng.uniform(0.0, 0.1)),
+                followers_at_post=audience,
+            )
+        )
+    return tuple(posts)
+
+
 def make_tea_brand_data(seed: int = 7) -> TeaBrandData:
     """Draw the whole case from ``seed``.
 
@@ -416,6 +446,7 @@ def make_tea_brand_data(seed: int = 7) -> TeaBrandData:
     """
     rng = random.Random(seed)
     users = _users(rng)
+    interactions = _interactions(rng, users)
     return TeaBrandData(
         seed=seed,
         baseline_start=BASELINE_START,
@@ -423,8 +454,9 @@ def make_tea_brand_data(seed: int = 7) -> TeaBrandData:
         now=NOW,
         pieces=_pieces(REFOCUS_START),
         users=users,
-        interactions=_interactions(rng, users),
+        interactions=interactions,
         observations=_observations(rng),
         journeys=_journeys(rng),
         mentions=_mentions(rng),
+        creator_posts=_creator_posts(rng, users, interactions),
     )

@@ -11,7 +11,7 @@ from smmkit._render import render_table
 from smmkit.demo._data import TeaBrandData
 from smmkit.demo._report import Chart, SectionOutput
 from smmkit.exceptions import InvalidInputError
-from smmkit.models import KPI, Goal, Period
+from smmkit.models import KPI, Goal, Money, Period
 
 __all__ = ["SECTIONS", "Section"]
 
@@ -282,10 +282,169 @@ def section_analytics(data: TeaBrandData, context: dict[str, Any]) -> SectionOut
     )
 
 
+def tea_audience() -> Any:
+    """The case's audience: urban office workers 25-35, mostly women, buying in store."""
+    from smmkit.audience import AudienceProfile
+
+    return AudienceProfile(
+        business_model="b2c",
+        regions=["china"],
+        age_min=25,
+        age_max=35,
+        gender="female",
+        locations=["urban"],
+        occupations=["office workers"],
+        interests=["lifestyle", "health", "tea"],
+        purchase_channels=["in_store"],
+    )
+
+
+def section_matrix_budget(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput:
+    from smmkit.strategy import allocate_budget, kpis_for, recommend_platforms, recommend_team
+
+    goal = context.get("goal") or tea_goal()
+    tree = kpis_for(goal)
+    matrix = recommend_platforms(["brand", "acquisition"], tea_audience(), business_model="b2c")
+    context["matrix"] = matrix
+    rows = [
+        [f.platform_id, f.job.value, f"{f.score:.2f}", "in the matrix"] for f in matrix.recommended
+    ]
+    rows += [
+        [f.platform_id, f.job.value, f"{f.score:.2f}", f.left_out_because or ""]
+        for f in matrix.left_out
+        if f.platform_id in ("weibo", "zhihu", "wechat_oa")
+    ]
+    total = Money(amount=300_000, currency="CNY")
+    plan = allocate_budget(total, business_model="b2c", platforms=matrix)
+    team = recommend_team("b2c", scale="small")
+    lines = [
+        f"KPI tree for a {goal.objective.value} goal: "
+        + ", ".join(k.name for k in tree.kpis()[:6])
+        + (" ..." if len(tree.kpis()) > 6 else ""),
+        "",
+        "Platform matrix (precise positioning, not full coverage):",
+        render_table(
+            ["platform", "job", "score", "in the matrix / why not"],
+            rows,
+            align=["left", "left", "right", "left"],
+        ),
+        "",
+        f"Budget of {total}:",
+        render_table(
+            ["budget item", "%", "amount"],
+            [[ln.item.value, f"{ln.percent}", str(ln.amount)] for ln in plan.lines],
+            align=["left", "right", "right"],
+        ),
+        "Per platform: " + ", ".join(f"{p} {plan.for_platform(p)}" for p in matrix.platform_ids),
+        "Team: " + ", ".join(f"{r.kind.value} x{r.headcount:g}" for r in team.roles),
+    ]
+    return SectionOutput(
+        "\n".join(lines),
+        {
+            "matrix": list(matrix.platform_ids),
+            "left_out": {f.platform_id: f.left_out_because for f in matrix.left_out},
+            "budget": {ln.item.value: str(ln.amount.amount) for ln in plan.lines},
+            "team": {r.kind.value: r.headcount for r in team.roles},
+        },
+    )
+
+
+def tea_playbook() -> Any:
+    """The default B2C playbook with the case's own actions for new, active and loyal users."""
+    from smmkit.audience import (
+        ActionKind,
+        Incentive,
+        IncentiveKind,
+        SegmentAction,
+        default_playbook,
+    )
+
+    book = default_playbook("b2c")
+    variants = {
+        "new": SegmentAction(
+            stage="new",
+            kind=ActionKind.WELCOME_PERK,
+            title="Buy one, get one on the first order",
+            description="A second cup free on the first in-store order, valid 7 days.",
+            incentive=Incentive(kind=IncentiveKind.BUY_ONE_GET_ONE, description="BOGO"),
+            duration_days=7,
+            channels=("wecom",),
+        ),
+        "active": SegmentAction(
+            stage="active",
+            kind=ActionKind.CO_CREATION,
+            title="Blind tasting of new flavours",
+            description="Rate three unlabeled new flavours; the winner launches next season.",
+            channels=("wecom", "xiaohongshu"),
+        ),
+        "loyal": SegmentAction(
+            stage="loyal",
+            kind=ActionKind.AMBASSADOR,
+            title='Store "experience officer"',
+            description="A certified title, first taste of every launch, and a store event.",
+            incentive=Incentive(kind=IncentiveKind.TITLE, description="experience officer"),
+            channels=("wecom",),
+        ),
+    }
+    for stage, action in variants.items():
+        book = book.with_actions(stage, [action], name="tea brand")
+    return book
+
+
+def section_segments(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput:
+    from smmkit.audience import find_koc_candidates, plan_actions, segment_users
+
+    seg = segment_users(data.users, data.interactions, now=data.now)
+    context["segmentation"] = seg
+    plans = plan_actions(seg, tea_playbook())
+    counts = seg.counts()
+    rows = [
+        [
+            stage.value,
+            str(counts[stage]),
+            seg.rule_text(stage),
+            "; ".join(p.action.title for p in plans if p.stage is stage),
+        ]
+        for stage in counts
+    ]
+    kocs = find_koc_candidates(
+        seg, data.users, data.creator_posts, stages=("loyal", "active"), limit=100
+    )
+    koc_rows = [
+        [c.user_id, f"{c.score:.2f}", str(c.posts), f"{c.engagement_quality:.3f}", f"{c.reach:g}"]
+        for c in kocs[:5]
+    ]
+    text = "\n".join(
+        [
+            render_table(
+                ["stage", "users", "rule", "action"], rows, align=["left", "right", "left", "left"]
+            ),
+            f"{len(seg.buyer_positions)} buyers scored on RFM quintiles.",
+            "",
+            f"KOC candidates (loyal and active users who create content): {len(kocs)}; top 5:",
+            render_table(
+                ["user", "score", "posts", "engagement/view", "reach"],
+                koc_rows,
+                align=["left", "right", "right", "right", "right"],
+            ),
+        ]
+    )
+    return SectionOutput(
+        text,
+        {
+            "segments": {s.value: n for s, n in counts.items()},
+            "actions": {p.stage.value: p.action.title for p in plans},
+            "koc_candidates": [c.user_id for c in kocs],
+        },
+    )
+
+
 SECTIONS: tuple[tuple[str, Section], ...] = (
     ("Goal and KPIs", section_goal),
     ("Platform catalog", section_catalog),
     ("Case data", section_data),
+    ("Platform matrix, budget and team", section_matrix_budget),
+    ("Lifecycle segments and KOC candidates", section_segments),
     ("Publishing calendar", section_calendar),
     ("Analytics: growth, funnel, attribution, advice", section_analytics),
 )

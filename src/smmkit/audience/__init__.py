@@ -1,0 +1,99 @@
+"""Audience: lifecycle segments and RFM, segment playbooks, KOC/KOL, scenario campaigns.
+
+The playbook's interaction chapter as pure functions: :func:`segment_users` (and its
+NumPy twin :func:`segment_columns`) puts every user in one lifecycle stage with a reason;
+:func:`default_playbook` and :func:`plan_actions` say what to do for each stage;
+:func:`find_koc_candidates` and :func:`score_kol` find and vet advocates; campaigns and
+:func:`curate_ugc` run scenario campaigns and feature the best user posts.
+"""
+
+from smmkit.audience.campaigns import (
+    CampaignKind,
+    CampaignMechanics,
+    CurationDecision,
+    CurationResult,
+    Reward,
+    RewardKind,
+    ScenarioCampaign,
+    UgcSubmission,
+    curate_ugc,
+    festival_campaign,
+    hot_topic_campaign,
+    product_campaign,
+)
+from smmkit.audience.influencers import (
+    CreatorPost,
+    FollowerSnapshot,
+    KocCandidate,
+    KolProfile,
+    KolScore,
+    SuspicionFlag,
+    find_koc_candidates,
+    score_kol,
+)
+from smmkit.audience.lifecycle import (
+    KIND_CODES,
+    InteractionBatch,
+    LifecycleAccumulator,
+    LifecycleRules,
+    RfmScore,
+    Segmentation,
+    UserAssignment,
+    segment_columns,
+    segment_users,
+)
+from smmkit.audience.playbooks import (
+    ActionKind,
+    ActionPlan,
+    Incentive,
+    IncentiveKind,
+    SegmentAction,
+    SegmentPlaybook,
+    default_playbook,
+    plan_actions,
+)
+from smmkit.audience.profile import AudienceProfile, GenderSkew, PurchaseChannel, normalize_tag
+
+__all__ = [
+    "ActionKind",
+    "ActionPlan",
+    "AudienceProfile",
+    "CampaignKind",
+    "CampaignMechanics",
+    "CreatorPost",
+    "CurationDecision",
+    "CurationResult",
+    "FollowerSnapshot",
+    "GenderSkew",
+    "Incentive",
+    "IncentiveKind",
+    "InteractionBatch",
+    "KIND_CODES",
+    "KocCandidate",
+    "KolProfile",
+    "KolScore",
+    "LifecycleAccumulator",
+    "LifecycleRules",
+    "PurchaseChannel",
+    "Reward",
+    "RewardKind",
+    "RfmScore",
+    "ScenarioCampaign",
+    "SegmentAction",
+    "SegmentPlaybook",
+    "Segmentation",
+    "SuspicionFlag",
+    "UgcSubmission",
+    "UserAssignment",
+    "curate_ugc",
+    "default_playbook",
+    "festival_campaign",
+    "find_koc_candidates",
+    "hot_topic_campaign",
+    "normalize_tag",
+    "plan_actions",
+    "product_campaign",
+    "score_kol",
+    "segment_columns",
+    "segment_users",
+]

@@ -1,0 +1,935 @@
+"""Lifecycle segmentation and RFM scores, streaming over interactions.
+
+:func:`segment_users` puts every user in exactly one stage of the playbook's lifecycle
+(new, active, loyal, dormant, churned), says why, and scores buyers on RFM quintiles.
+The rules are data (:class:`LifecycleRules`), checked in a fixed order; the first one
+that matches decides:
+
+1. **churned** if the user unfollowed after their last activity (``unfollow_churns``),
+   or has been idle for more than ``churn_days`` (default 90);
+2. **dormant** if idle for more than ``dormant_days`` (default 30);
+3. **loyal** if they placed at least ``loyal_min_orders`` orders (default 3) in the last
+   ``loyal_window_days`` (default 180);
+4. **new** if they joined at most ``new_days`` ago (default 30);
+5. **active** otherwise.
+
+"Idle" counts from the later of the last activity and the day the user joined, so a
+user who joined yesterday and has not done anything yet is new, not dormant. Views are
+not activity by default (the platform showed something; the user chose nothing) and an
+unfollow never is.
+
+Interactions are read once, in any order, and only per-user state is kept
+(:class:`LifecycleAccumulator`), so memory grows with the number of users, not
+interactions. The state merges (``merge``: associative and commutative), so partitions
+of a large log can be folded separately and combined.
+
+Three input shapes are accepted, mixed freely in one stream:
+
+* :class:`~smmkit.models.Interaction` models (validated, convenient, slowest);
+* plain tuples ``(user_id, kind, at, value)``;
+* :class:`InteractionBatch` columns (fastest: the loop runs over columns).
+
+In tuples and batches ``at`` is POSIX seconds (``datetime.timestamp()``), ``kind`` is an
+:class:`~smmkit.models.InteractionKind`, its string value or its integer code
+(:data:`KIND_CODES`), and ``value`` is the order amount (a number or ``None``). User ids
+may be ``str`` or ``int`` but must be of one type in one segmentation.
+
+For large columnar data, :func:`segment_columns` applies the same rules with NumPy
+(vectorised per batch, no Python code per interaction) and returns the same
+:class:`Segmentation`; ``bench/audience_segmentation.py`` compares both with pandas.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import deque
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from itertools import compress, islice, repeat
+from operator import add, ge, itemgetter, mul, sub
+from typing import Any, cast
+
+from pydantic import Field, model_validator
+
+from smmkit.exceptions import InvalidInputError, MissingExtraError
+from smmkit.models import Interaction, InteractionKind, LifecycleStage, User, UserSegment
+from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
+
+__all__ = [
+    "InteractionBatch",
+    "KIND_CODES",
+    "LifecycleAccumulator",
+    "LifecycleRules",
+    "MONETARY_SCALE",
+    "RfmScore",
+    "Segmentation",
+    "UserAssignment",
+    "segment_columns",
+    "segment_users",
+]
+
+UserKey = str | int
+
+KIND_CODES: Mapping[InteractionKind, int] = {k: i for i, k in enumerate(InteractionKind)}
+"""Integer code of each interaction kind (its position in :class:`InteractionKind`)."""
+
+MONETARY_SCALE = 10_000
+"""Order values are summed as integers of 1/10 000 of the currency unit: exact, so
+merging partitions in any order gives the same totals."""
+
+_DAY = 86_400.0
+_NEG = -math.inf
+_STAGES: tuple[LifecycleStage, ...] = tuple(LifecycleStage)
+_STAGE_CODE = {s: i for i, s in enumerate(_STAGES)}
+_NEW, _ACTIVE, _LOYAL, _DORMANT, _CHURNED = (
+    _STAGE_CODE[LifecycleStage.NEW],
+    _STAGE_CODE[LifecycleStage.ACTIVE],
+    _STAGE_CODE[LifecycleStage.LOYAL],
+    _STAGE_CODE[LifecycleStage.DORMANT],
+    _STAGE_CODE[LifecycleStage.CHURNED],
+)
+# Reason codes, in rule order.
+_R_UNFOLLOWED, _R_CHURN_IDLE, _R_DORMANT, _R_LOYAL, _R_NEW, _R_ACTIVE = range(6)
+_BATCH_ROWS = 65_536
+# Base stage from (idle class * 2 + is_new): idle class 0 splits into active / new.
+_BASE_STAGE = (_ACTIVE, _NEW, _DORMANT, _DORMANT, _CHURNED, _CHURNED)
+_STAGE_REASON = bytes(
+    {
+        _NEW: _R_NEW,
+        _ACTIVE: _R_ACTIVE,
+        _LOYAL: _R_LOYAL,
+        _DORMANT: _R_DORMANT,
+        _CHURNED: _R_CHURN_IDLE,
+    }.get(i, 0)
+    for i in range(256)
+)
+
+
+def _keys(kind: InteractionKind) -> set[object]:
+    # A kind may arrive as the member, its value or its code; the member and its value
+    # compare and hash alike, so the set holds two entries.
+    return {kind, kind.value, KIND_CODES[kind]}
+
+
+_ALL_KIND_KEYS: frozenset[object] = frozenset().union(*(_keys(k) for k in InteractionKind))
+_RARE_KINDS = (InteractionKind.ORDER, InteractionKind.POST, InteractionKind.UNFOLLOW)
+_ORDER_KEYS = frozenset(_keys(InteractionKind.ORDER))
+_POST_KEYS = frozenset(_keys(InteractionKind.POST))
+_UNFOLLOW_KEYS = frozenset(_keys(InteractionKind.UNFOLLOW))
+_NUMBER_TYPES = frozenset({int, float, Decimal, type(None)})
+
+
+class LifecycleRules(SmmkitModel):
+    """Thresholds of the lifecycle rules (days), applied in the order of the module doc.
+
+    Example:
+        >>> LifecycleRules(dormant_days=14, churn_days=60).churn_days
+        60
+        >>> try:
+        ...     LifecycleRules(dormant_days=90, churn_days=60)
+        ... except InvalidInputError as exc:
+        ...     print(exc.problems[0].problem)
+        dormant_days (90) must be below churn_days (60)
+    """
+
+    new_days: int = Field(default=30, gt=0)
+    dormant_days: int = Field(default=30, gt=0)
+    churn_days: int = Field(default=90, gt=0)
+    loyal_min_orders: int = Field(default=3, gt=0)
+    loyal_window_days: int = Field(default=180, gt=0)
+    unfollow_churns: bool = True
+    activity_kinds: tuple[InteractionKind, ...] = tuple(
+        k for k in InteractionKind if k not in (InteractionKind.VIEW, InteractionKind.UNFOLLOW)
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LifecycleRules:
+        if self.dormant_days >= self.churn_days:
+            raise ValueError(
+                f"dormant_days ({self.dormant_days}) must be below churn_days ({self.churn_days})"
+            )
+        if InteractionKind.UNFOLLOW in self.activity_kinds:
+            raise ValueError("activity_kinds must not contain unfollow")
+        if not self.activity_kinds:
+            raise ValueError("activity_kinds must not be empty")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionBatch:
+    """Interactions as columns of equal length: the fast path of :func:`segment_users`.
+
+    ``timestamps`` are POSIX seconds; ``kinds`` are kinds, their values or their codes;
+    ``values`` are order amounts or ``None`` (``None`` for the whole column is allowed).
+    Any sequence works, including NumPy arrays (converted with ``tolist()``).
+
+    Example:
+        >>> b = InteractionBatch(user_ids=["u1", "u2"], kinds=["like", "order"],
+        ...                      timestamps=[1.7e9, 1.7e9 + 60], values=[None, 39.0])
+        >>> len(b)
+        2
+    """
+
+    user_ids: Sequence[Any]
+    kinds: Sequence[Any]
+    timestamps: Sequence[Any]
+    values: Sequence[Any] | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.user_ids)
+        for name in ("kinds", "timestamps", "values"):
+            col = getattr(self, name)
+            if col is not None and len(col) != n:
+                raise InvalidInputError.single(
+                    f"InteractionBatch.{name}", f"has {len(col)} items, user_ids has {n}"
+                )
+
+    def __len__(self) -> int:
+        return len(self.user_ids)
+
+
+class RfmScore(SmmkitModel):
+    """Recency, frequency and monetary quintile scores, 1 (lowest) to 5 (highest).
+
+    Example:
+        >>> RfmScore(recency=5, frequency=4, monetary=5).code
+        '545'
+    """
+
+    recency: int = Field(ge=1, le=5)
+    frequency: int = Field(ge=1, le=5)
+    monetary: int = Field(ge=1, le=5)
+
+    @property
+    def code(self) -> str:
+        """The usual three-digit label, e.g. ``"545"``."""
+        return f"{self.recency}{self.frequency}{self.monetary}"
+
+
+class UserAssignment(SmmkitModel):
+    """One user's stage, the rule that put them there, and their RFM score.
+
+    ``rfm`` is ``None`` for users without orders.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+        >>> a = segment_users([("u1", now.timestamp())], [], now=now).assignment("u1")
+        >>> a.stage.value, a.reason, a.rfm
+        ('new', 'joined 0 days ago (new for 30 days)', None)
+    """
+
+    user_id: UserKey
+    stage: LifecycleStage
+    reason: str
+    idle_days: int
+    orders: int
+    orders_in_window: int
+    monetary: Decimal
+    rfm: RfmScore | None = None
+
+
+class LifecycleAccumulator:
+    """Per-user state of a segmentation: add users and interactions, merge, finish.
+
+    ``now`` and ``rules`` are fixed up front because the loyal window is counted
+    relative to ``now``. Interactions for users not (yet) added are kept: the user may
+    arrive later or from another partition; :meth:`result` reports the ones that never do.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+        >>> a = LifecycleAccumulator(now=now)
+        >>> b = LifecycleAccumulator(now=now)
+        >>> a.add_users([("u1", now.timestamp() - 400 * 86400)])
+        >>> b.add_rows([("u1", "order", now.timestamp() - 86400, 39.0)])
+        >>> a.merge(b).result().stage_of("u1").value
+        'active'
+    """
+
+    __slots__ = (
+        "_act_keys",
+        "_future",
+        "_joined",
+        "_last",
+        "_now_ts",
+        "_orders",
+        "_posts",
+        "_rare_keys",
+        "_rows",
+        "_unfollow",
+        "_window_ts",
+        "now",
+        "rules",
+    )
+
+    def __init__(self, *, now: datetime, rules: LifecycleRules | None = None) -> None:
+        try:
+            self.now = as_utc(now)
+        except (ValueError, AttributeError, TypeError):
+            raise InvalidInputError.single(
+                "now", "must be a timezone-aware datetime", now
+            ) from None
+        self.rules = rules if rules is not None else LifecycleRules()
+        self._now_ts = self.now.timestamp()
+        self._window_ts = self._now_ts - self.rules.loyal_window_days * _DAY
+        act: set[object] = set()
+        for k in self.rules.activity_kinds:
+            act |= _keys(k)
+        self._act_keys = frozenset(act)
+        rare: set[object] = set()
+        for k in _RARE_KINDS:
+            rare |= _keys(k)
+        self._rare_keys = frozenset(rare)
+        self._joined: dict[Any, float] = {}
+        self._last: dict[Any, float] = {}  # last seen: activity or joining
+        # Sparse state: only users who ordered, posted or unfollowed have an entry.
+        self._orders: dict[Any, list[Any]] = {}  # [count, in_window, last_ts, units]
+        self._posts: dict[Any, int] = {}
+        self._unfollow: dict[Any, float] = {}
+        self._rows = 0
+        self._future = 0
+
+    # -- users -------------------------------------------------------------------------
+    def add_users(self, users: Iterable[User | tuple[UserKey, float]]) -> None:
+        """Register users: :class:`~smmkit.models.User` models or ``(id, joined_ts)``."""
+        joined = self._joined
+        last = self._last
+        for n, user in enumerate(users):
+            if isinstance(user, User):
+                key: Hashable = user.id
+                ts = user.joined_at.timestamp()
+            else:
+                try:
+                    key, ts = user
+                    ts = float(ts)
+                except (TypeError, ValueError):
+                    raise InvalidInputError.single(
+                        f"users.{n}",
+                        "must be a User or a (user_id, joined_at_seconds) pair",
+                        type(user).__name__,
+                    ) from None
+            if key in joined:
+                raise InvalidInputError.single(f"users.{n}.id", "appears twice", key)
+            joined[key] = ts
+            # `_last` is "last seen": joining counts, so one lookup answers "how idle".
+            seen = last.get(key, _NEG)
+            last[key] = ts if ts > seen else seen
+
+    # -- interactions ------------------------------------------------------------------
+    def add(self, interaction: Interaction) -> None:
+        """Add one interaction model."""
+        self.add_interactions((interaction,))
+
+    def add_interactions(
+        self, interactions: Iterable[Interaction | tuple[Any, ...] | InteractionBatch]
+    ) -> None:
+        """Add interactions of any accepted shape (see the module docs), read once."""
+        rows: list[tuple[Any, ...]] = []
+        for item in interactions:
+            if isinstance(item, InteractionBatch):
+                if rows:
+                    self._add_rows_chunk(rows)
+                    rows = []
+                self.add_batch(item)
+                continue
+            if isinstance(item, Interaction):
+                rows.append((item.user_id, item.kind, item.at.timestamp(), item.value))
+            elif isinstance(item, tuple):
+                rows.append(item)
+            else:
+                raise InvalidInputError.single(
+                    "interactions",
+                    "items must be Interaction, tuple or InteractionBatch",
+                    type(item).__name__,
+                )
+            if len(rows) >= _BATCH_ROWS:
+                self._add_rows_chunk(rows)
+                rows = []
+        if rows:
+            self._add_rows_chunk(rows)
+
+    def add_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Add ``(user_id, kind, at_seconds, value)`` tuples (``value`` may be omitted)."""
+        it = iter(rows)
+        while chunk := list(islice(it, _BATCH_ROWS)):
+            self._add_rows_chunk(chunk)
+
+    def _add_rows_chunk(self, rows: list[tuple[Any, ...]]) -> None:
+        widths = {len(r) for r in rows}
+        if not widths <= {3, 4}:
+            raise InvalidInputError.single(
+                "interactions",
+                "tuples must be (user_id, kind, at_seconds[, value])",
+                sorted(widths),
+            )
+        if widths == {4}:
+            uids, kinds, ts, vals = zip(*rows, strict=True)
+            self.add_batch(InteractionBatch(uids, kinds, ts, vals))
+        else:
+            uids, kinds, ts = zip(*(r[:3] for r in rows), strict=True)
+            vals = tuple(r[3] if len(r) == 4 else None for r in rows)
+            self.add_batch(InteractionBatch(uids, kinds, ts, vals))
+
+    def add_batch(self, batch: InteractionBatch) -> None:
+        """Add a column batch: the fast path (one Python loop over active rows)."""
+        uids = _as_list(batch.user_ids)
+        kinds = _as_list(batch.kinds)
+        ts = _as_list(batch.timestamps)
+        vals = None if batch.values is None else _as_list(batch.values)
+        if not uids:
+            return
+        if not _ALL_KIND_KEYS.issuperset(kinds):
+            bad = next(k for k in kinds if k not in _ALL_KIND_KEYS)
+            raise InvalidInputError.single("interactions.kind", "unknown interaction kind", bad)
+        try:
+            latest = max(ts)
+            future = latest > self._now_ts
+        except TypeError:
+            raise InvalidInputError.single(
+                "interactions.at", "must be POSIX seconds (int or float) in tuples and batches"
+            ) from None
+        self._rows += len(uids)
+        if future:
+            # Events after `now` did not happen yet from this segmentation's point of view.
+            keep = [t <= self._now_ts for t in ts]
+            self._future += len(keep) - sum(keep)
+            uids = list(compress(uids, keep))
+            kinds = list(compress(kinds, keep))
+            ts = list(compress(ts, keep))
+            vals = None if vals is None else list(compress(vals, keep))
+        last = self._last
+        get = last.get
+        neg = _NEG
+        active = list(map(self._act_keys.__contains__, kinds))
+        for u, t in zip(compress(uids, active), compress(ts, active), strict=True):
+            if t > get(u, neg):
+                last[u] = t
+        rare = list(map(self._rare_keys.__contains__, kinds))
+        if True in rare:
+            self._add_rare(
+                list(compress(uids, rare)),
+                list(compress(kinds, rare)),
+                list(compress(ts, rare)),
+                list(compress(vals, rare)) if vals is not None else None,
+            )
+
+    def _add_rare(
+        self, uids: list[Any], kinds: list[Any], ts: list[Any], vals: list[Any] | None
+    ) -> None:
+        # Orders, posts and unfollows are a few percent of a real log; each gets its own
+        # pass over just those rows.
+        is_order = list(map(_ORDER_KEYS.__contains__, kinds))
+        if True in is_order:
+            values = list(compress(vals, is_order)) if vals is not None else None
+            orders = self._orders
+            window = self._window_ts
+            for u, t, units in zip(
+                compress(uids, is_order),
+                compress(ts, is_order),
+                _units_column(values, sum(is_order)),
+                strict=True,
+            ):
+                state = orders.get(u)
+                if state is None:
+                    orders[u] = [1, 1 if t >= window else 0, t, units]
+                else:
+                    state[0] += 1
+                    if t >= window:
+                        state[1] += 1
+                    state[2] = max(state[2], t)
+                    state[3] += units
+        posts = self._posts
+        for u in compress(uids, map(_POST_KEYS.__contains__, kinds)):
+            posts[u] = posts.get(u, 0) + 1
+        unfollow = self._unfollow
+        for u, t in compress(zip(uids, ts, strict=True), map(_UNFOLLOW_KEYS.__contains__, kinds)):
+            if t > unfollow.get(u, _NEG):
+                unfollow[u] = t
+
+    # -- combine -------------------------------------------------------------------------
+    def merge(self, other: LifecycleAccumulator) -> LifecycleAccumulator:
+        """A new accumulator holding both; associative and commutative, operands untouched.
+
+        A user added on both sides keeps the earlier join time.
+        """
+        if not isinstance(other, LifecycleAccumulator):
+            raise InvalidInputError.single(
+                "other", "can only merge with a LifecycleAccumulator", type(other).__name__
+            )
+        if other.now != self.now or other.rules != self.rules:
+            raise InvalidInputError.single("other", "was built with a different now or rules")
+        out = LifecycleAccumulator(now=self.now, rules=self.rules)
+        out._joined = _merged(self._joined, other._joined, min)
+        out._last = _merged(self._last, other._last, max)
+        out._unfollow = _merged(self._unfollow, other._unfollow, max)
+        out._posts = _merged(self._posts, other._posts, _add)
+        out._orders = {k: list(v) for k, v in self._orders.items()}
+        for k, v in other._orders.items():
+            mine = out._orders.get(k)
+            if mine is None:
+                out._orders[k] = list(v)
+            else:
+                mine[0] += v[0]
+                mine[1] += v[1]
+                mine[2] = max(mine[2], v[2])
+                mine[3] += v[3]
+        out._rows = self._rows + other._rows
+        out._future = self._future + other._future
+        return out
+
+    def state(self) -> dict[Any, tuple[Any, ...]]:
+        """Per-user state, for inspection and tests: join, last activity, orders, posts."""
+        keys = set(self._joined) | set(self._last) | set(self._orders) | set(self._posts)
+        keys |= set(self._unfollow)
+        return {
+            k: (
+                self._joined.get(k),
+                self._last.get(k),
+                tuple(self._orders.get(k, ())),
+                self._posts.get(k, 0),
+                self._unfollow.get(k),
+            )
+            for k in keys
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LifecycleAccumulator):
+            return NotImplemented
+        return (
+            self.now == other.now
+            and self.rules == other.rules
+            and self._rows == other._rows
+            and self._future == other._future
+            and self.state() == other.state()
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    # -- finish --------------------------------------------------------------------------
+    def result(self) -> Segmentation:
+        """Classify every registered user and score RFM; see :class:`Segmentation`."""
+        # Column-wise, with C-level map() passes; per-buyer columns are kept only for
+        # buyers. A per-user Python loop would cost more than reading the interactions.
+        rules = self.rules
+        now_ts = self._now_ts
+        joined = self._joined
+        try:
+            keys = sorted(joined)
+        except TypeError:
+            raise InvalidInputError.single(
+                "users.id", "must all be str or all be int in one segmentation"
+            ) from None
+        last_map = self._last
+        unknown = self._orders.keys() - joined.keys()
+        if len(last_map) > len(joined):  # every user added is in `_last`
+            unknown |= last_map.keys() - joined.keys()
+        n = len(keys)
+        joined_v = list(map(joined.__getitem__, keys))
+        seen = list(map(last_map.__getitem__, keys))
+        # Base rule by thresholds on timestamps: 0 recent, 1 dormant, 2 churned; then new.
+        bounds = (now_ts - rules.churn_days * _DAY, now_ts - rules.dormant_days * _DAY)
+        idle_class = map(sub, repeat(2, n), map(bisect.bisect_right, repeat(bounds, n), seen))
+        is_new = map(ge, joined_v, repeat(now_ts - rules.new_days * _DAY, n))
+        stages = bytearray(
+            map(_BASE_STAGE.__getitem__, map(add, map(mul, idle_class, repeat(2, n)), is_new))
+        )
+        states = list(map(self._orders.get, keys))
+        buyers = list(compress(range(n), states))
+        buyer_states = cast(list[list[Any]], list(compress(states, states)))
+        del states
+        loyal_min = rules.loyal_min_orders
+        enough = map(ge, map(itemgetter(1), buyer_states), repeat(loyal_min))
+        for i in compress(buyers, enough):
+            if stages[i] in (_NEW, _ACTIVE):  # idle users stay dormant or churned
+                stages[i] = _LOYAL
+        reasons = bytearray(stages.translate(_STAGE_REASON))
+        if rules.unfollow_churns:
+            for k, t in self._unfollow.items():
+                if k in joined and t > last_map.get(k, _NEG):
+                    i = bisect.bisect_left(keys, k)
+                    stages[i] = _CHURNED
+                    reasons[i] = _R_UNFOLLOWED
+        counts = list(map(itemgetter(0), buyer_states))
+        units = list(map(itemgetter(3), buyer_states))
+        rfm = bytearray(3 * len(buyers))
+        if buyers:
+            for column, values in enumerate(
+                (list(map(itemgetter(2), buyer_states)), counts, units)
+            ):
+                rfm[column::3] = _quintiles(values)
+        return Segmentation.model_construct(
+            now=self.now,
+            rules=rules,
+            user_ids=tuple(keys),
+            stage_codes=bytes(stages),
+            reason_codes=bytes(reasons),
+            last_seen=tuple(seen),
+            joined=tuple(joined_v),
+            buyer_positions=tuple(buyers),
+            buyer_orders=tuple(counts),
+            buyer_orders_in_window=tuple(map(itemgetter(1), buyer_states)),
+            buyer_monetary_units=tuple(units),
+            buyer_rfm=bytes(rfm),
+            interactions=self._rows,
+            future_interactions=self._future,
+            unknown_user_count=len(unknown),
+            unknown_user_sample=tuple(_sorted_sample(list(unknown), 20)),
+        )
+
+
+class Segmentation(SmmkitModel):
+    """Every user's lifecycle stage, reason and RFM score, stored column-wise.
+
+    Users are sorted by id. Columns keep a million users in tens of megabytes; use
+    :meth:`assignment`, :meth:`assignments`, :attr:`segments` or :meth:`to_frame` to read
+    them. Buyer columns (``buyer_*``) hold one entry per user with at least one order, at
+    ``buyer_positions``. ``unknown_user_count`` counts ids that had interactions but were
+    never added as users (they are not segmented); ``future_interactions`` counts events
+    after ``now`` (ignored).
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+        >>> day = 86400
+        >>> seg = segment_users(
+        ...     [("a", now.timestamp() - 5 * day), ("b", now.timestamp() - 400 * day)],
+        ...     [("b", "like", now.timestamp() - 45 * day, None)],
+        ...     now=now,
+        ... )
+        >>> [(a.user_id, a.stage.value) for a in seg.assignments()]
+        [('a', 'new'), ('b', 'dormant')]
+        >>> seg.assignment("b").reason
+        'no activity for 45 days (dormant after 30, churned after 90)'
+    """
+
+    now: AwareDatetime
+    rules: LifecycleRules
+    user_ids: tuple[UserKey, ...]
+    stage_codes: bytes
+    reason_codes: bytes
+    last_seen: tuple[float, ...]
+    joined: tuple[float, ...]
+    buyer_positions: tuple[int, ...] = ()
+    buyer_orders: tuple[int, ...] = ()
+    buyer_orders_in_window: tuple[int, ...] = ()
+    buyer_monetary_units: tuple[int, ...] = ()
+    buyer_rfm: bytes = b""
+    interactions: int = 0
+    future_interactions: int = 0
+    unknown_user_count: int = 0
+    unknown_user_sample: tuple[UserKey, ...] = ()
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{s.value}={n}" for s, n in self.counts().items())
+        return f"Segmentation(users={len(self.user_ids)}, {counts})"
+
+    __str__ = __repr__
+
+    def __len__(self) -> int:
+        return len(self.user_ids)
+
+    def counts(self) -> dict[LifecycleStage, int]:
+        """Users per stage, in stage order (every stage present, possibly 0)."""
+        codes = self.stage_codes
+        return {s: codes.count(bytes((i,))) for i, s in enumerate(_STAGES)}
+
+    def _position(self, user_id: UserKey) -> int:
+        ids = self.user_ids
+        try:
+            i = bisect.bisect_left(ids, user_id)
+        except TypeError:
+            i = len(ids)
+        if i == len(ids) or ids[i] != user_id:
+            raise InvalidInputError.single("user_id", "is not in this segmentation", user_id)
+        return i
+
+    def _buyer(self, i: int) -> int | None:
+        b = bisect.bisect_left(self.buyer_positions, i)
+        if b < len(self.buyer_positions) and self.buyer_positions[b] == i:
+            return b
+        return None
+
+    def _days(self, since: float) -> int:
+        elapsed = self.now.timestamp() - since
+        return int(elapsed // _DAY) if elapsed > 0 else 0
+
+    def stage_of(self, user_id: UserKey) -> LifecycleStage:
+        """The stage of one user."""
+        return _STAGES[self.stage_codes[self._position(user_id)]]
+
+    def rfm(self, user_id: UserKey) -> RfmScore | None:
+        """The RFM score of one user (``None`` when they never ordered)."""
+        return self._rfm_at(self._buyer(self._position(user_id)))
+
+    def _rfm_at(self, b: int | None) -> RfmScore | None:
+        if b is None:
+            return None
+        r, f, m = self.buyer_rfm[3 * b : 3 * b + 3]
+        return RfmScore(recency=r, frequency=f, monetary=m)
+
+    def assignment(self, user_id: UserKey) -> UserAssignment:
+        """Stage, reason and RFM of one user."""
+        return self._assignment_at(self._position(user_id))
+
+    def _assignment_at(self, i: int) -> UserAssignment:
+        b = self._buyer(i)
+        return UserAssignment(
+            user_id=self.user_ids[i],
+            stage=_STAGES[self.stage_codes[i]],
+            reason=self._reason(i, b),
+            idle_days=self._days(self.last_seen[i]),
+            orders=0 if b is None else self.buyer_orders[b],
+            orders_in_window=0 if b is None else self.buyer_orders_in_window[b],
+            monetary=Decimal(0 if b is None else self.buyer_monetary_units[b]) / MONETARY_SCALE,
+            rfm=self._rfm_at(b),
+        )
+
+    def assignments(self, stage: LifecycleStage | str | None = None) -> Iterator[UserAssignment]:
+        """Every user's assignment in id order, optionally only one stage's, built lazily."""
+        wanted = None if stage is None else _STAGE_CODE[LifecycleStage(stage)]
+        for i, code in enumerate(self.stage_codes):
+            if wanted is None or code == wanted:
+                yield self._assignment_at(i)
+
+    def user_ids_in(self, stage: LifecycleStage | str) -> tuple[UserKey, ...]:
+        """Ids of the users in one stage, in id order."""
+        code = _STAGE_CODE[LifecycleStage(stage)]
+        return tuple(compress(self.user_ids, (c == code for c in self.stage_codes)))
+
+    @property
+    def segments(self) -> tuple[UserSegment, ...]:
+        """One :class:`~smmkit.models.UserSegment` per stage, with its rule in words."""
+        out = []
+        for stage in _STAGES:
+            ids = tuple(str(u) for u in self.user_ids_in(stage))
+            out.append(
+                UserSegment(name=stage.value, stage=stage, rule=self.rule_text(stage), user_ids=ids)
+            )
+        return tuple(out)
+
+    def rule_text(self, stage: LifecycleStage | str) -> str:
+        """The rule of one stage, with this segmentation's thresholds."""
+        r = self.rules
+        texts = {
+            LifecycleStage.CHURNED: (
+                f"idle more than {r.churn_days} days"
+                + (", or unfollowed after the last activity" if r.unfollow_churns else "")
+            ),
+            LifecycleStage.DORMANT: f"idle more than {r.dormant_days} days",
+            LifecycleStage.LOYAL: (
+                f"at least {r.loyal_min_orders} orders in the last {r.loyal_window_days} days"
+            ),
+            LifecycleStage.NEW: f"joined at most {r.new_days} days ago",
+            LifecycleStage.ACTIVE: "recently active, none of the above",
+        }
+        return texts[LifecycleStage(stage)]
+
+    def _reason(self, i: int, b: int | None) -> str:
+        r = self.rules
+        code = self.reason_codes[i]
+        idle = self._days(self.last_seen[i])
+        tenure = self._days(self.joined[i])
+        if code == _R_UNFOLLOWED:
+            return f"unfollowed after the last activity ({idle} days ago)"
+        if code == _R_CHURN_IDLE:
+            return f"no activity for {idle} days (churned after {r.churn_days})"
+        if code == _R_DORMANT:
+            return (
+                f"no activity for {idle} days (dormant after {r.dormant_days}, "
+                f"churned after {r.churn_days})"
+            )
+        if code == _R_LOYAL:
+            window = 0 if b is None else self.buyer_orders_in_window[b]
+            return (
+                f"{window} orders in the last {r.loyal_window_days} days "
+                f"(loyal from {r.loyal_min_orders})"
+            )
+        if code == _R_NEW:
+            return f"joined {tenure} days ago (new for {r.new_days} days)"
+        return f"last active {idle} days ago, joined {tenure} days ago"
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per user (needs the ``pandas`` extra).
+
+        Columns: ``user_id, stage, reason, idle_days, orders, orders_in_window, monetary,
+        r, f, m`` (RFM 0 for users without orders).
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise MissingExtraError("pandas", extra="pandas") from None
+        n = len(self.user_ids)
+        buyer_of: list[int | None] = [None] * n
+        for b, i in enumerate(self.buyer_positions):
+            buyer_of[i] = b
+        orders, window, money = [0] * n, [0] * n, [Decimal(0)] * n
+        r, f, m = [0] * n, [0] * n, [0] * n
+        rfm = self.buyer_rfm
+        for b, i in enumerate(self.buyer_positions):
+            orders[i] = self.buyer_orders[b]
+            window[i] = self.buyer_orders_in_window[b]
+            money[i] = Decimal(self.buyer_monetary_units[b]) / MONETARY_SCALE
+            r[i], f[i], m[i] = rfm[3 * b], rfm[3 * b + 1], rfm[3 * b + 2]
+        return pd.DataFrame(
+            {
+                "user_id": list(self.user_ids),
+                "stage": [_STAGES[c].value for c in self.stage_codes],
+                "reason": [self._reason(i, buyer_of[i]) for i in range(n)],
+                "idle_days": [self._days(t) for t in self.last_seen],
+                "orders": orders,
+                "orders_in_window": window,
+                "monetary": money,
+                "r": r,
+                "f": f,
+                "m": m,
+            }
+        )
+
+
+def segment_users(
+    users: Iterable[User | tuple[UserKey, float]],
+    interactions: Iterable[Interaction | tuple[Any, ...] | InteractionBatch],
+    *,
+    now: datetime,
+    rules: LifecycleRules | None = None,
+) -> Segmentation:
+    """Put every user in exactly one lifecycle stage and score RFM; read interactions once.
+
+    ``users`` are :class:`~smmkit.models.User` models or ``(id, joined_at_seconds)``
+    pairs; ``interactions`` any mix of the shapes in the module docs, sorted or not.
+
+    RFM is scored among users with at least one order: recency by the last order, frequency
+    by the number of orders, monetary by their total value; each split into quintiles
+    1–5 by rank, ties broken by user id (so equal values may straddle a boundary, but the
+    result never depends on input order). Users without orders have no RFM score.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from smmkit.models import Interaction, User
+        >>> now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+        >>> users = [User(id="u1", joined_at=datetime(2025, 1, 1, tzinfo=timezone.utc))]
+        >>> events = [Interaction(user_id="u1", kind="order", value="39", at=now)
+        ...           for _ in range(3)]
+        >>> seg = segment_users(users, events, now=now)
+        >>> seg.stage_of("u1").value, seg.rfm("u1").code
+        ('loyal', '111')
+    """
+    acc = LifecycleAccumulator(now=now, rules=rules)
+    acc.add_users(users)
+    acc.add_interactions(interactions)
+    return acc.result()
+
+
+def segment_columns(
+    user_ids: Sequence[UserKey],
+    joined_at: Sequence[float],
+    interactions: Iterable[InteractionBatch],
+    *,
+    now: datetime,
+    rules: LifecycleRules | None = None,
+) -> Segmentation:
+    """:func:`segment_users` for columnar data, vectorised with NumPy (optional engine).
+
+    ``user_ids`` and ``joined_at`` (POSIX seconds) are parallel columns; ``interactions``
+    is an iterable of :class:`InteractionBatch` (NumPy arrays or sequences; values as
+    floats, ``None`` for none). Same rules and the same :class:`Segmentation` as
+    :func:`segment_users`; state is arrays aligned with the users, so memory stays
+    proportional to users and no Python code runs per interaction. Needs NumPy (installed
+    with the ``pandas`` extra); for partitioned data use :class:`LifecycleAccumulator`.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+        >>> t = now.timestamp()
+        >>> batch = InteractionBatch(["a", "b"], ["like", "order"], [t - 86400, t - 60],
+        ...                          [None, 39.0])
+        >>> seg = segment_columns(["a", "b"], [t - 90 * 86400, t - 9 * 86400], [batch],
+        ...                       now=now)
+        >>> seg == segment_users([("a", t - 90 * 86400), ("b", t - 9 * 86400)], [batch],
+        ...                      now=now)
+        True
+    """
+    from smmkit.audience._columnar import segment_columns_numpy
+
+    try:
+        now_utc = as_utc(now)
+    except (ValueError, AttributeError, TypeError):
+        raise InvalidInputError.single("now", "must be a timezone-aware datetime", now) from None
+    result: Segmentation = segment_columns_numpy(
+        user_ids, joined_at, interactions, now=now_utc, rules=rules or LifecycleRules()
+    )
+    return result
+
+
+def _quintiles(values: Sequence[Any]) -> bytearray:
+    """Quintile scores 1–5 by rank (rank * 5 // n + 1).
+
+    Positions are already in user-id order and the sort is stable, so equal values are
+    ranked by user id.
+    """
+    n = len(values)
+    order = sorted(range(n), key=values.__getitem__)
+    by_rank = b"".join(
+        bytes((score,)) * (-(-score * n // 5) + (-(score - 1) * n // 5)) for score in range(1, 6)
+    )
+    scores = bytearray(n)
+    deque(map(scores.__setitem__, order, by_rank), maxlen=0)
+    return scores
+
+
+def _units_column(values: list[Any] | None, n: int) -> list[int]:
+    """Order values as integer units of 1/MONETARY_SCALE, validated column-wise."""
+    if values is None:
+        return [0] * n
+    types = set(map(type, values))
+    if not types <= _NUMBER_TYPES:
+        bad = next(v for v in values if type(v) not in _NUMBER_TYPES)
+        raise InvalidInputError.single("interactions.value", "must be a number or None", bad)
+    if type(None) in types:
+        values = [0 if v is None else v for v in values]
+    try:
+        units = list(map(round, map(mul, values, repeat(MONETARY_SCALE))))
+    except (ValueError, OverflowError, ArithmeticError):
+        raise InvalidInputError.single("interactions.value", "must be a finite number") from None
+    if units and min(units) < 0:
+        raise InvalidInputError.single(
+            "interactions.value", "must not be negative", min(units) / MONETARY_SCALE
+        )
+    return units
+
+
+def _as_list(column: Sequence[Any]) -> list[Any]:
+    # NumPy arrays iterate element-wise very slowly; tolist() converts in C.
+    tolist = getattr(column, "tolist", None)
+    if callable(tolist):
+        return cast(list[Any], tolist())
+    return column if isinstance(column, list) else list(column)
+
+
+def _merged(a: Mapping[Hashable, Any], b: Mapping[Hashable, Any], combine: Any) -> dict[Any, Any]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = combine(out[k], v) if k in out else v
+    return out
+
+
+def _add(x: int, y: int) -> int:
+    return x + y
+
+
+def _sorted_sample(keys: list[Hashable], limit: int) -> list[Any]:
+    try:
+        return sorted(keys)[:limit]  # type: ignore[type-var]
+    except TypeError:
+        return sorted(keys, key=repr)[:limit]
