@@ -1,0 +1,133 @@
+"""Platform clients: the only package in smmkit that talks to the network.
+
+Adapters describe platform operations as generators (no I/O); :class:`Client` and
+:class:`AsyncClient` drive them through an injected ``httpx`` client with one
+:class:`RetryPolicy`, token-bucket pacing (:class:`RateLimiter`) and a
+:class:`TokenStore`. :class:`SandboxPlatform` is an offline platform served as an
+httpx transport; :class:`ManualPublisher` covers platforms without a publishing API.
+
+Example:
+    >>> from smmkit.platforms import SandboxPlatform, SimulatedClock
+    >>> sandbox = SandboxPlatform(clock=SimulatedClock())
+    >>> with sandbox.client() as client:
+    ...     client.publish(sandbox.sample_post("Hello from smmkit")).ok
+    True
+"""
+
+from smmkit.platforms._adapter import (
+    Capability,
+    Comment,
+    Flow,
+    IdempotencyMode,
+    MediaHandle,
+    MediaState,
+    MessageReceipt,
+    PlatformAdapter,
+    PublishReceipt,
+    PublishStatus,
+    Wait,
+    is_safe,
+    received_at,
+)
+from smmkit.platforms._auth import (
+    Credentials,
+    FileTokenStore,
+    InMemoryTokenStore,
+    Token,
+    TokenStore,
+)
+from smmkit.platforms._client import AsyncClient, Client
+from smmkit.platforms._clock import Clock, SimulatedClock, SystemClock
+from smmkit.platforms._http import ErrorInfo, describe_request, parse_retry_after, redact_url
+from smmkit.platforms._ratelimit import BucketKey, Rate, RateLimiter
+from smmkit.platforms._registry import (
+    ENTRY_POINT_GROUP,
+    PlatformRegistry,
+    available_platforms,
+    get_platform,
+    register_platform,
+)
+from smmkit.platforms._retry import RetryPolicy
+from smmkit.platforms.manual import (
+    CsvMapping,
+    ManualPackage,
+    ManualPublisher,
+    MetricImport,
+    RowError,
+)
+from smmkit.platforms.publish import (
+    AsyncPublisher,
+    BatchResult,
+    ErrorReport,
+    Publisher,
+    PublishResult,
+    idempotency_key_for,
+    limit_problems,
+    publish_flow,
+)
+from smmkit.platforms.sandbox import (
+    FaultKind,
+    FaultPlan,
+    SandboxAdapter,
+    SandboxPlatform,
+    SandboxReadBackAdapter,
+    Storm,
+)
+
+__all__ = [
+    "AsyncClient",
+    "AsyncPublisher",
+    "BatchResult",
+    "BucketKey",
+    "Capability",
+    "Client",
+    "Clock",
+    "Comment",
+    "Credentials",
+    "CsvMapping",
+    "ENTRY_POINT_GROUP",
+    "ErrorInfo",
+    "ErrorReport",
+    "FaultKind",
+    "FaultPlan",
+    "FileTokenStore",
+    "Flow",
+    "IdempotencyMode",
+    "InMemoryTokenStore",
+    "ManualPackage",
+    "ManualPublisher",
+    "MediaHandle",
+    "MediaState",
+    "MessageReceipt",
+    "MetricImport",
+    "PlatformAdapter",
+    "PlatformRegistry",
+    "PublishReceipt",
+    "PublishResult",
+    "PublishStatus",
+    "Publisher",
+    "Rate",
+    "RateLimiter",
+    "RetryPolicy",
+    "RowError",
+    "SandboxAdapter",
+    "SandboxPlatform",
+    "SandboxReadBackAdapter",
+    "SimulatedClock",
+    "Storm",
+    "SystemClock",
+    "Token",
+    "TokenStore",
+    "Wait",
+    "available_platforms",
+    "describe_request",
+    "get_platform",
+    "idempotency_key_for",
+    "is_safe",
+    "limit_problems",
+    "parse_retry_after",
+    "publish_flow",
+    "received_at",
+    "redact_url",
+    "register_platform",
+]

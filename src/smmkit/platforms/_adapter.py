@@ -1,0 +1,510 @@
+"""The adapter contract: platform operations as generators that never do I/O.
+
+An adapter describes *what* to send and how to read the answer. Each operation is a
+generator (a :data:`Flow`) that yields :class:`httpx.Request` objects and receives the
+:class:`httpx.Response` for each, then returns a typed result, the way httpx's
+``Auth.auth_flow`` works. A flow may also yield :class:`Wait` to ask its driver for a
+pause (polling media processing). :class:`~smmkit.platforms.Client` and
+:class:`~smmkit.platforms.AsyncClient` run the same generator; they add the token,
+pacing, retries and error translation. When a request fails for good, the driver
+throws the :class:`~smmkit.exceptions.PlatformError` *into* the flow, so a flow can
+catch e.g. ``NotFoundError`` during a read-back.
+
+A plugin author writes one adapter class and gets both clients; a flow can be stepped
+by hand in a test without any transport::
+
+    >>> import httpx
+    >>> from smmkit.platforms.sandbox import SandboxAdapter
+    >>> flow = SandboxAdapter().delete("42")
+    >>> request = next(flow)
+    >>> request.method, request.url.path
+    ('DELETE', '/api/posts/42')
+    >>> try:
+    ...     flow.send(httpx.Response(204, request=request))
+    ... except StopIteration as done:
+    ...     print(done.value)
+    None
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, ClassVar, TypeVar
+
+import httpx
+from pydantic import Field
+
+from smmkit.catalog import get_platform_spec
+from smmkit.exceptions import (
+    APIError,
+    DuplicateContentError,
+    IllegalTransitionError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TokenExpiredError,
+    UnsupportedOperationError,
+)
+from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models.audience import Interaction, InteractionKind
+from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
+from smmkit.models.metrics import MetricObservation
+from smmkit.models.platform import Platform
+from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._http import ErrorInfo, status_error
+from smmkit.platforms._ratelimit import Rate
+
+__all__ = [
+    "Capability",
+    "Comment",
+    "Flow",
+    "IdempotencyMode",
+    "MediaHandle",
+    "MediaState",
+    "MessageReceipt",
+    "PlatformAdapter",
+    "PublishReceipt",
+    "PublishStatus",
+    "Wait",
+    "is_safe",
+    "received_at",
+]
+
+T = TypeVar("T")
+
+ENDPOINT = "smmkit.endpoint"
+SAFE = "smmkit.safe"
+RECEIVED_AT = "smmkit.received_at"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Yielded by a flow to pause ``seconds`` on the driver's clock (e.g. between polls)."""
+
+    seconds: float
+
+
+Flow = Generator["httpx.Request | Wait", Any, T]
+"""An operation: yields requests (or :class:`Wait`), receives responses, returns ``T``."""
+
+
+class Capability(str, Enum):
+    """What an adapter can do; declared per adapter and checked by the conformance suite."""
+
+    PUBLISH_TEXT = "publish_text"
+    PUBLISH_IMAGE = "publish_image"
+    PUBLISH_VIDEO = "publish_video"
+    DELETE = "delete"
+    METRICS = "metrics"
+    COMMENTS = "comments"
+    REPLY = "reply"
+    DIRECT_MESSAGE = "direct_message"
+    UPLOAD_MEDIA = "upload_media"
+
+
+class IdempotencyMode(str, Enum):
+    """How an adapter makes a publish safe to repeat after an unknown outcome."""
+
+    KEY = "key"  # a key the platform dedups on, reused across retries (Mastodon)
+    DUPLICATE_CHECK = "duplicate_check"  # the platform drops identical requests (WeCom)
+    READ_BACK = "read_back"  # no mechanism: look for the post before posting again (X)
+    NONE = "none"  # cannot tell: an unknown outcome is reported, never reposted
+
+
+class PublishStatus(str, Enum):
+    """Where a publish is: pending → processing → published / failed."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    PUBLISHED = "published"
+    FAILED = "failed"
+
+    @property
+    def final(self) -> bool:
+        """True for ``published`` and ``failed``."""
+        return self in (PublishStatus.PUBLISHED, PublishStatus.FAILED)
+
+    def check_transition(self, target: PublishStatus) -> PublishStatus:
+        """Return ``target`` if the status machine allows it from here, else raise.
+
+        Example:
+            >>> PublishStatus.PROCESSING.check_transition(PublishStatus.PUBLISHED).value
+            'published'
+            >>> try:
+            ...     PublishStatus.PUBLISHED.check_transition(PublishStatus.PROCESSING)
+            ... except IllegalTransitionError as exc:
+            ...     print(exc.current, exc.allowed)
+            published ()
+        """
+        allowed = _TRANSITIONS[self]
+        if target not in allowed:
+            raise IllegalTransitionError(self.value, target.value, [s.value for s in allowed])
+        return target
+
+
+_TRANSITIONS: dict[PublishStatus, tuple[PublishStatus, ...]] = {
+    PublishStatus.PENDING: (
+        PublishStatus.PENDING,
+        PublishStatus.PROCESSING,
+        PublishStatus.PUBLISHED,
+        PublishStatus.FAILED,
+    ),
+    PublishStatus.PROCESSING: (
+        PublishStatus.PROCESSING,
+        PublishStatus.PUBLISHED,
+        PublishStatus.FAILED,
+    ),
+    PublishStatus.PUBLISHED: (),
+    PublishStatus.FAILED: (),
+}
+
+
+class PublishReceipt(SmmkitModel):
+    """What the platform said about a publish: its id, status and where to see it.
+
+    ``poll_after`` is the adapter's hint (seconds) for when to ask again while the
+    status is not final.
+    """
+
+    platform: str
+    post_id: str | None = None
+    status: PublishStatus
+    url: str | None = None
+    idempotency_key: str | None = None
+    published_at: AwareDatetime | None = None
+    poll_after: float | None = Field(default=None, ge=0)
+    detail: str | None = None
+
+
+class MediaState(str, Enum):
+    """Processing state of uploaded media."""
+
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class MediaHandle(SmmkitModel):
+    """An uploaded media item; post it only once ``state`` is ``ready``."""
+
+    platform: str
+    media_id: str
+    kind: MediaKind
+    state: MediaState
+    poll_after: float | None = Field(default=None, ge=0)
+    detail: str | None = None
+
+
+class Comment(SmmkitModel):
+    """A comment (or a reply) under a post."""
+
+    platform: str
+    id: str
+    post_id: str
+    author_id: str
+    text: str
+    created_at: AwareDatetime
+    in_reply_to: str | None = None
+
+    def to_interaction(self) -> Interaction:
+        """The comment as an audience :class:`~smmkit.models.Interaction`."""
+        return Interaction(
+            user_id=self.author_id,
+            kind=InteractionKind.COMMENT,
+            at=self.created_at,
+            platform=self.platform,
+            content_id=self.post_id,
+        )
+
+
+class MessageReceipt(SmmkitModel):
+    """A direct message the platform accepted."""
+
+    platform: str
+    message_id: str
+    recipient: str
+
+
+def is_safe(request: httpx.Request) -> bool:
+    """Whether ``request`` may be sent twice without doing twice what it does.
+
+    Reads, PUT and DELETE are safe; a POST is safe when it carries an
+    ``Idempotency-Key`` or the adapter marked it safe.
+
+    Example:
+        >>> import httpx
+        >>> is_safe(httpx.Request("POST", "https://h.example/statuses"))
+        False
+        >>> is_safe(httpx.Request("POST", "https://h.example/statuses",
+        ...                       headers={"Idempotency-Key": "k1"}))
+        True
+    """
+    marked = request.extensions.get(SAFE)
+    if marked is not None:
+        return bool(marked)
+    return request.method in _SAFE_METHODS or "idempotency-key" in request.headers
+
+
+def received_at(response: httpx.Response) -> float:
+    """When the driver received ``response``, in epoch seconds on the driver's clock.
+
+    Adapters have no clock of their own; use this to turn ``expires_in`` into a time.
+
+    Example:
+        >>> import httpx
+        >>> received_at(httpx.Response(200, extensions={RECEIVED_AT: 1700000000.0}))
+        1700000000.0
+    """
+    value = response.extensions.get(RECEIVED_AT)
+    if value is None:
+        raise ValueError("response was not received through a smmkit driver")
+    return float(value)
+
+
+def endpoint_of(request: httpx.Request) -> str:
+    """The rate-limit endpoint name a request was marked with (``"default"`` if none)."""
+    return str(request.extensions.get(ENDPOINT, "default"))
+
+
+class PlatformAdapter:
+    """Base class of every platform adapter. Subclass, declare, implement flows.
+
+    Class attributes declare the adapter: ``name`` (registry name), ``platform_id``
+    (catalog id), ``capabilities``, ``idempotency``, ``requires_token`` and the
+    platform's error codes (``throttle_codes`` become
+    :class:`~smmkit.exceptions.RateLimitError` even in an HTTP 200 body, and so on).
+    Operations the adapter does not declare raise
+    :class:`~smmkit.exceptions.UnsupportedOperationError`.
+
+    Example:
+        >>> from smmkit.platforms import Capability, PlatformAdapter
+        >>> class Echo(PlatformAdapter):
+        ...     name = platform_id = "mastodon"
+        ...     default_base_url = "https://social.example"
+        ...     capabilities = frozenset({Capability.PUBLISH_TEXT})
+        >>> Echo().supports(Capability.DELETE)
+        False
+    """
+
+    name: ClassVar[str] = ""
+    platform_id: ClassVar[str] = ""
+    default_base_url: ClassVar[str] = ""
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    idempotency: ClassVar[IdempotencyMode] = IdempotencyMode.NONE
+    requires_token: ClassVar[bool] = False
+    throttle_codes: ClassVar[frozenset[str | int]] = frozenset()
+    token_expired_codes: ClassVar[frozenset[str | int]] = frozenset()
+    token_expired_statuses: ClassVar[frozenset[int]] = frozenset()
+    duplicate_codes: ClassVar[frozenset[str | int]] = frozenset()
+    busy_codes: ClassVar[frozenset[str | int]] = frozenset()
+    permission_codes: ClassVar[frozenset[str | int]] = frozenset()
+    request_id_headers: ClassVar[tuple[str, ...]] = ("x-request-id", "request-id")
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        credentials: Credentials | None = None,
+        spec: Platform | None = None,
+    ) -> None:
+        self.base_url = httpx.URL(base_url or self.default_base_url)
+        base = str(self.base_url)
+        self._base = base if base.endswith("/") else base + "/"
+        self._origin = str(self.base_url.copy_with(path="/", query=None, fragment=None)).rstrip("/")
+        self.credentials = credentials
+        self._spec = spec
+
+    @property
+    def spec(self) -> Platform:
+        """The catalog spec of this platform (or the one given to the constructor)."""
+        if self._spec is None:
+            self._spec = get_platform_spec(self.platform_id)
+        return self._spec
+
+    @property
+    def account(self) -> str:
+        """The account this adapter acts for (keys tokens and rate limits)."""
+        return self.credentials.account if self.credentials else "default"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, account={self.account!r})"
+
+    def supports(self, capability: Capability) -> bool:
+        """True when the adapter declares ``capability``."""
+        return capability in self.capabilities
+
+    def default_rates(self) -> Mapping[str, Rate]:
+        """Pacing rates per endpoint name; default: the catalog's documented limits."""
+        try:
+            hints = self.spec.rate_limits
+        except Exception:  # a plugin platform that is not in the catalog
+            return {}
+        return {h.name: Rate(limit=h.limit, per_seconds=h.per_seconds) for h in hints if h.limit}
+
+    # -- building requests ---------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        endpoint: str = "default",
+        safe: bool | None = None,
+        **kwargs: Any,
+    ) -> httpx.Request:
+        """A request to ``path`` under ``base_url``, marked with its rate-limit ``endpoint``.
+
+        ``"/api/posts"`` is relative to the host, ``"token"`` to ``base_url`` (which is
+        treated as a directory), a full URL is used as it is.
+
+        ``safe=True`` marks a POST that may be repeated (a query disguised as a POST);
+        by default GET/PUT/DELETE and requests with an ``Idempotency-Key`` are safe.
+        """
+        # String joins: httpx.URL.join re-parses both URLs on every request.
+        if path.startswith(("https://", "http://")):
+            url = path
+        elif path.startswith("/"):
+            url = self._origin + path
+        else:
+            url = self._base + path
+        extensions: dict[str, Any] = {ENDPOINT: endpoint}
+        if safe is not None:
+            extensions[SAFE] = safe
+        return httpx.Request(method, url, extensions=extensions, **kwargs)
+
+    # -- authentication -----------------------------------------------------------
+
+    def authorize(self, request: httpx.Request, token: Token) -> httpx.Request:
+        """Put ``token`` on ``request``; default: an ``Authorization: Bearer`` header.
+
+        Platforms that take the token in the query (WeChat ``access_token=``) return a
+        new request instead; errors and logs only ever show redacted URLs.
+        """
+        request.headers["Authorization"] = f"Bearer {token.access_token.get_secret_value()}"
+        return request
+
+    def fetch_token(self, current: Token | None) -> Flow[Token]:
+        """Get a new token (refresh ``current`` when it has a refresh token)."""
+        return self._unsupported("fetch_token")
+
+    # -- reading errors -----------------------------------------------------------
+
+    def error_code(self, response: httpx.Response) -> str | int | None:
+        """The platform's own error code in ``response``, or ``None`` (success or none).
+
+        The default reads a JSON object's non-zero ``errcode`` (WeChat, WeCom), else
+        its ``error`` when it is a string (Mastodon, Bluesky, the sandbox).
+        """
+        body = _json_object(response)
+        if body is None:
+            return None
+        errcode = body.get("errcode")
+        if isinstance(errcode, int) and errcode != 0:
+            return errcode
+        error = body.get("error")
+        if isinstance(error, str) and response.status_code >= 400:
+            return error
+        return None
+
+    def error_message(self, response: httpx.Response) -> str:
+        """A short human message from an error response (never a header)."""
+        body = _json_object(response) or {}
+        for key in ("errmsg", "error_description", "message", "detail", "error"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value[:200]
+        return response.reason_phrase or f"HTTP {response.status_code}"
+
+    def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
+        """What went wrong, or ``None`` for a success; used by the drivers' translation.
+
+        Declared codes win over the HTTP status, so WeChat's 45009 in an HTTP 200 body
+        is a :class:`~smmkit.exceptions.RateLimitError`.
+        """
+        code = self.error_code(response)
+        status = response.status_code
+        if code is None and status < 400:
+            return None
+        message = self.error_message(response)
+        if code is not None:
+            for codes, kind in (
+                (self.throttle_codes, RateLimitError),
+                (self.token_expired_codes, TokenExpiredError),
+                (self.duplicate_codes, DuplicateContentError),
+                (self.busy_codes, ServerError),
+                (self.permission_codes, PermissionDeniedError),
+            ):
+                if code in codes:
+                    return ErrorInfo(kind, message, code=code)
+        if status in self.token_expired_statuses:
+            return ErrorInfo(TokenExpiredError, message, code=code)
+        return ErrorInfo(status_error(status) or APIError, message, code=code)
+
+    # -- operations (override the ones you declare) ---------------------------------
+
+    def publish(
+        self, post: PlatformPost, *, idempotency_key: str | None = None
+    ) -> Flow[PublishReceipt]:
+        """Publish ``post``; carry ``idempotency_key`` when the platform supports one."""
+        return self._unsupported(Capability.PUBLISH_TEXT.value)
+
+    def find_published(
+        self, post: PlatformPost, *, idempotency_key: str | None = None
+    ) -> Flow[PublishReceipt | None]:
+        """Read back: the receipt of ``post`` if it is already on the platform, else ``None``.
+
+        Needed by ``IdempotencyMode.READ_BACK`` adapters; called before a repost.
+        """
+        return self._unsupported("find_published")
+
+    def publish_status(self, receipt: PublishReceipt) -> Flow[PublishReceipt]:
+        """The current status of an asynchronous publish."""
+        return self._unsupported("publish_status")
+
+    def delete(self, post_id: str) -> Flow[None]:
+        """Delete a post."""
+        return self._unsupported(Capability.DELETE.value)
+
+    def metrics(self, post_id: str) -> Flow[tuple[MetricObservation, ...]]:
+        """Engagement numbers of a post."""
+        return self._unsupported(Capability.METRICS.value)
+
+    def comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
+        """Comments under a post."""
+        return self._unsupported(Capability.COMMENTS.value)
+
+    def reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
+        """Reply to a comment."""
+        return self._unsupported(Capability.REPLY.value)
+
+    def send_message(self, recipient: str, text: str) -> Flow[MessageReceipt]:
+        """Send a direct message."""
+        return self._unsupported(Capability.DIRECT_MESSAGE.value)
+
+    def upload_media(self, asset: MediaAsset) -> Flow[MediaHandle]:
+        """Upload one media item (it may still be processing when this returns)."""
+        return self._unsupported(Capability.UPLOAD_MEDIA.value)
+
+    def media_status(self, handle: MediaHandle) -> Flow[MediaHandle]:
+        """The processing state of uploaded media."""
+        return self._unsupported("media_status")
+
+    def _unsupported(self, operation: str) -> Flow[Any]:
+        raise UnsupportedOperationError(
+            f"{type(self).__name__} does not support {operation}", platform=self.platform_id
+        )
+        yield  # pragma: no cover  (makes this a generator: the error surfaces when driven)
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+    if not response.content:
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None

@@ -1,0 +1,273 @@
+"""Credentials, tokens and where tokens live between runs.
+
+Secrets are :class:`pydantic.SecretStr` everywhere, so ``repr``, ``str`` and JSON
+dumps show ``**********``. A :class:`TokenStore` keeps the current token per key and
+offers an exclusive ``lock(key)``; the drivers refresh *inside* that lock and re-read
+the store first, so when two workers (threads, tasks or processes) find the same
+expired token only one of them asks the platform for a new one. That matters on
+WeChat, where every token fetch invalidates the previous token, and on OAuth platforms
+that rotate refresh tokens: a second, racing refresh would burn the first one's result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hmac
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import Field, SecretStr
+
+from smmkit.exceptions import ConfigurationError
+from smmkit.models._base import AwareDatetime, SmmkitModel
+
+__all__ = [
+    "Credentials",
+    "FileTokenStore",
+    "InMemoryTokenStore",
+    "Token",
+    "TokenStore",
+    "keep_refresh_token",
+    "needs_refresh",
+]
+
+
+class Credentials(SmmkitModel):
+    """An app's (or an account's) long-lived credentials.
+
+    ``client_id``/``client_secret`` are the app id and secret (WeChat ``appid`` and
+    ``secret``, WeCom ``corpid`` and ``corpsecret``, an OAuth client); ``refresh_token``
+    is an initial refresh token for user-authorised OAuth flows; ``account`` keys the
+    token store and the rate limiter.
+
+    Example:
+        >>> creds = Credentials(client_id="wx123", client_secret="s3cr3t")
+        >>> creds.client_secret
+        SecretStr('**********')
+        >>> "s3cr3t" in repr(creds) or "s3cr3t" in str(creds)
+        False
+        >>> "s3cr3t" in creds.model_dump_json()
+        False
+    """
+
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    refresh_token: SecretStr | None = None
+    account: str = Field(default="default", min_length=1)
+
+
+class Token(SmmkitModel):
+    """An access token with its expiry and, for OAuth, its refresh token.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> tok = Token(access_token="abc", expires_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+        >>> str(tok.access_token)
+        '**********'
+    """
+
+    access_token: SecretStr
+    refresh_token: SecretStr | None = None
+    expires_at: AwareDatetime | None = None
+    scope: str | None = None
+
+    def same_as(self, other: Token | None) -> bool:
+        """True when ``other`` carries the same access token (constant-time compare)."""
+        if other is None:
+            return False
+        return hmac.compare_digest(
+            self.access_token.get_secret_value().encode(),
+            other.access_token.get_secret_value().encode(),
+        )
+
+
+def needs_refresh(token: Token | None, *, now: float, margin: float = 60.0) -> bool:
+    """True when there is no token or it expires within ``margin`` seconds of ``now``.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> tok = Token(access_token="a", expires_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+        >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
+        >>> needs_refresh(tok, now=t - 3600), needs_refresh(tok, now=t - 30)
+        (False, True)
+    """
+    if token is None:
+        return True
+    if token.expires_at is None:
+        return False
+    return token.expires_at.timestamp() - margin <= now
+
+
+def keep_refresh_token(previous: Token | None, fresh: Token) -> Token:
+    """``fresh``, carrying ``previous``'s refresh token when the platform sent none.
+
+    Platforms that do not rotate refresh tokens answer a refresh with an access token
+    only; dropping the stored refresh token then would lock the account out.
+
+    Example:
+        >>> old = Token(access_token="a", refresh_token="r1")
+        >>> keep_refresh_token(old, Token(access_token="b")).refresh_token.get_secret_value()
+        'r1'
+    """
+    if fresh.refresh_token is None and previous is not None and previous.refresh_token:
+        return fresh.model_copy(update={"refresh_token": previous.refresh_token})
+    return fresh
+
+
+@runtime_checkable
+class TokenStore(Protocol):
+    """Where tokens live. ``lock(key)`` must exclude every other holder of the same store.
+
+    Implementations must make ``put`` atomic: a reader sees the old token or the new
+    one, never half of either.
+    """
+
+    def get(self, key: str) -> Token | None:
+        """The stored token for ``key``, or ``None``."""
+
+    def put(self, key: str, token: Token) -> None:
+        """Store ``token`` for ``key`` (atomically)."""
+
+    def lock(self, key: str) -> AbstractContextManager[None]:
+        """An exclusive lock for refreshing ``key``."""
+
+
+class InMemoryTokenStore:
+    """Tokens in a dict, for one process; the default.
+
+    Example:
+        >>> store = InMemoryTokenStore()
+        >>> store.put("wechat_oa:default", Token(access_token="t"))
+        >>> store.get("wechat_oa:default").access_token.get_secret_value()
+        't'
+        >>> store
+        InMemoryTokenStore(keys=['wechat_oa:default'])
+    """
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, Token] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get(self, key: str) -> Token | None:
+        """The stored token for ``key``, or ``None``."""
+        return self._tokens.get(key)
+
+    def put(self, key: str, token: Token) -> None:
+        """Store ``token`` for ``key``."""
+        self._tokens[key] = token
+
+    @contextlib.contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """A per-key lock shared by every thread and task of this process."""
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def __repr__(self) -> str:
+        return f"InMemoryTokenStore(keys={sorted(self._tokens)})"
+
+
+class FileTokenStore:
+    """Tokens in one JSON file, shared safely by several processes on one machine.
+
+    ``lock`` takes an exclusive ``fcntl.flock`` on ``<path>.lock``; ``put`` writes a
+    temporary file in the same directory and renames it over the store, so a crash
+    never leaves a torn file and a refresh token is never lost. The file is created
+    with mode ``0600``: it holds live credentials. POSIX only.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "tokens.json"
+        >>> store = FileTokenStore(path)
+        >>> with store.lock("x:brand"):
+        ...     store.put("x:brand", Token(access_token="t", refresh_token="r"))
+        >>> FileTokenStore(path).get("x:brand").refresh_token.get_secret_value()
+        'r'
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._thread_lock = threading.Lock()
+        if not self.path.parent.is_dir():
+            raise ConfigurationError(f"token store directory does not exist: {self.path.parent}")
+
+    def _read_all(self) -> dict[str, Any]:
+        try:
+            raw = self.path.read_text("utf-8")
+        except FileNotFoundError:
+            return {}
+        data = json.loads(raw) if raw.strip() else {}
+        if not isinstance(data, dict):
+            raise ConfigurationError(f"token store is not a JSON object: {self.path}")
+        return data
+
+    def get(self, key: str) -> Token | None:
+        """The stored token for ``key``, or ``None``."""
+        item = self._read_all().get(key)
+        if item is None:
+            return None
+        result: Token = Token.model_validate(item)
+        return result
+
+    def put(self, key: str, token: Token) -> None:
+        """Store ``token`` for ``key``: write a temporary file, fsync, rename."""
+        data = self._read_all()
+        data[key] = {
+            "access_token": token.access_token.get_secret_value(),
+            "refresh_token": (
+                token.refresh_token.get_secret_value() if token.refresh_token else None
+            ),
+            "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+            "scope": token.scope,
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    @contextlib.contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """Exclusive across threads of this process and across processes (``flock``).
+
+        One lock covers the whole file: refreshes are rare, and one lock cannot deadlock.
+        """
+        del key
+        with self._thread_lock:
+            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+    def __repr__(self) -> str:
+        return f"FileTokenStore({str(self.path)!r})"
+
+
+def utc_from_timestamp(seconds: float) -> datetime:
+    """An aware UTC datetime for epoch ``seconds``."""
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)

@@ -1,0 +1,133 @@
+"""Token buckets per (platform, account, endpoint): pace before the platform says no.
+
+A 429 costs a round trip, and on some platforms (WeChat's daily quota, Bluesky's
+session limits) repeated throttling costs far more. The limiter *reserves* a slot and
+returns how long to wait for it, without sleeping itself, so the same object serves the
+sync driver (``clock.sleep``) and the async one (``await clock.asleep``), and concurrent
+callers are staggered instead of all waking at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pydantic import Field
+
+from smmkit.models._base import SmmkitModel
+from smmkit.models.platform import Platform, RateLimitHint
+from smmkit.platforms._clock import Clock, SystemClock
+
+__all__ = ["BucketKey", "Rate", "RateLimiter"]
+
+
+class Rate(SmmkitModel):
+    """``limit`` requests per ``per_seconds``, with bursts up to ``burst`` (default ``limit``).
+
+    Example:
+        >>> Rate(limit=300, per_seconds=300).per_second
+        1.0
+    """
+
+    limit: int = Field(gt=0)
+    per_seconds: float = Field(gt=0)
+    burst: int | None = Field(default=None, gt=0)
+
+    @property
+    def per_second(self) -> float:
+        """Refill rate in tokens per second."""
+        return self.limit / self.per_seconds
+
+    @property
+    def capacity(self) -> float:
+        """Bucket size."""
+        return float(self.burst or self.limit)
+
+
+@dataclass(frozen=True)
+class BucketKey:
+    """Which bucket a request draws from."""
+
+    platform: str
+    account: str
+    endpoint: str
+
+
+class _Bucket:
+    __slots__ = ("rate", "tokens", "updated")
+
+    def __init__(self, rate: Rate, now: float) -> None:
+        self.rate = rate
+        self.tokens = rate.capacity
+        self.updated = now
+
+    def reserve(self, now: float) -> float:
+        elapsed = max(now - self.updated, 0.0)
+        self.tokens = min(self.rate.capacity, self.tokens + elapsed * self.rate.per_second)
+        self.updated = max(now, self.updated)
+        self.tokens -= 1.0
+        if self.tokens >= 0:
+            return 0.0
+        return -self.tokens / self.rate.per_second
+
+
+class RateLimiter:
+    """Token buckets keyed by :class:`BucketKey`; ``rates`` maps endpoint names to rates.
+
+    The rate for an endpoint is ``rates[endpoint]``, else ``rates["*"]``, else unlimited.
+    Use one limiter per process and share it between clients of the same account, so
+    that their calls draw from the same budget.
+
+    Example:
+        >>> from smmkit.platforms import SimulatedClock
+        >>> clock = SimulatedClock()
+        >>> limiter = RateLimiter({"*": Rate(limit=2, per_seconds=10)}, clock=clock)
+        >>> key = BucketKey("mastodon", "brand", "statuses")
+        >>> [limiter.reserve(key) for _ in range(4)]
+        [0.0, 0.0, 5.0, 10.0]
+    """
+
+    def __init__(self, rates: Mapping[str, Rate] | None = None, *, clock: Clock | None = None):
+        self._rates = dict(rates or {})
+        self._clock = clock or SystemClock()
+        self._buckets: dict[BucketKey, _Bucket] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_spec(cls, spec: Platform, *, clock: Clock | None = None) -> RateLimiter:
+        """Buckets from the catalog's documented limits, keyed by their names.
+
+        Example:
+            >>> import smmkit
+            >>> limiter = RateLimiter.from_spec(smmkit.get_platform_spec("mastodon"))
+            >>> limiter.rate_for("media_uploads")
+            Rate(limit=30, per_seconds=1800.0, burst=None)
+        """
+        return cls(
+            {h.name: Rate(limit=h.limit, per_seconds=h.per_seconds) for h in _hints(spec)},
+            clock=clock,
+        )
+
+    def rate_for(self, endpoint: str) -> Rate | None:
+        """The rate that applies to ``endpoint`` (``None``: unlimited)."""
+        return self._rates.get(endpoint) or self._rates.get("*")
+
+    def reserve(self, key: BucketKey) -> float:
+        """Take a slot for ``key``; the seconds to wait before using it (0 when free)."""
+        rate = self.rate_for(key.endpoint)
+        if rate is None:
+            return 0.0
+        now = self._clock.monotonic()
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None or bucket.rate != rate:
+                bucket = self._buckets[key] = _Bucket(rate, now)
+            return bucket.reserve(now)
+
+    def __repr__(self) -> str:
+        return f"RateLimiter(endpoints={sorted(self._rates)})"
+
+
+def _hints(spec: Platform) -> Iterable[RateLimitHint]:
+    return [h for h in spec.rate_limits if h.limit > 0]

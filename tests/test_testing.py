@@ -1,0 +1,106 @@
+"""The conformance suite, run against the sandbox adapters, and the fakes themselves."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from smmkit.exceptions import UnsupportedOperationError
+from smmkit.platforms import Capability, PlatformAdapter, SandboxAdapter, SandboxPlatform
+from smmkit.platforms.sandbox import SandboxReadBackAdapter
+from smmkit.testing import (
+    AdapterConformance,
+    CountingTokenEndpoint,
+    FaultInjectingTransport,
+    RecordingTransport,
+    run_flow,
+)
+
+
+class TestSandboxConformance(AdapterConformance, adapter=SandboxAdapter, platform=SandboxPlatform):
+    """The one line a plugin author writes."""
+
+
+class TestSandboxReadBackConformance(
+    AdapterConformance, adapter=SandboxReadBackAdapter, platform=SandboxPlatform
+):
+    """The read-back flavour passes the same contract."""
+
+
+# -- the suite must catch broken adapters --------------------------------------------
+
+
+class LeakyAdapter(SandboxAdapter):
+    name = "leaky"
+
+    def __repr__(self) -> str:
+        assert self.credentials is not None
+        return f"Leaky({self.credentials.client_secret.get_secret_value()})"
+
+
+class Liar(PlatformAdapter):
+    name = platform_id = "mastodon"
+    capabilities = frozenset({Capability.PUBLISH_TEXT, Capability.DELETE})
+
+
+class SwallowsErrors(SandboxAdapter):
+    name = "swallows"
+
+    def parse_error(self, response: httpx.Response) -> None:
+        return None  # pretends every answer is a success
+
+
+def test_conformance_catches_a_secret_in_repr(caplog: pytest.LogCaptureFixture) -> None:
+    class Check(AdapterConformance, adapter=LeakyAdapter, platform=SandboxPlatform):
+        pass
+
+    with pytest.raises(AssertionError):
+        Check().test_secrets_never_leak("sync", caplog)
+
+
+def test_conformance_catches_an_undeclared_implementation() -> None:
+    class Check(AdapterConformance, adapter=Liar, platform=SandboxPlatform):
+        pass
+
+    with pytest.raises(AssertionError, match="delete is declared"):
+        Check().test_capabilities_match_implementation()
+
+
+def test_conformance_catches_untranslated_errors() -> None:
+    class Check(AdapterConformance, adapter=SwallowsErrors, platform=SandboxPlatform):
+        pass
+
+    with pytest.raises((AssertionError, pytest.fail.Exception)):
+        Check().test_failures_are_translated("sync", "500")
+
+
+def test_run_flow_without_any_transport() -> None:
+    adapter = SandboxAdapter()
+    with pytest.raises(UnsupportedOperationError):
+        run_flow(Liar().delete("1"), lambda r: httpx.Response(204))
+    assert run_flow(adapter.delete("1"), lambda r: httpx.Response(204)) is None
+
+
+def test_recording_and_fault_injection_compose() -> None:
+    ok = httpx.MockTransport(lambda r: httpx.Response(200))
+    recording = RecordingTransport(FaultInjectingTransport(ok, ["429", "connect_error"]))
+    client = httpx.Client(transport=recording)
+    assert client.get("https://h.example/").status_code == 429
+    with pytest.raises(httpx.ConnectError):
+        client.get("https://h.example/")
+    assert client.get("https://h.example/").status_code == 200
+    assert len(recording.requests) == 3
+
+
+def test_counting_endpoint_counts_across_instances(tmp_path: object) -> None:
+    first = CountingTokenEndpoint(str(tmp_path), client_secret="s")
+    second = CountingTokenEndpoint(str(tmp_path), client_secret="s")
+    client = httpx.Client(transport=first)
+    response = client.post(
+        "https://t.example/oauth/token",
+        data={"grant_type": "client_credentials", "client_secret": "s"},
+    )
+    assert response.json()["access_token"] == "token-1"
+    assert second.fetches == 1
+    refused = client.post("https://t.example/oauth/token", data={"client_secret": "wrong"})
+    assert refused.status_code == 401 and second.fetches == 1
