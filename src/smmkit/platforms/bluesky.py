@@ -1,0 +1,827 @@
+"""Bluesky (AT Protocol): posts with rich text and images, replies, delete, list, counts.
+
+What this adapter takes care of, because Bluesky does not:
+
+* **Sessions, not logins.** ``createSession`` is capped at about 100 a day per account;
+  the session (access and refresh JWTs) lives in the client's token store and is
+  refreshed with ``refreshSession`` when the server says ``ExpiredToken``. A new login
+  happens only when the refresh token itself is gone.
+* **Rich text is facets.** The server links nothing: links, mentions (resolved to
+  DIDs) and hashtags are sent as ``app.bsky.richtext.facet`` ranges in **UTF-8 byte
+  offsets** (:func:`build_facets`); Python string indices would be wrong for CJK and
+  emoji.
+* **Exactly once.** The record key is a TID chosen by the client and reused on every
+  retry of the same publish; before re-creating, the adapter reads that key back.
+* **Counts need an AppView.** Likes, reposts and replies come from
+  ``app.bsky.feed.getPosts`` which a PDS proxies to an AppView; a bare PDS answers
+  "No service configured", reported as
+  :class:`~smmkit.exceptions.UnsupportedOperationError`.
+
+Example:
+    >>> text = "Tea 🍵 at https://tea.example #cha"
+    >>> [(f["index"]["byteStart"], f["features"][0]["$type"].split("#")[1])
+    ...  for f in build_facets(text)]
+    [(12, 'link'), (32, 'tag')]
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+import httpx
+import regex
+from pydantic import ConfigDict, Field
+
+from smmkit.exceptions import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    InvalidInputError,
+    NotFoundError,
+    TokenExpiredError,
+    UnsupportedOperationError,
+)
+from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
+from smmkit.models.metrics import MetricObservation
+from smmkit.models.platform import Platform
+from smmkit.platforms._adapter import (
+    Capability,
+    Comment,
+    Flow,
+    IdempotencyMode,
+    MediaHandle,
+    MediaState,
+    PlatformAdapter,
+    PublishReceipt,
+    PublishStatus,
+    received_at,
+)
+from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._clock import Clock, SystemClock
+from smmkit.platforms._http import ErrorInfo
+from smmkit.platforms.mastodon import MediaLoader, media_type, read_local_media
+
+__all__ = [
+    "BlueskyAdapter",
+    "BlueskyPost",
+    "PostPage",
+    "build_facets",
+    "find_mentions",
+    "make_tid",
+    "parse_at_uri",
+]
+
+POST = "app.bsky.feed.post"
+_SESSION_PATHS = ("com.atproto.server.createSession", "com.atproto.server.refreshSession")
+_NO_APPVIEW = "no service configured"
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+_MAX_IMAGES = 4
+
+# Links need an explicit scheme (Bluesky's own clients also link bare domains; a
+# guessed link is a wrong link). Trailing punctuation belongs to the sentence.
+_URL = regex.compile(r"https?://[^\s<>\"'`]+", regex.IGNORECASE)
+_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+_MENTION = regex.compile(rf"(?:^|(?<=[\s(]))@({_LABEL}(?:\.{_LABEL})+)")
+_TAG = regex.compile(r"(?:^|(?<=\s))[#＃]([^\s#＃]+)")
+_TRAILING = regex.compile(r"[\p{P}\p{S}--[#$%&*+\-/=@^_|~]]+$", regex.V1)
+
+
+def _byte_offset(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-8"))
+
+
+def _trim_url(url: str) -> str:
+    url = url.rstrip(".,;:!?\"'")
+    # Keep a closing parenthesis only when the URL opened one (Wikipedia links).
+    while url.endswith(")") and url.count("(") < url.count(")"):
+        url = url[:-1].rstrip(".,;:!?")
+    return url
+
+
+def find_mentions(text: str) -> tuple[str, ...]:
+    """The handles mentioned in ``text`` (``@alice.bsky.social``), unique, in order.
+
+    Example:
+        >>> find_mentions("cc @alice.test and @bob.example.com, not me@mail.example")
+        ('alice.test', 'bob.example.com')
+    """
+    seen: dict[str, None] = {}
+    for match in _MENTION.finditer(text):
+        seen.setdefault(match.group(1).lower(), None)
+    return tuple(seen)
+
+
+def build_facets(text: str, dids: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Rich-text facets for links, mentions and hashtags, with UTF-8 byte offsets.
+
+    ``dids`` maps handles (lower case) to DIDs; a mention whose handle is not in it
+    gets no facet (it stays plain text rather than pointing at the wrong account).
+
+    Example:
+        >>> facets = build_facets("你好 @alice.test", {"alice.test": "did:plc:abc"})
+        >>> facets[0]["index"], facets[0]["features"][0]["did"]
+        ({'byteStart': 7, 'byteEnd': 18}, 'did:plc:abc')
+    """
+    dids = dids or {}
+    found: list[tuple[int, int, dict[str, Any]]] = []
+    for match in _URL.finditer(text):
+        url = _trim_url(match.group(0))
+        start = match.start()
+        found.append(
+            (start, start + len(url), {"$type": "app.bsky.richtext.facet#link", "uri": url})
+        )
+    for match in _MENTION.finditer(text):
+        did = dids.get(match.group(1).lower())
+        if did:
+            feature = {"$type": "app.bsky.richtext.facet#mention", "did": did}
+            found.append((match.start(), match.end(), feature))
+    for match in _TAG.finditer(text):
+        tag = _TRAILING.sub("", match.group(1))
+        if not tag or tag.isdigit() or len(tag) > 64:
+            continue
+        start = match.start()
+        end = start + 1 + len(tag)
+        found.append((start, end, {"$type": "app.bsky.richtext.facet#tag", "tag": tag}))
+    found.sort(key=lambda item: item[0])
+    facets: list[dict[str, Any]] = []
+    last_end = -1
+    for start, end, feature in found:
+        if start < last_end:  # a "#" or "@" inside a URL is part of the URL
+            continue
+        last_end = end
+        facets.append(
+            {
+                "index": {
+                    "byteStart": _byte_offset(text, start),
+                    "byteEnd": _byte_offset(text, end),
+                },
+                "features": [feature],
+            }
+        )
+    return facets
+
+
+def make_tid(micros: int, clock_id: int = 0) -> str:
+    """A TID record key: 53 bits of microseconds and 10 bits of clock id, base32-sortable.
+
+    Example:
+        >>> make_tid(1_700_000_000_000_000, 7)
+        '3ke6kg3wk222b'
+    """
+    value = ((micros & ((1 << 53) - 1)) << 10) | (clock_id & 0x3FF)
+    chars = []
+    for _ in range(13):
+        chars.append(_TID_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def parse_at_uri(uri: str) -> tuple[str, str, str]:
+    """``(repo, collection, rkey)`` of an ``at://`` record URI.
+
+    Example:
+        >>> parse_at_uri("at://did:plc:abc/app.bsky.feed.post/3kabc")
+        ('did:plc:abc', 'app.bsky.feed.post', '3kabc')
+    """
+    parts = uri.removeprefix("at://").split("/") if uri.startswith("at://") else []
+    if len(parts) != 3 or not all(parts):
+        raise InvalidInputError.single("post_id", "must be an at://repo/collection/rkey URI", uri)
+    return parts[0], parts[1], parts[2]
+
+
+def _jwt_claims(token: str) -> dict[str, Any]:
+    # Reading our own session's claims (expiry, DID); the server verifies signatures.
+    try:
+        payload = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError, binascii.Error):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class _Session(SmmkitModel):
+    model_config = ConfigDict(extra="ignore")
+
+    accessJwt: str  # the wire's names
+    refreshJwt: str
+    did: str
+    handle: str = ""
+
+
+class _Record(SmmkitModel):
+    model_config = ConfigDict(extra="ignore")
+
+    uri: str
+    cid: str
+    value: dict[str, Any] = Field(default_factory=dict)
+
+
+class BlueskyPost(SmmkitModel):
+    """A post record of the account, as :meth:`BlueskyAdapter.list_posts` returns it.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> BlueskyPost(uri="at://did:plc:a/app.bsky.feed.post/3k", cid="bafy", text="hi",
+        ...     created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)).rkey
+        '3k'
+    """
+
+    uri: str
+    cid: str
+    text: str
+    created_at: AwareDatetime
+    reply_root: str | None = None
+    reply_parent: str | None = None
+    image_count: int = 0
+
+    @property
+    def rkey(self) -> str:
+        """The record key (last segment of the URI)."""
+        return self.uri.rsplit("/", 1)[-1]
+
+
+class PostPage(SmmkitModel):
+    """One page of :meth:`BlueskyAdapter.list_posts`; pass ``cursor`` on for the next.
+
+    Example:
+        >>> PostPage(posts=(), cursor=None).posts
+        ()
+    """
+
+    posts: tuple[BlueskyPost, ...]
+    cursor: str | None = None
+
+
+def _created_at(value: Any) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _post_from(record: _Record) -> BlueskyPost:
+    value = record.value
+    reply = value.get("reply") or {}
+    embed = value.get("embed") or {}
+    return BlueskyPost(
+        uri=record.uri,
+        cid=record.cid,
+        text=str(value.get("text", "")),
+        created_at=_created_at(value.get("createdAt")),
+        reply_root=(reply.get("root") or {}).get("uri"),
+        reply_parent=(reply.get("parent") or {}).get("uri"),
+        image_count=len(embed.get("images") or ()),
+    )
+
+
+class BlueskyAdapter(PlatformAdapter):
+    """One Bluesky account on its PDS, logged in with an **app password**.
+
+    ``credentials.client_id`` is the handle (or DID) and ``client_secret`` the app
+    password (Settings → App passwords; never the account password). ``clock`` stamps
+    ``createdAt`` and record keys; pass the client's clock for reproducible tests.
+
+    Post-specific fields in ``PlatformPost.extras``: ``reply_to`` (the ``at://`` URI of
+    the post to answer), ``langs`` (up to 3 language tags), ``facets`` (precomputed, to
+    skip detection).
+
+    Example:
+        >>> from smmkit.platforms import Credentials
+        >>> adapter = BlueskyAdapter(credentials=Credentials(client_id="alice.test",
+        ...                                                  client_secret="app-pass"))
+        >>> request = next(adapter.fetch_token(None))
+        >>> request.url.path, b"app-pass" in request.content, "app-pass" in repr(adapter)
+        ('/xrpc/com.atproto.server.createSession', True, False)
+    """
+
+    name = "bluesky"
+    platform_id = "bluesky"
+    default_base_url = "https://bsky.social"
+    capabilities = frozenset(
+        {
+            Capability.PUBLISH_TEXT,
+            Capability.PUBLISH_IMAGE,
+            Capability.DELETE,
+            Capability.METRICS,
+            Capability.COMMENTS,
+            Capability.REPLY,
+            Capability.UPLOAD_MEDIA,
+        }
+    )
+    idempotency = IdempotencyMode.KEY
+    requires_token = True
+    token_expired_codes = frozenset({"ExpiredToken", "InvalidToken"})
+    throttle_codes = frozenset({"RateLimitExceeded"})
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        credentials: Credentials | None = None,
+        spec: Platform | None = None,
+        clock: Clock | None = None,
+        media_loader: MediaLoader | None = None,
+        web_url: str | None = "https://bsky.app",
+    ) -> None:
+        super().__init__(base_url=base_url, credentials=credentials, spec=spec)
+        self.clock: Clock = clock or SystemClock()
+        self.web_url = web_url if base_url in (None, self.default_base_url) else None
+        self._load_media = media_loader or read_local_media
+        self._rkeys: OrderedDict[str, str] = OrderedDict()
+        self._dids: OrderedDict[str, str] = OrderedDict()
+        self._last_micros = 0
+
+    def __repr__(self) -> str:
+        return f"BlueskyAdapter(base_url={str(self.base_url)!r}, account={self.account!r})"
+
+    @property
+    def repo(self) -> str:
+        """The account's repo identifier (its handle or DID)."""
+        if self.credentials is None:
+            raise AuthenticationError("BlueskyAdapter needs credentials", platform=self.platform_id)
+        return self.credentials.client_id
+
+    def _xrpc(self, method: str, nsid: str, *, endpoint: str, **kwargs: Any) -> httpx.Request:
+        return self.request(method, f"/xrpc/{nsid}", endpoint=endpoint, **kwargs)
+
+    # -- session --------------------------------------------------------------------
+
+    def fetch_token(self, current: Token | None) -> Flow[Token]:
+        """``refreshSession`` with the stored refresh JWT; ``createSession`` without one."""
+        return self._fetch_token(current)
+
+    def _fetch_token(self, current: Token | None) -> Flow[Token]:
+        refresh = current.refresh_token if current is not None else None
+        if refresh is not None:
+            try:
+                response = yield self._xrpc(
+                    "POST",
+                    "com.atproto.server.refreshSession",
+                    endpoint="requests",
+                    headers={"Authorization": f"Bearer {refresh.get_secret_value()}"},
+                )
+            except (AuthenticationError, BadRequestError):
+                pass  # refresh JWT expired or revoked: one login is the only way back
+            else:
+                return _session_token(response)
+        if self.credentials is None:
+            raise AuthenticationError("BlueskyAdapter needs credentials", platform=self.platform_id)
+        body = {
+            "identifier": self.credentials.client_id,
+            "password": self.credentials.client_secret.get_secret_value(),
+        }
+        response = yield self._xrpc(
+            "POST",
+            "com.atproto.server.createSession",
+            endpoint="create_session",
+            safe=True,
+            json=body,
+        )
+        return _session_token(response)
+
+    def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
+        """XRPC errors; an expired token *on the session endpoints* is a failed login."""
+        info = super().parse_error(response)
+        if info is None or not issubclass(info.kind, TokenExpiredError):
+            return info
+        try:
+            path = response.request.url.path
+        except RuntimeError:
+            return info
+        if path.endswith(_SESSION_PATHS):
+            # Refreshing cannot fix the refresh call itself; retrying it would loop.
+            return ErrorInfo(AuthenticationError, info.message, code=info.code)
+        return info
+
+    # -- publishing -----------------------------------------------------------------
+
+    def _now(self) -> float:
+        return self.clock.time()
+
+    def _rkey_for(self, key: str | None) -> tuple[str, bool]:
+        """The record key for ``key`` and whether it was used before (a retry)."""
+        # Strictly increasing: two posts in the same microsecond (or on a frozen test
+        # clock) must not collide, and TIDs should sort in creation order.
+        micros = max(int(self._now() * 1_000_000), self._last_micros + 1)
+        self._last_micros = micros
+        if key is None:
+            return make_tid(micros), False
+        known = self._rkeys.get(key)
+        if known is not None:
+            return known, True
+        clock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:2], "big")
+        rkey = make_tid(micros, clock_id)
+        self._rkeys[key] = rkey
+        while len(self._rkeys) > 4096:
+            self._rkeys.popitem(last=False)
+        return rkey, False
+
+    def _resolve(self, handles: Sequence[str]) -> Flow[dict[str, str]]:
+        dids: dict[str, str] = {}
+        for handle in handles:
+            if handle in self._dids:
+                dids[handle] = self._dids[handle]
+                continue
+            try:
+                response = yield self._xrpc(
+                    "GET",
+                    "com.atproto.identity.resolveHandle",
+                    endpoint="requests",
+                    params={"handle": handle},
+                )
+            except (BadRequestError, NotFoundError):
+                continue  # an unknown handle stays plain text
+            did = response.json().get("did")
+            if isinstance(did, str):
+                dids[handle] = self._dids[handle] = did
+                while len(self._dids) > 1024:
+                    self._dids.popitem(last=False)
+        return dids
+
+    def post_uri(self, post_id: str) -> str:
+        """``post_id`` as an ``at://`` URI: URIs pass through, a bare record key is ours.
+
+        Example:
+            >>> from smmkit.platforms import Credentials
+            >>> BlueskyAdapter(credentials=Credentials(client_id="alice.test",
+            ...     client_secret="p")).post_uri("3kabc")
+            'at://alice.test/app.bsky.feed.post/3kabc'
+        """
+        if post_id.startswith("at://"):
+            parse_at_uri(post_id)
+            return post_id
+        if not post_id or "/" in post_id:
+            raise InvalidInputError.single(
+                "post_id", "must be an at:// URI or a record key", post_id
+            )
+        return f"at://{self.repo}/{POST}/{post_id}"
+
+    def _get_record(self, uri: str) -> Flow[_Record | None]:
+        repo, collection, rkey = parse_at_uri(self.post_uri(uri))
+        try:
+            response = yield self._xrpc(
+                "GET",
+                "com.atproto.repo.getRecord",
+                endpoint="requests",
+                params={"repo": repo, "collection": collection, "rkey": rkey},
+            )
+        except (BadRequestError, NotFoundError) as exc:
+            if exc.code in (None, "RecordNotFound", "NotFound") or isinstance(exc, NotFoundError):
+                return None
+            raise
+        record: _Record = _Record.model_validate(response.json())
+        return record
+
+    def _reply_refs(self, parent_uri: str) -> Flow[dict[str, Any]]:
+        parent = yield from self._get_record(parent_uri)
+        if parent is None:
+            raise NotFoundError(
+                f"cannot reply: {parent_uri} does not exist", platform=self.platform_id
+            )
+        parent_ref = {"uri": parent.uri, "cid": parent.cid}
+        root = (parent.value.get("reply") or {}).get("root") or parent_ref
+        return {"root": root, "parent": parent_ref}
+
+    def _images(self, post: PlatformPost) -> dict[str, Any] | None:
+        blobs = [
+            json.loads(m) if isinstance(m, str) else m for m in post.extras.get("media_ids", ())
+        ]
+        if not blobs:
+            return None
+        if len(blobs) > _MAX_IMAGES:
+            raise InvalidInputError.single(
+                "media", f"Bluesky takes at most {_MAX_IMAGES} images", len(blobs)
+            )
+        images = []
+        for index, blob in enumerate(blobs):
+            asset = post.media[index] if index < len(post.media) else None
+            image: dict[str, Any] = {
+                "image": blob,
+                "alt": (asset.alt_text if asset else None) or "",
+            }
+            if asset is not None and asset.width and asset.height:
+                image["aspectRatio"] = {"width": asset.width, "height": asset.height}
+            images.append(image)
+        return {"$type": "app.bsky.embed.images", "images": images}
+
+    def _record(
+        self,
+        text: str,
+        *,
+        facets: list[dict[str, Any]],
+        post: PlatformPost,
+        embed: dict[str, Any] | None,
+        reply: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        created = datetime.fromtimestamp(self._now(), timezone.utc)
+        record: dict[str, Any] = {
+            "$type": POST,
+            "text": text,
+            "createdAt": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        }
+        if facets:
+            record["facets"] = facets
+        if embed:
+            record["embed"] = embed
+        if reply:
+            record["reply"] = reply
+        langs = post.extras.get("langs") or ()
+        if langs:
+            record["langs"] = list(langs)[:3]
+        inline = {f["features"][0].get("tag", "").lower() for f in facets}
+        extra_tags = [t for t in post.tags if t.lower() not in inline][:8]
+        if extra_tags:
+            record["tags"] = extra_tags
+        return record
+
+    def _receipt(self, uri: str, key: str | None, created: datetime) -> PublishReceipt:
+        url = None
+        if self.web_url:
+            repo, _, rkey = parse_at_uri(uri)
+            url = f"{self.web_url}/profile/{repo}/post/{rkey}"
+        return PublishReceipt(
+            platform=self.platform_id,
+            post_id=uri,
+            status=PublishStatus.PUBLISHED,
+            url=url,
+            idempotency_key=key,
+            published_at=created,
+        )
+
+    def publish(
+        self, post: PlatformPost, *, idempotency_key: str | None = None
+    ) -> Flow[PublishReceipt]:
+        """``createRecord`` of an ``app.bsky.feed.post`` (a thread: chained replies).
+
+        A retry with the same ``idempotency_key`` reuses the record key and reads it back
+        first, so the post is created at most once.
+        """
+        return self._publish(post, idempotency_key)
+
+    def _publish(self, post: PlatformPost, key: str | None) -> Flow[PublishReceipt]:
+        texts = post.parts or (post.body,)
+        reply: dict[str, Any] | None = None
+        reply_to = post.extras.get("reply_to")
+        if reply_to:
+            reply = yield from self._reply_refs(str(reply_to))
+        embed = self._images(post)
+        first: PublishReceipt | None = None
+        for number, text in enumerate(texts):
+            part_key = key if number == 0 or key is None else f"{key}-{number}"
+            given = post.extras.get("facets") if len(texts) == 1 else None
+            if given is not None:
+                facets = list(given)
+            else:
+                dids = yield from self._resolve(find_mentions(text))
+                facets = build_facets(text, dids)
+            ref = yield from self._create(
+                text,
+                facets=facets,
+                post=post,
+                embed=embed if number == 0 else None,
+                reply=reply,
+                key=part_key,
+            )
+            if first is None:
+                first = self._receipt(ref["uri"], key, _created_at(ref["createdAt"]))
+                root = reply["root"] if reply else {"uri": ref["uri"], "cid": ref["cid"]}
+            reply = {"root": root, "parent": {"uri": ref["uri"], "cid": ref["cid"]}}
+        assert first is not None  # texts is never empty
+        return first
+
+    def _create(
+        self,
+        text: str,
+        *,
+        facets: list[dict[str, Any]],
+        post: PlatformPost,
+        embed: dict[str, Any] | None,
+        reply: dict[str, Any] | None,
+        key: str | None,
+    ) -> Flow[dict[str, Any]]:
+        rkey, retried = self._rkey_for(key)
+        if retried:
+            uri = f"at://{self.repo}/{POST}/{rkey}"
+            existing = yield from self._get_record(uri)
+            if existing is not None:
+                created = str(existing.value.get("createdAt", ""))
+                return {"uri": existing.uri, "cid": existing.cid, "createdAt": created}
+        record = self._record(text, facets=facets, post=post, embed=embed, reply=reply)
+        body = {"repo": self.repo, "collection": POST, "rkey": rkey, "record": record}
+        response = yield self._xrpc(
+            "POST", "com.atproto.repo.createRecord", endpoint="write_points", json=body
+        )
+        result = response.json()
+        return {"uri": result["uri"], "cid": result["cid"], "createdAt": record["createdAt"]}
+
+    def delete(self, post_id: str) -> Flow[None]:
+        """``deleteRecord`` of the post ``at://`` URI ``post_id``."""
+        return self._delete(post_id)
+
+    def _delete(self, post_id: str) -> Flow[None]:
+        repo, collection, rkey = parse_at_uri(self.post_uri(post_id))
+        yield self._xrpc(
+            "POST",
+            "com.atproto.repo.deleteRecord",
+            endpoint="write_points",
+            safe=True,  # deleting twice deletes once
+            json={"repo": repo, "collection": collection, "rkey": rkey},
+        )
+
+    def reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
+        """Answer ``comment_id`` (any post URI in the thread of ``post_id``) with ``text``."""
+        return self._reply(post_id, comment_id, text)
+
+    def _reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
+        if not text.strip():
+            raise InvalidInputError.single("text", "must not be empty", text)
+        refs = yield from self._reply_refs(comment_id)
+        dids = yield from self._resolve(find_mentions(text))
+        holder = PlatformPost(platform=self.platform_id, piece_id="reply", body=text)
+        ref = yield from self._create(
+            text, facets=build_facets(text, dids), post=holder, embed=None, reply=refs, key=None
+        )
+        return Comment(
+            platform=self.spec.id,
+            id=ref["uri"],
+            post_id=post_id,
+            author_id=self.repo,
+            text=text,
+            created_at=_created_at(ref["createdAt"]),
+            in_reply_to=comment_id,
+        )
+
+    def list_posts(self, *, limit: int = 50, cursor: str | None = None) -> Flow[PostPage]:
+        """The account's own posts, newest first (``com.atproto.repo.listRecords``)."""
+        return self._list_posts(limit, cursor)
+
+    def _list_posts(self, limit: int, cursor: str | None) -> Flow[PostPage]:
+        if not 1 <= limit <= 100:
+            raise InvalidInputError.single("limit", "must be between 1 and 100", limit)
+        params: dict[str, Any] = {"repo": self.repo, "collection": POST, "limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        response = yield self._xrpc(
+            "GET", "com.atproto.repo.listRecords", endpoint="requests", params=params
+        )
+        body = response.json()
+        records = (_Record.model_validate(r) for r in body.get("records", ()))
+        return PostPage(posts=tuple(_post_from(r) for r in records), cursor=body.get("cursor"))
+
+    def find_published(
+        self, post: PlatformPost, *, idempotency_key: str | None = None
+    ) -> Flow[PublishReceipt | None]:
+        """Read back the record this adapter created for ``idempotency_key``, if any."""
+        return self._find(idempotency_key)
+
+    def _find(self, key: str | None) -> Flow[PublishReceipt | None]:
+        rkey = self._rkeys.get(key) if key else None
+        if rkey is None:
+            return None
+        record = yield from self._get_record(f"at://{self.repo}/{POST}/{rkey}")
+        if record is None:
+            return None
+        return self._receipt(record.uri, key, _created_at(record.value.get("createdAt")))
+
+    # -- AppView reads ----------------------------------------------------------------
+
+    def _appview(self, nsid: str, params: dict[str, Any]) -> Flow[dict[str, Any]]:
+        try:
+            response = yield self._xrpc("GET", nsid, endpoint="requests", params=params)
+        except (BadRequestError, APIError) as exc:
+            if _NO_APPVIEW in str(exc).lower():
+                raise UnsupportedOperationError(
+                    f"{nsid} needs an AppView; this server has none (a bare PDS)",
+                    platform=self.platform_id,
+                ) from exc
+            raise
+        body: dict[str, Any] = response.json()
+        body["_received_at"] = received_at(response)
+        return body
+
+    def metrics(self, post_id: str) -> Flow[tuple[MetricObservation, ...]]:
+        """Likes, reposts, replies, quotes (and bookmarks) from ``app.bsky.feed.getPosts``.
+
+        Bluesky has no impressions. Raises ``UnsupportedOperationError`` on a PDS
+        without an AppView, ``NotFoundError`` before the AppView has indexed the post.
+        """
+        return self._metrics(post_id)
+
+    def _metrics(self, post_id: str) -> Flow[tuple[MetricObservation, ...]]:
+        uri = self.post_uri(post_id)
+        body = yield from self._appview("app.bsky.feed.getPosts", {"uris": uri})
+        posts = body.get("posts") or []
+        if not posts:
+            raise NotFoundError(f"{post_id} is not (yet) in the AppView", platform=self.platform_id)
+        view = posts[0]
+        end = datetime.fromtimestamp(body["_received_at"], timezone.utc)
+        start = _created_at(view.get("indexedAt") or (view.get("record") or {}).get("createdAt"))
+        start = min(start, end)
+        if end <= start:
+            end = datetime.fromtimestamp(start.timestamp() + 1, timezone.utc)
+        names = ("likeCount", "repostCount", "replyCount", "quoteCount", "bookmarkCount")
+        counts = {n: float(view[n]) for n in names if isinstance(view.get(n), (int, float))}
+        counts["interactions"] = sum(counts.values())
+        return tuple(
+            MetricObservation(
+                metric=name,
+                value=value,
+                platform=self.spec.id,
+                period_start=start,
+                period_end=end,
+                content_id=post_id,
+            )
+            for name, value in counts.items()
+        )
+
+    def comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
+        """Replies below a post, depth first (``app.bsky.feed.getPostThread``)."""
+        return self._comments(post_id)
+
+    def _comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
+        uri = self.post_uri(post_id)
+        body = yield from self._appview("app.bsky.feed.getPostThread", {"uri": uri, "depth": 10})
+        found: list[Comment] = []
+
+        def walk(node: Mapping[str, Any], parent: str | None) -> None:
+            for child in node.get("replies") or ():
+                view = child.get("post") or {}
+                record = view.get("record") or {}
+                if not view.get("uri"):
+                    continue  # blocked or deleted replies carry no post
+                found.append(
+                    Comment(
+                        platform=self.spec.id,
+                        id=view["uri"],
+                        post_id=post_id,
+                        author_id=(view.get("author") or {}).get("did", "unknown"),
+                        text=str(record.get("text", "")),
+                        created_at=_created_at(record.get("createdAt")),
+                        in_reply_to=parent,
+                    )
+                )
+                walk(child, view["uri"])
+
+        walk(body.get("thread") or {}, uri)
+        return tuple(found)
+
+    # -- media ----------------------------------------------------------------------
+
+    def upload_media(self, asset: MediaAsset) -> Flow[MediaHandle]:
+        """``uploadBlob``; the blob reference is the handle's ``media_id`` (JSON).
+
+        Images only (at most the catalog's ``image_max_bytes``, 2 MB); a blob not used
+        by a post within minutes is garbage-collected by the server.
+        """
+        return self._upload(asset)
+
+    def _upload(self, asset: MediaAsset) -> Flow[MediaHandle]:
+        if asset.kind not in (MediaKind.IMAGE, MediaKind.GIF):
+            raise UnsupportedOperationError(
+                f"BlueskyAdapter uploads images only, not {asset.kind.value}",
+                platform=self.platform_id,
+            )
+        data = self._load_media(asset)
+        cap = self.spec.media.image_max_bytes
+        if cap is not None and len(data) > cap.value:
+            raise InvalidInputError.single(
+                "media.size_bytes", f"Bluesky images are at most {cap.value:g} bytes", len(data)
+            )
+        response = yield self._xrpc(
+            "POST",
+            "com.atproto.repo.uploadBlob",
+            endpoint="requests",
+            safe=True,  # an unused blob is garbage-collected, never posted
+            content=data,
+            headers={"Content-Type": media_type(asset)},
+        )
+        blob = response.json()["blob"]
+        return MediaHandle(
+            platform=self.spec.id,
+            media_id=json.dumps(blob, sort_keys=True, separators=(",", ":")),
+            kind=asset.kind,
+            state=MediaState.READY,
+        )
+
+
+def _session_token(response: httpx.Response) -> Token:
+    session = _Session.model_validate(response.json())
+    expires = _jwt_claims(session.accessJwt).get("exp")
+    return Token(
+        access_token=session.accessJwt,
+        refresh_token=session.refreshJwt,
+        expires_at=(
+            datetime.fromtimestamp(expires, timezone.utc)
+            if isinstance(expires, (int, float))
+            else None
+        ),
+    )

@@ -1,0 +1,488 @@
+"""Bluesky adapter at the transport level: a fake PDS, both drivers, and the facet rules.
+
+The fake PDS answers the way ``@atproto/pds`` 0.5.35 does on 127.0.0.1 (checked against
+the real server): expired access JWTs → 400 ``ExpiredToken``, unknown tokens → 400
+``InvalidToken``, a missing record → 400 ``RecordNotFound``, a non-TID record key → 400,
+a record key that exists → 500, and AppView reads → 400 "No service configured" unless
+an AppView is attached. The real server is exercised in
+``tests/integration/test_bluesky_pds.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smmkit.exceptions import (
+    AuthenticationError,
+    InvalidInputError,
+    UnsupportedOperationError,
+)
+from smmkit.models import MediaAsset, PlatformPost
+from smmkit.platforms import (
+    AsyncClient,
+    Client,
+    Credentials,
+    InMemoryTokenStore,
+    SimulatedClock,
+    Token,
+)
+from smmkit.platforms.bluesky import (
+    BlueskyAdapter,
+    build_facets,
+    find_mentions,
+    make_tid,
+    parse_at_uri,
+)
+from smmkit.testing import SENTINEL_SECRET, AdapterConformance, drive
+
+BASE = "http://pds.test"
+PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+TID_CHARS = set("234567abcdefghijklmnopqrstuvwxyz")
+
+
+def fake_jwt(claims: dict[str, Any]) -> str:
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'HS256'})}.{part(claims)}.c2ln"
+
+
+def error(status: int, name: str, message: str) -> httpx.Response:
+    return httpx.Response(status, json={"error": name, "message": message})
+
+
+class FakePDS(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """One account, its repo of posts, sessions with rotating refresh tokens."""
+
+    def __init__(
+        self,
+        *,
+        client_id: str = "alice.test",
+        client_secret: str = "app-pass",
+        clock: SimulatedClock | None = None,
+        appview: bool = False,
+        access_ttl: float = 7200,
+    ) -> None:
+        self.handle = client_id
+        self.password = client_secret
+        self.clock = clock or SimulatedClock()
+        self.appview = appview
+        self.access_ttl = access_ttl
+        self.did = "did:plc:alice000000000000000000"
+        self.others = {"bob.test": "did:plc:bob0000000000000000000000"}
+        self.records: dict[str, dict[str, Any]] = {}
+        self.access: dict[str, float] = {}
+        self.refresh: set[str] = set()
+        self.logins = 0
+        self.refreshes = 0
+        self.seen: list[str] = []
+        self.lose_create_answers = 0
+        self._n = itertools.count(1)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        return self._answer(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        return self._answer(request)
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        response = self._route(request)
+        if self.lose_create_answers and request.url.path.endswith("createRecord"):
+            self.lose_create_answers -= 1
+            raise httpx.ReadError("connection reset after the write", request=request)
+        return response
+
+    def _session(self) -> dict[str, Any]:
+        number = next(self._n)
+        exp = self.clock.time() + self.access_ttl
+        access = fake_jwt({"sub": self.did, "exp": int(exp), "n": number})
+        refresh = fake_jwt({"sub": self.did, "scope": "com.atproto.refresh", "n": number})
+        self.access[access] = exp
+        self.refresh.add(refresh)
+        return {"accessJwt": access, "refreshJwt": refresh, "did": self.did, "handle": self.handle}
+
+    def expire_access_tokens(self) -> None:
+        for token in self.access:
+            self.access[token] = self.clock.time() - 1
+
+    def _route(self, request: httpx.Request) -> httpx.Response:
+        nsid = request.url.path.removeprefix("/xrpc/")
+        self.seen.append(nsid)
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if nsid == "com.atproto.server.createSession":
+            body = json.loads(request.content)
+            if body != {"identifier": self.handle, "password": self.password}:
+                return error(401, "AuthenticationRequired", "Invalid identifier or password")
+            self.logins += 1
+            return httpx.Response(200, json=self._session())
+        if nsid == "com.atproto.server.refreshSession":
+            if bearer not in self.refresh:
+                return error(400, "ExpiredToken", "Token has been revoked")
+            self.refresh.discard(bearer)
+            self.refreshes += 1
+            return httpx.Response(200, json=self._session())
+        if bearer not in self.access:
+            return error(400, "InvalidToken", "Token could not be verified")
+        if self.access[bearer] <= self.clock.time():
+            return error(400, "ExpiredToken", "Token has expired")
+        return self._xrpc(nsid, request)
+
+    def _xrpc(self, nsid: str, request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        if nsid == "com.atproto.identity.resolveHandle":
+            did = self.others.get(params["handle"]) or (
+                self.did if params["handle"] == self.handle else None
+            )
+            if did is None:
+                return error(400, "InvalidRequest", "Unable to resolve handle")
+            return httpx.Response(200, json={"did": did})
+        if nsid == "com.atproto.repo.uploadBlob":
+            size = len(request.content)
+            blob = {
+                "$type": "blob",
+                "ref": {"$link": f"bafkrei{size:08d}"},
+                "mimeType": request.headers["content-type"],
+                "size": size,
+            }
+            return httpx.Response(200, json={"blob": blob})
+        if nsid == "com.atproto.repo.createRecord":
+            body = json.loads(request.content)
+            rkey = body["rkey"]
+            if len(rkey) != 13 or not set(rkey) <= TID_CHARS:
+                return error(400, "InvalidRequest", "Invalid record key: Invalid TID string")
+            if rkey in self.records:
+                return error(500, "InternalServerError", "Internal Server Error")
+            assert body["repo"] in (self.handle, self.did)
+            uri = f"at://{self.did}/app.bsky.feed.post/{rkey}"
+            cid = f"bafyrei{next(self._n):06d}"
+            self.records[rkey] = {"uri": uri, "cid": cid, "value": body["record"]}
+            return httpx.Response(200, json={"uri": uri, "cid": cid, "validationStatus": "valid"})
+        if nsid == "com.atproto.repo.getRecord":
+            record = self.records.get(params["rkey"])
+            if record is None:
+                return error(400, "RecordNotFound", f"Could not locate record: {params['rkey']}")
+            return httpx.Response(200, json=record)
+        if nsid == "com.atproto.repo.deleteRecord":
+            self.records.pop(json.loads(request.content)["rkey"], None)
+            return httpx.Response(200, json={})
+        if nsid == "com.atproto.repo.listRecords":
+            records = sorted(self.records.values(), key=lambda r: r["uri"], reverse=True)
+            return httpx.Response(200, json={"records": records[: int(params["limit"])]})
+        if nsid in ("app.bsky.feed.getPosts", "app.bsky.feed.getPostThread"):
+            if not self.appview:
+                return error(400, "InvalidRequest", f"No service configured for {nsid}")
+            return self._appview(nsid, params)
+        return error(400, "InvalidRequest", f"unknown method {nsid}")
+
+    def _appview(self, nsid: str, params: httpx.QueryParams) -> httpx.Response:
+        def view(record: dict[str, Any]) -> dict[str, Any]:
+            replies = [
+                r
+                for r in self.records.values()
+                if (r["value"].get("reply") or {}).get("parent", {}).get("uri") == record["uri"]
+            ]
+            return {
+                "uri": record["uri"],
+                "cid": record["cid"],
+                "author": {"did": self.did, "handle": self.handle},
+                "record": record["value"],
+                "indexedAt": record["value"]["createdAt"],
+                "likeCount": 3,
+                "repostCount": 1,
+                "replyCount": len(replies),
+                "quoteCount": 0,
+            }
+
+        by_uri = {r["uri"]: r for r in self.records.values()}
+        if nsid == "app.bsky.feed.getPosts":
+            uris = params.get_list("uris")
+            return httpx.Response(
+                200, json={"posts": [view(by_uri[u]) for u in uris if u in by_uri]}
+            )
+
+        def thread(record: dict[str, Any]) -> dict[str, Any]:
+            children = [
+                r
+                for r in self.records.values()
+                if (r["value"].get("reply") or {}).get("parent", {}).get("uri") == record["uri"]
+            ]
+            return {"post": view(record), "replies": [thread(c) for c in children]}
+
+        return httpx.Response(200, json={"thread": thread(by_uri[params["uri"]])})
+
+
+def make_adapter(server: FakePDS, **options: Any) -> BlueskyAdapter:
+    creds = Credentials(client_id=server.handle, client_secret=server.password)
+    return BlueskyAdapter(base_url=BASE, credentials=creds, clock=server.clock, **options)
+
+
+def make_client(kind: str, server: FakePDS, **options: Any) -> Any:
+    adapter = options.pop("adapter", None) or make_adapter(server)
+    options.setdefault("clock", server.clock)
+    options.setdefault("token_store", InMemoryTokenStore())
+    if kind == "sync":
+        return Client(adapter, http_client=httpx.Client(transport=server), **options)
+    return AsyncClient(adapter, http_client=httpx.AsyncClient(transport=server), **options)
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def server() -> FakePDS:
+    return FakePDS(clock=SimulatedClock())
+
+
+def post(body: str = "Cold brew at three.", **fields: Any) -> PlatformPost:
+    return PlatformPost(platform="bluesky", piece_id="p1", body=body, **fields)
+
+
+def fake_media(asset: MediaAsset) -> bytes:
+    """The suite uploads ``file:///conformance.png``, which no disk has."""
+    return b"\x89PNG\r\n\x1a\n" + asset.url.encode()
+
+
+class TestBlueskyConformance(AdapterConformance, adapter=BlueskyAdapter, platform=FakePDS):
+    def make_adapter(self) -> BlueskyAdapter:
+        # A fresh simulated clock per adapter: createdAt and record keys are then the
+        # same for both drivers, which the suite compares byte for byte.
+        return BlueskyAdapter(
+            base_url=BASE,
+            credentials=self.credentials(),
+            clock=SimulatedClock(),
+            media_loader=fake_media,
+        )
+
+
+# -- facets --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see https://a.example/x.", [("link", "https://a.example/x", 4, 23)]),
+        ("(https://en.wiki/A_(b))", [("link", "https://en.wiki/A_(b)", 1, 22)]),
+        ("茶 #抹茶!", [("tag", "抹茶", 4, 11)]),
+        ("#2026 is a year", []),
+        ("hi @bob.test!", [("mention", "did:plc:bob", 3, 12)]),
+        ("mail me@bob.test", []),
+        ("🍵 @nobody.test", []),
+        (
+            "https://x.example/#frag #tea",
+            [("link", "https://x.example/#frag", 0, 23), ("tag", "tea", 24, 28)],
+        ),
+    ],
+)
+def test_facets_use_utf8_byte_offsets(text: str, expected: list[tuple[Any, ...]]) -> None:
+    facets = build_facets(text, {"bob.test": "did:plc:bob"})
+    got = []
+    for facet in facets:
+        feature = facet["features"][0]
+        kind = feature["$type"].split("#")[1]
+        value = feature.get("uri") or feature.get("did") or feature.get("tag")
+        got.append((kind, value, facet["index"]["byteStart"], facet["index"]["byteEnd"]))
+    assert got == expected
+
+
+@given(st.text(max_size=80))
+def test_facet_ranges_are_in_bounds_sorted_and_disjoint(text: str) -> None:
+    encoded = text.encode("utf-8")
+    last = 0
+    for facet in build_facets(text, dict.fromkeys(find_mentions(text), "did:plc:x")):
+        start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+        assert last <= start < end <= len(encoded)
+        encoded[start:end].decode("utf-8")  # a range never splits a character
+        last = end
+
+
+@given(st.integers(min_value=0, max_value=2**53 - 2), st.integers(0, 1023))
+def test_tids_are_13_sortable_chars(micros: int, clock_id: int) -> None:
+    tid = make_tid(micros, clock_id)
+    assert len(tid) == 13 and set(tid) <= TID_CHARS
+    assert make_tid(micros + 1, clock_id) > tid
+
+
+def test_at_uri_must_have_three_parts() -> None:
+    with pytest.raises(InvalidInputError, match="post_id"):
+        parse_at_uri("https://bsky.app/profile/x/post/y")
+
+
+# -- sessions ------------------------------------------------------------------------
+
+
+def test_one_login_then_the_session_is_reused(kind: str, server: FakePDS) -> None:
+    client = make_client(kind, server)
+    for number in range(3):
+        result = drive(kind, client, lambda c, n=number: c.publish(post(f"post {n}")))
+        assert result.ok, result.error
+    assert server.logins == 1
+    assert server.seen.count("com.atproto.server.createSession") == 1
+
+
+def test_expired_access_token_is_refreshed_not_relogged(kind: str, server: FakePDS) -> None:
+    store = InMemoryTokenStore()
+    client = make_client(kind, server, token_store=store)
+    drive(kind, client, lambda c: c.publish(post("first")))
+    server.expire_access_tokens()
+    result = drive(kind, client, lambda c: c.publish(post("second")))
+    assert result.ok, result.error
+    assert (server.logins, server.refreshes) == (1, 1)
+    assert "ExpiredToken" not in str(result)
+
+
+def test_session_from_the_store_is_used_by_a_new_client(kind: str, server: FakePDS) -> None:
+    store = InMemoryTokenStore()
+    drive(kind, make_client(kind, server, token_store=store), lambda c: c.publish(post("a")))
+    later = make_client(kind, server, token_store=store)
+    result = drive(kind, later, lambda c: c.publish(post("b")))
+    assert result.ok and server.logins == 1
+
+
+def test_revoked_refresh_token_falls_back_to_one_login(kind: str, server: FakePDS) -> None:
+    store = InMemoryTokenStore()
+    store.put(
+        "bluesky:default",
+        Token(access_token="stale.stale.stale", refresh_token="revoked.revoked.revoked"),
+    )
+    result = drive(kind, make_client(kind, server, token_store=store), lambda c: c.publish(post()))
+    assert result.ok, result.error
+    assert server.logins == 1
+    assert server.seen.count("com.atproto.server.refreshSession") == 1
+
+
+def test_wrong_app_password_is_an_authentication_error(kind: str, server: FakePDS) -> None:
+    adapter = BlueskyAdapter(
+        base_url=BASE,
+        credentials=Credentials(client_id=server.handle, client_secret="wrong-pass"),
+        clock=server.clock,
+    )
+    result = drive(kind, make_client(kind, server, adapter=adapter), lambda c: c.publish(post()))
+    assert result.error.error_type == "AuthenticationError"
+    assert "wrong-pass" not in result.model_dump_json()
+    assert server.seen.count("com.atproto.server.createSession") == 1
+
+
+# -- posting -------------------------------------------------------------------------
+
+
+def test_post_with_image_alt_text_and_facets(kind: str, server: FakePDS) -> None:
+    image = MediaAsset(kind="image", url=PNG, alt_text="a cup of tea", width=4, height=3)
+    body = "Tea 🍵 with @bob.test https://tea.example #cha"
+    result = drive(kind, make_client(kind, server), lambda c: c.publish(post(body, media=(image,))))
+    assert result.ok, result.error
+    record = next(iter(server.records.values()))["value"]
+    assert record["text"] == body
+    image_view = record["embed"]["images"][0]
+    assert image_view["alt"] == "a cup of tea"
+    assert image_view["aspectRatio"] == {"width": 4, "height": 3}
+    assert image_view["image"]["$type"] == "blob"
+    kinds = [f["features"][0]["$type"].split("#")[1] for f in record["facets"]]
+    assert kinds == ["mention", "link", "tag"]
+    mention = record["facets"][0]
+    start, end = mention["index"]["byteStart"], mention["index"]["byteEnd"]
+    assert body.encode()[start:end] == b"@bob.test"
+    assert mention["features"][0]["did"] == server.others["bob.test"]
+
+
+def test_lost_answer_is_read_back_not_posted_twice(kind: str, server: FakePDS) -> None:
+    server.lose_create_answers = 1
+    result = drive(kind, make_client(kind, server), lambda c: c.publish(post()))
+    assert result.ok, result.error
+    assert len(server.records) == 1
+    assert server.seen.count("com.atproto.repo.getRecord") == 1
+    assert result.receipt.post_id == next(iter(server.records.values()))["uri"]
+
+
+def test_reply_list_and_delete(kind: str, server: FakePDS) -> None:
+    client = make_client(kind, server)
+    root = drive(kind, client, lambda c: c.publish(post("root"))).receipt.post_id
+    first = drive(kind, client, lambda c: c.reply(root, root, "first answer"))
+    second = drive(kind, client, lambda c: c.reply(root, first.id, "second answer"))
+    value = server.records[parse_at_uri(second.id)[2]]["value"]
+    assert value["reply"]["root"]["uri"] == root
+    assert value["reply"]["parent"]["uri"] == first.id
+    page = drive(kind, client, lambda c: c.run(c.adapter.list_posts(limit=10)))
+    assert {p.uri for p in page.posts} == {root, first.id, second.id}
+    drive(kind, client, lambda c: c.delete(first.id))
+    assert first.id not in {r["uri"] for r in server.records.values()}
+
+
+def test_thread_parts_become_a_reply_chain(kind: str, server: FakePDS) -> None:
+    thread = post("1/2", parts=("1/2 tea", "2/2 more tea"))
+    result = drive(kind, make_client(kind, server), lambda c: c.publish(thread))
+    records = {r["value"]["text"]: r for r in server.records.values()}
+    assert records["2/2 more tea"]["value"]["reply"]["root"]["uri"] == result.receipt.post_id
+
+
+def test_counts_without_an_appview_are_unsupported(kind: str, server: FakePDS) -> None:
+    client = make_client(kind, server)
+    uri = drive(kind, client, lambda c: c.publish(post())).receipt.post_id
+    with pytest.raises(UnsupportedOperationError, match="AppView"):
+        drive(kind, client, lambda c: c.metrics(uri))
+    with pytest.raises(UnsupportedOperationError):
+        drive(kind, client, lambda c: c.comments(uri))
+
+
+def test_counts_and_replies_through_an_appview(kind: str) -> None:
+    server = FakePDS(clock=SimulatedClock(), appview=True)
+    client = make_client(kind, server)
+    uri = drive(kind, client, lambda c: c.publish(post())).receipt.post_id
+    reply = drive(kind, client, lambda c: c.reply(uri, uri, "thanks"))
+    metrics = {m.metric: m.value for m in drive(kind, client, lambda c: c.metrics(uri))}
+    assert metrics == {
+        "likeCount": 3,
+        "repostCount": 1,
+        "replyCount": 1,
+        "quoteCount": 0,
+        "interactions": 5,
+    }
+    comments = drive(kind, client, lambda c: c.comments(uri))
+    assert [(c.id, c.text, c.in_reply_to) for c in comments] == [(reply.id, "thanks", uri)]
+
+
+def test_too_many_or_too_large_images_are_refused_before_upload(server: FakePDS) -> None:
+    adapter = make_adapter(server, media_loader=lambda asset: b"x" * 2_000_001)
+    with pytest.raises(InvalidInputError, match="bytes"):
+        next(adapter.upload_media(MediaAsset(kind="image", url=PNG)))
+    with pytest.raises(UnsupportedOperationError):
+        next(adapter.upload_media(MediaAsset(kind="video", url="file:///v.mp4")))
+    blobs = tuple(json.dumps({"ref": i}) for i in range(5))
+    with pytest.raises(InvalidInputError, match="at most 4"):
+        next(make_adapter(server).publish(post(extras={"media_ids": blobs})))
+
+
+def test_session_secrets_stay_out_of_reprs_and_errors(kind: str, server: FakePDS) -> None:
+    store = InMemoryTokenStore()
+    adapter = BlueskyAdapter(
+        base_url=BASE,
+        credentials=Credentials(client_id=server.handle, client_secret=SENTINEL_SECRET),
+        clock=server.clock,
+    )
+    server.password = SENTINEL_SECRET
+    client = make_client(kind, server, adapter=adapter, token_store=store)
+    good = drive(kind, client, lambda c: c.publish(post()))
+    token = store.get("bluesky:default")
+    secrets = [SENTINEL_SECRET, token.access_token.get_secret_value()]
+    secrets.append(token.refresh_token.get_secret_value())
+    server.expire_access_tokens()
+    server.refresh.clear()
+    server.password = "changed"
+    bad = drive(kind, client, lambda c: c.publish(post("again")))
+    assert not bad.ok
+    outputs = [repr(client), repr(adapter), repr(store), repr(token), str(token), repr(good)]
+    outputs += [good.model_dump_json(), bad.model_dump_json(), str(bad.exception)]
+    for secret in secrets:
+        assert all(secret not in output for output in outputs)
+    assert isinstance(bad.exception, AuthenticationError)
