@@ -4,6 +4,7 @@ from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
 from smmkit.models.audience import Interaction, InteractionKind, LifecycleStage, User, UserSegment
 from smmkit.models.content import (
     AdaptationNote,
+    Blackout,
     ContentPiece,
     ContentSource,
     Creator,
@@ -47,6 +48,7 @@ __all__ = [
     "AdaptationNote",
     "ApiAccess",
     "AwareDatetime",
+    "Blackout",
     "BusinessModel",
     "Confidence",
     "ContentFormat",

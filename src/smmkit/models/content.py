@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
@@ -12,6 +13,7 @@ from smmkit.models.goal import BusinessModel
 
 __all__ = [
     "AdaptationNote",
+    "Blackout",
     "ContentPiece",
     "ContentSource",
     "Creator",
@@ -170,3 +172,45 @@ class PlatformPost(SmmkitModel):
     def is_thread(self) -> bool:
         """True when the text was split into several numbered parts."""
         return len(self.parts) > 1
+
+
+class Blackout(SmmkitModel):
+    """A period in which nothing may go out (a crisis freeze, a day of mourning).
+
+    The calendar pauses what falls inside it (``ContentCalendar.freeze``); the crisis
+    module produces one for a major crisis (``smmkit.crisis.freeze_window``).
+    ``end=None`` is open-ended: the freeze lasts until it is lifted. ``platforms`` empty
+    means every platform.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> b = Blackout(id="crisis-7", start=datetime(2026, 6, 1, tzinfo=timezone.utc),
+        ...              reason="product recall")
+        >>> b.covers(datetime(2030, 1, 1, tzinfo=timezone.utc), "weibo")
+        True
+    """
+
+    id: str = Field(min_length=1)
+    start: AwareDatetime
+    end: AwareDatetime | None = None
+    reason: str = Field(min_length=1)
+    platforms: tuple[str, ...] = ()
+    declared_by: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Blackout:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+    def covers(self, moment: datetime, platform: str | None = None) -> bool:
+        """Whether ``moment`` (on ``platform``, if given) falls in the blackout.
+
+        The start is inclusive, the end exclusive.
+        """
+        if platform is not None and self.platforms and platform not in self.platforms:
+            return False
+        instant = moment.astimezone(timezone.utc)
+        if instant < self.start.astimezone(timezone.utc):
+            return False
+        return self.end is None or instant < self.end.astimezone(timezone.utc)

@@ -24,7 +24,7 @@ from smmkit.content.calendar._solar_terms import solar_terms_between
 from smmkit.content.workflow import PostState, PostWorkflow
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel
-from smmkit.models.content import ContentPiece, NoteSeverity, PlatformPost
+from smmkit.models.content import Blackout, ContentPiece, NoteSeverity, PlatformPost
 
 __all__ = [
     "Blackout",
@@ -229,41 +229,6 @@ DEFAULT_SPACING_RULES: tuple[SpacingRule, ...] = (
         source="open platform: 5 video submissions / day for non-formal members",
     ),
 )
-
-
-class Blackout(SmmkitModel):
-    """A period in which nothing may go out (a crisis freeze, a day of mourning).
-
-    ``end=None`` is open-ended: the freeze lasts until it is lifted. ``platforms`` empty
-    means every platform.
-
-    Example:
-        >>> from datetime import datetime, timezone
-        >>> b = Blackout(id="crisis-7", start=datetime(2026, 6, 1, tzinfo=timezone.utc),
-        ...              reason="product recall")
-        >>> b.covers(datetime(2030, 1, 1, tzinfo=timezone.utc), "weibo")
-        True
-    """
-
-    id: str = Field(min_length=1)
-    start: AwareDatetime
-    end: AwareDatetime | None = None
-    reason: str = Field(min_length=1)
-    platforms: tuple[str, ...] = ()
-    declared_by: str | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Blackout:
-        if self.end is not None and self.end <= self.start:
-            raise ValueError("end must be after start")
-        return self
-
-    def covers(self, moment: datetime, platform: str) -> bool:
-        """Whether a post at ``moment`` on ``platform`` falls in the blackout."""
-        if self.platforms and platform not in self.platforms:
-            return False
-        instant = _utc(moment)
-        return instant >= _utc(self.start) and (self.end is None or instant < _utc(self.end))
 
 
 class RecurringSeries(SmmkitModel):

@@ -1,0 +1,94 @@
+"""The sentiment protocol and its result type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+from typing import Protocol, runtime_checkable
+
+from pydantic import Field
+
+from smmkit.models._base import SmmkitModel
+
+__all__ = ["SentimentAnalyzer", "SentimentLabel", "SentimentScore", "label_for"]
+
+NEUTRAL_BAND = 0.05
+
+
+class SentimentLabel(str, Enum):
+    """The three labels every analyzer maps to.
+
+    Example:
+        >>> [label.value for label in SentimentLabel]
+        ['negative', 'neutral', 'positive']
+    """
+
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+
+
+class SentimentScore(SmmkitModel):
+    """A polarity in [-1, 1] and the label it implies.
+
+    Example:
+        >>> SentimentScore(polarity=-0.6, label=SentimentLabel.NEGATIVE).is_negative
+        True
+    """
+
+    polarity: float = Field(ge=-1.0, le=1.0)
+    label: SentimentLabel
+
+    @property
+    def is_negative(self) -> bool:
+        """Whether the label is negative."""
+        return self.label is SentimentLabel.NEGATIVE
+
+    @classmethod
+    def from_polarity(
+        cls, polarity: float, *, neutral_band: float = NEUTRAL_BAND
+    ) -> SentimentScore:
+        """Clamp ``polarity`` to [-1, 1] and label it.
+
+        Example:
+            >>> SentimentScore.from_polarity(0.01).label.value
+            'neutral'
+        """
+        value = max(-1.0, min(1.0, float(polarity)))
+        # Built from a checked float and an enum: skip re-validation on the hot path.
+        return cls.model_construct(
+            polarity=value, label=label_for(value, neutral_band=neutral_band)
+        )
+
+
+def label_for(polarity: float, *, neutral_band: float = NEUTRAL_BAND) -> SentimentLabel:
+    """The label of a polarity: within ``±neutral_band`` of zero is neutral.
+
+    Example:
+        >>> label_for(-0.3).value, label_for(0.0).value, label_for(0.5).value
+        ('negative', 'neutral', 'positive')
+    """
+    if polarity <= -neutral_band:
+        return SentimentLabel.NEGATIVE
+    if polarity >= neutral_band:
+        return SentimentLabel.POSITIVE
+    return SentimentLabel.NEUTRAL
+
+
+@runtime_checkable
+class SentimentAnalyzer(Protocol):
+    """Anything that scores texts: the built-in lexicon analyzer or an adapter.
+
+    Example:
+        >>> from smmkit.crisis import default_analyzer
+        >>> isinstance(default_analyzer(), SentimentAnalyzer)
+        True
+    """
+
+    def score(self, text: str) -> SentimentScore:
+        """Score one text."""
+        ...
+
+    def score_many(self, texts: Iterable[str]) -> tuple[SentimentScore, ...]:
+        """Score many texts, in order."""
+        ...

@@ -1,0 +1,312 @@
+"""The built-in Chinese + English sentiment analyzer: word lists and a few rules.
+
+Why rules and not a model: it needs no download, runs in pure Python at tens of
+thousands of short texts per second, and every score can be explained by the words that
+produced it. The rules are the ones that matter most in complaints and reviews:
+
+* **negation** flips and softens the next sentiment word in the same clause
+  ("不好用" is a word of its own, "没有问题" / "not bad" turn mildly positive);
+* **intensifiers and diminishers** scale it ("非常失望", "slightly dull");
+* **contrast**: after "但是 / 不过 / but / however" the rest of the sentence counts
+  more and what came before counts less; a clause opened by "虽然 / although" counts less;
+* **emoji, emoticons and Weibo-style bracket emoticons** (``[怒]``, ``😡``, ``:(``) carry
+  weight of their own; "!" strengthens its clause.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from smmkit.crisis._automaton import AhoCorasick
+from smmkit.crisis._normalize import fold
+from smmkit.crisis.sentiment import _lexicon as lx
+from smmkit.crisis.sentiment._base import NEUTRAL_BAND, SentimentScore
+
+__all__ = ["LexiconAnalyzer", "default_analyzer"]
+
+# Token kinds in the event stream.
+_WORD, _NEG, _BOOST, _AFTER, _BEFORE, _CLAUSE, _SENTENCE = range(7)
+_SENTENCE_ENDS = frozenset("。！？…\n.!?~～")
+_EXCLAIM = frozenset("!！")
+_ZH_NEG_REACH = 4  # characters between a Chinese negator and the word it negates
+_EN_NEG_REACH = 20
+_EN_NEG_REACH_WORDS = 3  # words between an English negator and the word it negates
+# Texts without CJK, emoji or symbols (plain or accented Latin, curly quotes) can skip
+# the automaton: whitespace tokens find every entry they could match.
+_NEEDS_AUTOMATON = re.compile("[\u2190-\U0010ffff]")
+# Not the brackets: they belong to emoticons such as ":)" and ":-(".
+_SPACED = tuple((mark, f" {mark} ") for mark in ',.;!?…"')
+_ASCII_BREAKS: dict[str, tuple[int, float]] = {
+    ",": (_CLAUSE, 0.0),
+    ";": (_CLAUSE, 0.0),
+    ".": (_SENTENCE, 0.0),
+    "?": (_SENTENCE, 0.0),
+    "~": (_SENTENCE, 0.0),
+    "!": (_SENTENCE, 1.0),
+    "…": (_SENTENCE, 0.0),
+}
+_NEGATED = -0.6  # "not good" is weaker than "bad"
+_SQUASH = 6.0
+
+
+def _inflect(base: dict[str, float]) -> dict[str, float]:
+    """Add regular English inflections so look-ups need no stemmer at run time."""
+    out: dict[str, float] = {}
+    for word, weight in base.items():
+        forms = [word, word + "s", word + "es", word + "ed", word + "d", word + "ly", word + "ing"]
+        if word.endswith("e"):
+            forms += [word[:-1] + "ing", word[:-1] + "y"]
+        if word.endswith("y"):
+            forms += [word[:-1] + "ies", word[:-1] + "ied", word[:-1] + "ily"]
+        for form in forms:
+            out.setdefault(form, weight)
+    for word, weight in base.items():
+        out[word] = weight  # an explicit entry beats a generated form
+    return out
+
+
+_EN_TOKEN = re.compile(
+    r"[a-z][a-z'\-]*[a-z]|[a-z]|>:\(|:'\(|:-?[()d/]|;\)|\(:|=\(|<3|\^_?\^|-_-|[,.!?;~]"
+)
+
+
+class LexiconAnalyzer:
+    """Rule-based Chinese and English sentiment from word lists.
+
+    ``extra`` adds or overrides entries (weights about -4..4), for a brand's own
+    vocabulary. Scores are deterministic and need nothing outside the standard library.
+
+    Example:
+        >>> a = LexiconAnalyzer()
+        >>> a.score("用了三天就烂脸，太失望了😡").label.value
+        'negative'
+        >>> a.score("Not bad at all, really love it!").label.value
+        'positive'
+        >>> a.score("虽然有点贵，但是效果很好").label.value
+        'positive'
+    """
+
+    __slots__ = ("_ac", "_ac_kinds", "_en", "_en_tokens", "_extra", "neutral_band")
+
+    def __init__(
+        self, *, extra: Mapping[str, float] | None = None, neutral_band: float = NEUTRAL_BAND
+    ) -> None:
+        self.neutral_band = neutral_band
+        self._extra = dict(extra or {})
+        en: dict[str, tuple[int, float]] = {}
+        for word, weight in _inflect(lx.EN_WORDS).items():
+            en[word] = (_WORD, weight)
+        for word, factor in lx.EN_BOOSTERS.items():
+            en[word] = (_BOOST, factor)
+        for word in lx.EN_NEGATORS:
+            en[word] = (_NEG, 1.0)  # 1.0 marks an English negator: it reaches further
+            if word.endswith("nt"):
+                en[word[:-1] + "'t"] = (_NEG, 1.0)  # "dont" is also written "don't"
+        for word in lx.CONTRASTS_AFTER:
+            if word.isascii():
+                en[word] = (_AFTER, 0.0)
+        for word in lx.CONTRASTS_BEFORE:
+            if word.isascii():
+                en[word] = (_BEFORE, 0.0)
+        zh: dict[str, tuple[int, float]] = dict.fromkeys(lx.ZH_NEUTRAL, (_WORD, 0.0))
+        for word, weight in lx.ZH_WORDS.items():
+            zh[word] = (_WORD, weight)
+        for word, factor in lx.ZH_BOOSTERS.items():
+            zh[word] = (_BOOST, factor)
+        for word in lx.ZH_NEGATORS:
+            zh[word] = (_NEG, 0.0)
+        for word in lx.CONTRASTS_AFTER | lx.CONTRASTS_BEFORE:
+            if not word.isascii():
+                zh[word] = (_AFTER if word in lx.CONTRASTS_AFTER else _BEFORE, 0.0)
+        for mark, weight in lx.EMOJI.items():
+            (en if mark.isascii() else zh)[fold(mark)] = (_WORD, weight)
+        for ch in lx.BREAKS:
+            kind = _SENTENCE if ch in _SENTENCE_ENDS else _CLAUSE
+            (en if ch.isascii() else zh)[ch] = (kind, 1.0 if ch in _EXCLAIM else 0.0)
+        for word, weight in self._extra.items():
+            key = fold(word)
+            if key.isascii() and re.fullmatch(r"[a-z][a-z'\-]*", key):
+                en[key] = (_WORD, float(weight))
+            else:
+                zh[key] = (_WORD, float(weight))
+        self._en = en
+        # Whitespace tokens: every entry, plus the marks that close clauses and sentences.
+        tokens = dict(en)
+        for mark, end in _ASCII_BREAKS.items():
+            tokens[mark] = end
+        self._en_tokens = tokens
+        patterns = sorted(zh)
+        self._ac = AhoCorasick(patterns)
+        self._ac_kinds = tuple(zh[p] for p in patterns)
+
+    def polarity(self, text: str) -> float:
+        """The polarity of ``text`` in [-1, 1], without building a result object.
+
+        Example:
+            >>> LexiconAnalyzer().polarity("") == 0.0
+            True
+        """
+        folded = fold(text)
+        if folded.isascii() or _NEEDS_AUTOMATON.search(folded) is None:
+            # English only: positions are token numbers, the negation reach is in words.
+            events = self._ascii_events(folded)
+            reach = _EN_NEG_REACH_WORDS
+        else:
+            events = self._events(folded)
+            reach = _EN_NEG_REACH
+        if not events:
+            return 0.0
+        raw = _combine(events, reach)
+        return raw / math.sqrt(raw * raw + _SQUASH)
+
+    def score(self, text: str) -> SentimentScore:
+        """Score one text.
+
+        Example:
+            >>> LexiconAnalyzer().score("质量很差，客服态度恶劣").polarity < -0.5
+            True
+        """
+        return SentimentScore.from_polarity(self.polarity(text), neutral_band=self.neutral_band)
+
+    def score_many(self, texts: Iterable[str]) -> tuple[SentimentScore, ...]:
+        """Score many texts, in order.
+
+        Example:
+            >>> [s.label.value for s in LexiconAnalyzer().score_many(["great", "糟糕"])]
+            ['positive', 'negative']
+        """
+        band = self.neutral_band
+        make = SentimentScore.from_polarity
+        return tuple(make(self.polarity(t), neutral_band=band) for t in texts)
+
+    def _ascii_events(self, folded: str) -> list[tuple[int, int, int, float]]:
+        """Events of a Latin-script text, by whitespace tokens (``str.split`` is C-fast).
+
+        Sentence and clause marks are first set apart as tokens of their own (a few
+        C-level ``str.replace`` calls), so that every token needs one dictionary look-up.
+        """
+        for mark, spaced in _SPACED:
+            if mark in folded:
+                folded = folded.replace(mark, spaced)
+        get = self._en_tokens.get
+        events: list[tuple[int, int, int, float]] = []
+        append = events.append
+        for i, token in enumerate(folded.split()):
+            hit = get(token)
+            if hit is not None:
+                append((i, i + 1, hit[0], hit[1]))
+        return events
+
+    def _events(self, folded: str) -> list[tuple[int, int, int, float]]:
+        """(start, end, kind, value) for every lexicon hit, in text order."""
+        events: list[tuple[int, int, int, float]] = []
+        en = self._en
+        get = en.get
+        for m in _EN_TOKEN.finditer(folded):
+            hit = get(m.group())
+            if hit is not None:
+                events.append((m.start(), m.end(), hit[0], hit[1]))
+        if not folded.isascii():
+            kinds = self._ac_kinds
+            zh_events: list[tuple[int, int, int, float]] = []
+            last_end = -1
+            # Leftmost-longest: the automaton reports by end; keep the longest per start
+            # and drop any hit that overlaps one already kept.
+            found = sorted(self._ac.find_all(folded), key=lambda h: (h[0], -h[1]))
+            for start, end, pid in found:
+                if start < last_end:
+                    continue
+                kind, value = kinds[pid]
+                last_end = end
+                if kind == _WORD and not value:
+                    continue  # a neutral word: it only shields the entries inside it
+                zh_events.append((start, end, kind, value))
+            if zh_events:
+                events = sorted(events + zh_events) if events else zh_events
+        return events
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self._extra, self.neutral_band))
+
+    def __repr__(self) -> str:
+        return f"LexiconAnalyzer(extra={len(self._extra)} entries)"
+
+
+def _rebuild(extra: dict[str, float], neutral_band: float) -> LexiconAnalyzer:
+    return LexiconAnalyzer(extra=extra, neutral_band=neutral_band)
+
+
+def _combine(events: list[tuple[int, int, int, float]], en_reach: int) -> float:
+    total = 0.0  # finished sentences
+    sentence = 0.0  # the current sentence, before any contrast word
+    after = 0.0  # the current sentence, after a contrast word
+    clause = 0.0
+    in_after = False
+    damp = 1.0  # < 1 inside a "虽然 / although" clause
+    negations = 0
+    neg_end = -1
+    neg_ascii = False
+    boost = 1.0
+    for start, end, kind, value in events:
+        if kind == _WORD:
+            v = value * boost
+            if negations % 2 == 1:
+                reach = en_reach if neg_ascii else _ZH_NEG_REACH
+                if start - neg_end <= reach:
+                    v *= _NEGATED
+            negations = 0
+            boost = 1.0
+            clause += v * damp
+        elif kind == _NEG:
+            negations += 1
+            neg_end = end
+            neg_ascii = value == 1.0
+        elif kind == _BOOST:
+            boost *= value
+        elif kind == _AFTER:
+            if in_after:
+                after += clause
+            else:
+                sentence += clause
+            clause = 0.0
+            if not in_after:
+                in_after = True
+                sentence *= 0.5
+            damp = 1.0
+            negations = 0
+            boost = 1.0
+        elif kind == _BEFORE:
+            damp = 0.5
+        else:  # a clause or sentence break
+            if value:  # "!" strengthens what it closes
+                clause *= 1.3
+            if in_after:
+                after += clause
+            else:
+                sentence += clause
+            clause = 0.0
+            negations = 0
+            boost = 1.0
+            if kind == _SENTENCE:
+                total += sentence + after * 1.5
+                sentence = after = 0.0
+                in_after = False
+                damp = 1.0
+    if in_after:
+        after += clause
+    else:
+        sentence += clause
+    return total + sentence + after * 1.5
+
+
+def default_analyzer() -> LexiconAnalyzer:
+    """The built-in Chinese + English analyzer (no download, no optional dependency).
+
+    Example:
+        >>> default_analyzer().score("这家店的服务太差了").label.value
+        'negative'
+    """
+    return LexiconAnalyzer()

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smmkit.crisis import (
+    LexiconAnalyzer,
+    SentimentAnalyzer,
+    SentimentLabel,
+    SnowNLPAnalyzer,
+    TransformersAnalyzer,
+    VaderAnalyzer,
+    default_analyzer,
+)
+from smmkit.exceptions import InvalidInputError
+
+NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("质量很好，非常满意", POS),
+        ("太差了，再也不买", NEG),
+        ("不好用", NEG),
+        ("没有问题", POS),  # negated negative
+        ("不是很好", NEG),  # negated positive
+        ("虽然有点贵，但是效果很好", POS),  # contrast: the part after "但是" wins
+        ("包装很好看，但是用了过敏", NEG),
+        ("今天下雨", NEU),
+        ("用完烂脸了😡", NEG),
+        ("[赞][赞]", POS),
+        ("I love it", POS),
+        ("not good at all", NEG),
+        ("not bad", POS),
+        ("The plot is dull but the acting is superb", POS),
+        ("great packaging, but it gave me a rash :(", NEG),
+        ("The delivery arrived on Tuesday", NEU),
+        ("ＴＥＲＲＩＢＬＥ", NEG),
+        ("arrived :(", NEG),
+        ("arrived today :-)", POS),
+        ("it's not that it's bad. it's great!", POS),
+        ("質量很差", NEG),
+    ],
+)
+def test_rules_table(text: str, label: SentimentLabel) -> None:
+    assert default_analyzer().score(text).label is label
+
+
+def test_intensifier_strengthens() -> None:
+    a = default_analyzer()
+    assert a.polarity("非常失望") < a.polarity("失望") < 0
+    assert a.polarity("very good") > a.polarity("good") > 0
+
+
+def test_exclamation_strengthens() -> None:
+    a = default_analyzer()
+    assert a.polarity("太差了！") < a.polarity("太差了")
+
+
+@given(st.text(max_size=200))
+def test_polarity_bounded(text: str) -> None:
+    s = default_analyzer().score(text)
+    assert -1.0 <= s.polarity <= 1.0
+
+
+def test_batch_matches_single() -> None:
+    a = default_analyzer()
+    texts = ["好", "差", "", "meh"]
+    assert a.score_many(texts) == tuple(a.score(t) for t in texts)
+
+
+def test_extra_entries_and_pickle() -> None:
+    a = LexiconAnalyzer(extra={"翻车": -3.0, "yassify": 2.0})
+    assert a.score("又翻车").label is NEG
+    assert a.score("yassify").label is POS
+    b = pickle.loads(pickle.dumps(a))
+    assert b.score("又翻车") == a.score("又翻车")
+
+
+def test_protocol() -> None:
+    assert isinstance(default_analyzer(), SentimentAnalyzer)
+
+
+def test_snownlp_adapter() -> None:
+    pytest.importorskip("snownlp")
+    a = SnowNLPAnalyzer()
+    assert isinstance(a, SentimentAnalyzer)
+    assert a.score("这个东西真心很赞").label is POS
+    assert a.score("").label is NEU
+
+
+def test_vader_adapter() -> None:
+    pytest.importorskip("vaderSentiment")
+    a = VaderAnalyzer()
+    assert a.score("This is terrible").label is NEG
+    assert len(a.score_many(["good", "bad"])) == 2
+
+
+def test_transformers_adapter_maps_labels() -> None:
+    # A callable with the text-classification pipeline's contract (no weights here).
+    def pipeline(texts: list[str], **_: object) -> list[dict[str, object]]:
+        return [{"label": "NEGATIVE" if "bad" in t else "5 stars", "score": 0.8} for t in texts]
+
+    a = TransformersAnalyzer(pipeline, batch_size=2)
+    scores = a.score_many(["bad", "nice", "bad"])
+    assert [s.label for s in scores] == [NEG, POS, NEG]
+    assert scores[0].polarity == pytest.approx(-0.8)
+    custom = TransformersAnalyzer(pipeline, labels={"NEGATIVE": 0.0})
+    assert custom.score("bad").label is NEU
+    with pytest.raises(InvalidInputError, match="pipeline"):
+        TransformersAnalyzer()
+
+
+def test_transformers_model_without_package_names_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from smmkit.exceptions import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "transformers", None)
+    with pytest.raises(MissingExtraError, match="transformers"):
+        TransformersAnalyzer(model="some/model")
+
+
+def test_adapters_name_their_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from smmkit.exceptions import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "snownlp", None)
+    monkeypatch.setitem(sys.modules, "vaderSentiment", None)
+    monkeypatch.setitem(sys.modules, "vaderSentiment.vaderSentiment", None)
+    with pytest.raises(MissingExtraError, match="sentiment"):
+        SnowNLPAnalyzer()
+    with pytest.raises(MissingExtraError, match="sentiment"):
+        VaderAnalyzer()
