@@ -31,7 +31,7 @@ from smmkit.models import (
     User,
 )
 
-__all__ = ["CST", "TeaBrandData", "make_tea_brand_data"]
+__all__ = ["BRAND", "CST", "TeaBrandData", "make_tea_brand_data"]
 
 CST = timezone(timedelta(hours=8), "CST")
 BASELINE_START = datetime(2026, 8, 3, tzinfo=CST)  # four weeks before the refocus
@@ -355,20 +355,21 @@ def _journeys(rng: random.Random) -> tuple[Journey, ...]:
     return tuple(journeys)
 
 
+BRAND = "茶意"  # the case's brand, "Chayi" in English
 _CHATTER = (
-    ("xiaohongshu", "下午三点的冷泡乌龙太清爽了，同事都问链接"),
-    ("xiaohongshu", "这个办公室茶仪式我也打卡了 #我的办公室茶仪式"),
-    ("douyin", "看了冲泡视频去门店买了，买一送一很划算"),
-    ("wecom", "节气茶配方收到，冬至那款想试试"),
-    ("douyin", "包装好看，味道一般般吧"),
-    ("xiaohongshu", "The cold brew oolong is great for afternoons"),
+    ("xiaohongshu", "下午三点的茶意冷泡乌龙太清爽了，同事都问链接"),
+    ("xiaohongshu", "茶意的办公室茶仪式我也打卡了 #我的办公室茶仪式"),
+    ("douyin", "看了茶意的冲泡视频去门店买了，买一送一很划算"),
+    ("wecom", "茶意的节气茶配方收到，冬至那款想试试"),
+    ("douyin", "茶意包装好看，味道一般般吧"),
+    ("xiaohongshu", "Chayi cold brew oolong is great for afternoons"),
 )
 _INCIDENT = (
-    ("xiaohongshu", "喝了这家的冷泡茶拉肚子，是不是变质了？"),
-    ("xiaohongshu", "同款！昨天喝完肚子疼，怀疑食品安全有问题"),
-    ("weibo", "又一个茶饮品牌出食品安全问题？有人喝了拉肚子"),
-    ("douyin", "茶里有异物，吓死了，客服也不回"),
-    ("weibo", "Tea brand food safety scandal? People report stomach issues"),
+    ("xiaohongshu", "喝了茶意的冷泡茶拉肚子，太难受了，失望"),
+    ("xiaohongshu", "同款！昨天喝完茶意也拉肚子，怀疑食品安全有问题"),
+    ("weibo", "又一个茶饮品牌出问题？好多人喝了茶意拉肚子"),
+    ("douyin", "实测茶意冷泡茶，同事喝完都拉肚子，大家避雷"),
+    ("weibo", "茶意拉肚子的事发酵了，要求道歉 Chayi tea made people sick"),
 )
 
 

@@ -439,6 +439,79 @@ def section_segments(data: TeaBrandData, context: dict[str, Any]) -> SectionOutp
     )
 
 
+def section_crisis(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput:
+    from datetime import timedelta
+
+    from smmkit.content.calendar import tea_brand_plan
+    from smmkit.crisis import CrisisMonitor, Watchlist, freeze_window
+    from smmkit.demo._data import BRAND
+
+    watchlist = Watchlist.for_brand(
+        BRAND, aliases=("Chayi",), industries=("food_safety", "hygiene")
+    )
+    monitor = CrisisMonitor(watchlist)
+    risk_terms = {t.name for t in watchlist.terms if t.kind.value == "risk"}
+    mentions = sorted(data.mentions, key=lambda m: m.at)
+    crisis = None
+    topic: str | None = None
+    log: list[str] = []
+    escalations: list[dict[str, Any]] = []
+    freeze = None
+    recovered_at = None
+    index = 0
+    hour = data.refocus_start
+    while hour < data.now and recovered_at is None:
+        end = hour + timedelta(hours=1)
+        batch = []
+        while index < len(mentions) and mentions[index].at < end:
+            batch.append(mentions[index])
+            index += 1
+        alerts = monitor.feed(batch)
+        if topic is None:
+            risky = sorted((-a.count, a.topic) for a in alerts if a.topic in risk_terms)
+            topic = risky[0][1] if risky else None
+        if topic is not None:
+            before = crisis.severity if crisis else None
+            crisis = monitor.crisis(topic, now=end, previous=crisis) or crisis
+            if crisis is not None and crisis.severity is not before:
+                log.append(
+                    f"{end:%a %m-%d %H:%M} CST  '{topic}' is {crisis.severity.value.upper()}:"
+                    f" {'; '.join(crisis.reasons[:2])}"
+                )
+                log += [f"    due {d.due:%a %m-%d %H:%M}  {d.action}" for d in crisis.deadlines]
+                escalations.append({"at": end.isoformat(), "severity": crisis.severity.value})
+                freeze = freeze_window(crisis) or freeze
+            if crisis is not None and end - crisis.detected_at >= timedelta(hours=24):
+                status = monitor.recovery(crisis, now=end)
+                if status.recovered:
+                    recovered_at = end
+                    log.append(f"{end:%a %m-%d %H:%M} CST  negativity back to baseline: recovered")
+                    log += [f"    next: {s.title}" for s in status.suggestions[:3]]
+        hour = end
+    paused = 0
+    if freeze is not None:
+        plan = tea_brand_plan(freeze.start)
+        paused = len(plan.freeze(freeze).paused)
+        log.append(
+            f"Marketing freeze {freeze.start:%m-%d %H:%M} to "
+            + (f"{freeze.end:%m-%d %H:%M}" if freeze.end else "lifted by hand")
+            + f": {paused} scheduled posts paused on the calendar"
+        )
+    text = (
+        f"Watchlist: {BRAND} + {len(risk_terms)} food-safety and hygiene risk terms;"
+        f" {len(data.mentions)} mentions replayed hour by hour.\n" + "\n".join(log)
+    )
+    return SectionOutput(
+        text,
+        {
+            "topic": topic,
+            "escalations": escalations,
+            "recovered_at": recovered_at.isoformat() if recovered_at else None,
+            "paused_posts": paused,
+        },
+    )
+
+
 SECTIONS: tuple[tuple[str, Section], ...] = (
     ("Goal and KPIs", section_goal),
     ("Platform catalog", section_catalog),
@@ -446,5 +519,6 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("Platform matrix, budget and team", section_matrix_budget),
     ("Lifecycle segments and KOC candidates", section_segments),
     ("Publishing calendar", section_calendar),
+    ("Crisis replay", section_crisis),
     ("Analytics: growth, funnel, attribution, advice", section_analytics),
 )
