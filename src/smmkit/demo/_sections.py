@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import smmkit
@@ -11,7 +11,7 @@ from smmkit._render import render_table
 from smmkit.demo._data import TeaBrandData
 from smmkit.demo._report import Chart, SectionOutput
 from smmkit.exceptions import InvalidInputError
-from smmkit.models import KPI, Goal, Money, Period
+from smmkit.models import KPI, Blackout, Crisis, Goal, Money, Period
 
 __all__ = ["SECTIONS", "Section"]
 
@@ -452,12 +452,12 @@ def section_crisis(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput
     monitor = CrisisMonitor(watchlist)
     risk_terms = {t.name for t in watchlist.terms if t.kind.value == "risk"}
     mentions = sorted(data.mentions, key=lambda m: m.at)
-    crisis = None
+    crisis: Crisis | None = None
     topic: str | None = None
     log: list[str] = []
     escalations: list[dict[str, Any]] = []
-    freeze = None
-    recovered_at = None
+    freeze: Blackout | None = None
+    recovered_at: datetime | None = None
     index = 0
     hour = data.refocus_start
     while hour < data.now and recovered_at is None:
