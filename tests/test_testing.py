@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from typing import Any
+
 import httpx
 import pytest
 
@@ -104,3 +107,29 @@ def test_counting_endpoint_counts_across_instances(tmp_path: object) -> None:
     assert second.fetches == 1
     refused = client.post("https://t.example/oauth/token", data={"client_secret": "wrong"})
     assert refused.status_code == 401 and second.fetches == 1
+
+
+def test_run_flow_answers_now_only_when_given() -> None:
+    from smmkit.platforms import Now
+
+    def flow() -> Any:
+        at = yield Now()
+        return at
+
+    at = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    assert run_flow(flow(), lambda r: httpx.Response(204), now=at) == at
+    with pytest.raises(ValueError, match="now="):
+        run_flow(flow(), lambda r: httpx.Response(204))
+    with pytest.raises(ValueError, match="aware"):
+        run_flow(flow(), lambda r: httpx.Response(204), now=datetime(2026, 5, 1))
+
+
+def test_tiny_png_is_loadable_by_the_default_loader() -> None:
+    from smmkit.models import MediaAsset
+    from smmkit.platforms import media_type, read_local_media
+    from smmkit.testing import TINY_PNG
+
+    asset = MediaAsset(kind="image", url=TINY_PNG)
+    data = read_local_media(asset)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82")
+    assert media_type(asset) == "image/png"

@@ -31,6 +31,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qs
@@ -53,7 +54,7 @@ from smmkit.exceptions import (
     UnsupportedOperationError,
 )
 from smmkit.models.content import MediaAsset, PlatformPost
-from smmkit.platforms._adapter import Capability, Flow, PlatformAdapter, Wait
+from smmkit.platforms._adapter import Capability, Flow, Now, PlatformAdapter, Wait
 from smmkit.platforms._auth import Credentials, InMemoryTokenStore
 from smmkit.platforms._client import AsyncClient, Client
 from smmkit.platforms._clock import SimulatedClock
@@ -65,6 +66,7 @@ __all__ = [
     "FaultInjectingTransport",
     "RecordingTransport",
     "SENTINEL_SECRET",
+    "TINY_PNG",
     "drive",
     "refresh_in_processes",
     "run_flow",
@@ -78,10 +80,16 @@ SENTINEL_SECRET = "smmkit-SENTINEL-5e3f9a"
 _FAULTS = ("connect_error", "read_timeout", "connection_reset", "500", "503", "429")
 
 
-def run_flow(flow: Flow[T], handler: Callable[[httpx.Request], httpx.Response]) -> T:
+def run_flow(
+    flow: Flow[T],
+    handler: Callable[[httpx.Request], httpx.Response],
+    *,
+    now: datetime | None = None,
+) -> T:
     """Drive ``flow`` with ``handler`` answering each request; ``Wait`` is skipped.
 
-    No transport, no client, no retries: what an adapter unit test needs.
+    No transport, no client, no retries: what an adapter unit test needs. A flow that
+    asks for the time (``yield Now()``) gets ``now``, which must then be given (aware).
 
     Example:
         >>> import httpx
@@ -91,12 +99,19 @@ def run_flow(flow: Flow[T], handler: Callable[[httpx.Request], httpx.Response]) 
         >>> run_flow(SandboxAdapter().comments("p1"), server)
         ()
     """
+    if now is not None and now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
     item: Any
     try:
         item = next(flow)
         while True:
             if isinstance(item, Wait):
                 item = flow.send(None)
+                continue
+            if isinstance(item, Now):
+                if now is None:
+                    raise ValueError("the flow asks for the time (yield Now()): pass now=")
+                item = flow.send(now)
                 continue
             response = handler(item)
             response.request = item
@@ -375,6 +390,12 @@ def drive(kind: str, client: Any, call: Callable[[Any], Any]) -> Any:
     return asyncio.run(main())
 
 
+TINY_PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk"
+    "+A8AAQUBAScY42YAAAAASUVORK5CYII="
+)
+"""A complete 1x1 PNG as a ``data:`` URL: every adapter's default loader can read it."""
+
 _OPERATIONS: dict[Capability, Callable[[PlatformAdapter], Flow[Any]]] = {
     Capability.DELETE: lambda a: a.delete("conformance-1"),
     Capability.METRICS: lambda a: a.metrics("conformance-1"),
@@ -382,7 +403,7 @@ _OPERATIONS: dict[Capability, Callable[[PlatformAdapter], Flow[Any]]] = {
     Capability.REPLY: lambda a: a.reply("conformance-1", "c1", "thanks"),
     Capability.DIRECT_MESSAGE: lambda a: a.send_message("someone", "hello"),
     Capability.UPLOAD_MEDIA: lambda a: a.upload_media(
-        MediaAsset(kind="image", url="file:///conformance.png", size_bytes=1000)
+        MediaAsset(kind="image", url=TINY_PNG, mime_type="image/png")
     ),
 }
 
@@ -473,13 +494,13 @@ class AdapterConformance:
             if capability in adapter.capabilities:
                 assert overridden, f"{capability.value} is declared but {method} is not implemented"
                 first = next(start(adapter))
-                assert isinstance(first, (httpx.Request, Wait)), "flows yield requests"
+                assert isinstance(first, (httpx.Request, Wait, Now)), "flows yield requests"
             else:
                 with pytest.raises(UnsupportedOperationError):
                     next(start(adapter))
         if Capability.PUBLISH_TEXT in adapter.capabilities:
             first = next(adapter.publish(self.sample_post(), idempotency_key="k"))
-            assert isinstance(first, (httpx.Request, Wait))
+            assert isinstance(first, (httpx.Request, Wait, Now))
 
     @pytest.mark.parametrize("kind", ["sync", "async"])
     def test_publish_works_on_both_drivers(self, kind: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
@@ -223,7 +224,7 @@ class FakePDS(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 def make_adapter(server: FakePDS, **options: Any) -> BlueskyAdapter:
     creds = Credentials(client_id=server.handle, client_secret=server.password)
-    return BlueskyAdapter(base_url=BASE, credentials=creds, clock=server.clock, **options)
+    return BlueskyAdapter(base_url=BASE, credentials=creds, **options)
 
 
 def make_client(kind: str, server: FakePDS, **options: Any) -> Any:
@@ -249,21 +250,24 @@ def post(body: str = "Cold brew at three.", **fields: Any) -> PlatformPost:
     return PlatformPost(platform="bluesky", piece_id="p1", body=body, **fields)
 
 
-def fake_media(asset: MediaAsset) -> bytes:
-    """The suite uploads ``file:///conformance.png``, which no disk has."""
-    return b"\x89PNG\r\n\x1a\n" + asset.url.encode()
-
-
 class TestBlueskyConformance(AdapterConformance, adapter=BlueskyAdapter, platform=FakePDS):
     def make_adapter(self) -> BlueskyAdapter:
-        # A fresh simulated clock per adapter: createdAt and record keys are then the
-        # same for both drivers, which the suite compares byte for byte.
-        return BlueskyAdapter(
-            base_url=BASE,
-            credentials=self.credentials(),
-            clock=SimulatedClock(),
-            media_loader=fake_media,
-        )
+        return BlueskyAdapter(base_url=BASE, credentials=self.credentials())
+
+
+def test_created_at_and_record_key_come_from_the_drivers_clock(kind: str, server: FakePDS) -> None:
+    server.clock.advance(3600.25)
+    result = drive(kind, make_client(kind, server), lambda c: c.publish(post()))
+    assert result.ok, result.error
+    (record,) = server.records.values()
+    assert record["value"]["createdAt"] == "2026-01-01T01:00:00.250Z"
+    assert result.receipt.published_at == datetime(2026, 1, 1, 1, 0, 0, 250000, timezone.utc)
+    rkey = result.receipt.post_id.rsplit("/", 1)[1]
+    value = 0
+    for char in rkey:
+        value = value * 32 + "234567abcdefghijklmnopqrstuvwxyz".index(char)
+    at = datetime(2026, 1, 1, 1, 0, 0, 250000, timezone.utc)
+    assert value >> 10 == round(at.timestamp() * 1_000_000)  # the TID's microseconds
 
 
 # -- facets --------------------------------------------------------------------------
@@ -366,7 +370,6 @@ def test_wrong_app_password_is_an_authentication_error(kind: str, server: FakePD
     adapter = BlueskyAdapter(
         base_url=BASE,
         credentials=Credentials(client_id=server.handle, client_secret="wrong-pass"),
-        clock=server.clock,
     )
     result = drive(kind, make_client(kind, server, adapter=adapter), lambda c: c.publish(post()))
     assert result.error.error_type == "AuthenticationError"
@@ -468,7 +471,6 @@ def test_session_secrets_stay_out_of_reprs_and_errors(kind: str, server: FakePDS
     adapter = BlueskyAdapter(
         base_url=BASE,
         credentials=Credentials(client_id=server.handle, client_secret=SENTINEL_SECRET),
-        clock=server.clock,
     )
     server.password = SENTINEL_SECRET
     client = make_client(kind, server, adapter=adapter, token_store=store)

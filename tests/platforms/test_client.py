@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator
+from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 import httpx
@@ -26,6 +27,7 @@ from smmkit.platforms import (
     Credentials,
     FaultPlan,
     MediaState,
+    Now,
     PlatformAdapter,
     RetryPolicy,
     SandboxPlatform,
@@ -90,6 +92,19 @@ def test_wait_pauses_on_the_clock(driver: Any, sandbox: SandboxPlatform) -> None
         return sandbox.clock.time() - before
 
     assert driver(driver.client(sandbox), lambda c: c.run(flow())) == 42
+
+
+def test_now_is_answered_from_the_drivers_clock(driver: Any, sandbox: SandboxPlatform) -> None:
+    def flow() -> Generator[Any, Any, tuple[datetime, datetime]]:
+        first = yield Now()
+        yield Wait(90)
+        second = yield Now()
+        return first, second
+
+    sandbox.clock.advance(3600)
+    first, second = driver(driver.client(sandbox), lambda c: c.run(flow()))
+    assert first == datetime(2026, 1, 1, 1, tzinfo=timezone.utc)
+    assert first.tzinfo is not None and (second - first).total_seconds() == 90
 
 
 def _client(driver: Any, adapter: PlatformAdapter, transport: Any, **options: Any) -> Any:
@@ -250,18 +265,59 @@ def test_wechat_token_invalidated_elsewhere_is_refetched(driver: Any) -> None:
     assert "access_token=WXTOKEN2" in server.urls[-1]
 
 
-def test_token_expired_error_is_raised_when_refresh_does_not_help(driver: Any) -> None:
-    server = WeChatServer([{"errcode": 42001, "errmsg": "access_token expired"}] * 5)
+@pytest.mark.parametrize("code", [40001, 40014, 42001])
+def test_an_endpoint_that_keeps_rejecting_tokens_costs_exactly_one_refresh(
+    driver: Any, code: int
+) -> None:
+    server = WeChatServer([{"errcode": code, "errmsg": "access_token expired"}] * 9)
     adapter = WeChatLike(credentials=Credentials(client_id="wx1", client_secret="WXSECRET"))
     client = _client(
         driver,
         adapter,
         httpx.MockTransport(server),
         clock=SimulatedClock(),
-        retry=RetryPolicy(max_attempts=3),
+        retry=RetryPolicy(max_attempts=8),  # plenty of attempts left: the cap is the rule
+    )
+    with pytest.raises(TokenExpiredError) as caught:
+        driver(client, lambda c: c.run(adapter.ping()))
+    assert caught.value.code == code
+    assert server.tokens == 2  # the first token, then exactly one refresh
+    calls = [u for u in server.urls if "getcallbackip" in u]
+    assert len(calls) == 2  # the refused call and one retry with the new token
+    assert "access_token=WXTOKEN1" in calls[0] and "access_token=WXTOKEN2" in calls[1]
+
+
+def test_each_request_gets_its_own_refresh(driver: Any) -> None:
+    server = WeChatServer(
+        [{"errcode": 42001, "errmsg": "access_token expired"}] * 2
+        + [{"errcode": 42001, "errmsg": "access_token expired"}, {"errcode": 0}]
+    )
+    adapter = WeChatLike(credentials=Credentials(client_id="wx1", client_secret="WXSECRET"))
+    client = _client(driver, adapter, httpx.MockTransport(server), clock=SimulatedClock())
+    with pytest.raises(TokenExpiredError):
+        driver(client, lambda c: c.run(adapter.ping()))
+    # The next request starts with a refresh (its token was refused last), and its own
+    # refusal earns it one more.
+    assert driver(client, lambda c: c.run(adapter.ping())) == {"errcode": 0}
+    assert server.tokens == 4
+
+
+def test_a_refused_token_is_replaced_even_when_the_policy_never_retries(driver: Any) -> None:
+    server = WeChatServer([{"errcode": 42001, "errmsg": "access_token expired"}, {"errcode": 0}])
+    adapter = WeChatLike(credentials=Credentials(client_id="wx1", client_secret="WXSECRET"))
+    client = _client(
+        driver,
+        adapter,
+        httpx.MockTransport(server),
+        clock=SimulatedClock(),
+        retry=RetryPolicy.none(),
     )
     with pytest.raises(TokenExpiredError):
         driver(client, lambda c: c.run(adapter.ping()))
+    assert server.tokens == 1  # no retry, so no refresh yet...
+    assert driver(client, lambda c: c.run(adapter.ping())) == {"errcode": 0}
+    assert server.tokens == 2  # ...but the next request does not reuse the refused token
+    assert "access_token=WXTOKEN2" in server.urls[-1]
 
 
 @pytest.mark.parametrize("style", ["retry-after", "x", "mastodon", "ietf"])

@@ -243,14 +243,9 @@ def post(body: str = "Cold brew at three.", **fields: Any) -> PlatformPost:
 # -- the conformance suite ----------------------------------------------------------
 
 
-def fake_media(asset: MediaAsset) -> bytes:
-    """The suite uploads ``file:///conformance.png``, which no disk has."""
-    return b"\x89PNG\r\n\x1a\n" + asset.url.encode()
-
-
 class TestMastodonConformance(AdapterConformance, adapter=MastodonAdapter, platform=FakeMastodon):
     def make_adapter(self) -> MastodonAdapter:
-        return MastodonAdapter(base_url=BASE, access_token=SENTINEL_SECRET, media_loader=fake_media)
+        return MastodonAdapter(base_url=BASE, access_token=SENTINEL_SECRET)
 
 
 # -- publishing ---------------------------------------------------------------------
@@ -456,7 +451,7 @@ def _operation(spec: dict[str, Any], request: httpx.Request) -> dict[str, Any]:
 
 
 def _contract_requests() -> list[httpx.Request]:
-    adapter = MastodonAdapter(base_url=BASE, access_token="t", media_loader=fake_media)
+    adapter = MastodonAdapter(base_url=BASE, access_token="t")
     extras = {"visibility": "unlisted", "spoiler_text": "tea", "language": "en"}
     flows = [
         adapter.publish(post(), idempotency_key="k1"),

@@ -149,3 +149,48 @@ def test_total_wait_budget_stops_retries() -> None:
     with pytest.raises(PlatformError):
         policy.retrying(safe=True, sleep=lambda s: None)(call)
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("safe", [True, False])
+def test_a_rejected_token_is_retried_once_per_request(safe: bool) -> None:
+    policy = RetryPolicy(max_attempts=10, jitter=0)
+    expired = TokenExpiredError("access_token expired", code=42001)
+    assert policy.should_retry(expired, safe=safe, attempt=1, token_refreshes=0)
+    assert not policy.should_retry(expired, safe=safe, attempt=2, token_refreshes=1)
+    calls, call = _flaky([expired] * 5)
+    with pytest.raises(TokenExpiredError):
+        policy.retrying(safe=safe, sleep=lambda s: None)(call)
+    assert len(calls) == 2
+
+
+def test_other_failures_between_token_rejections_do_not_reset_the_count() -> None:
+    expired = TokenExpiredError("access_token expired", code=42001)
+    calls, call = _flaky([expired, ServerError("busy", status=503), expired, expired])
+    policy = RetryPolicy(max_attempts=10, jitter=0)
+    with pytest.raises(TokenExpiredError):
+        policy.retrying(safe=True, sleep=lambda s: None)(call)
+    assert len(calls) == 3  # expired (retried), 503 (retried), expired again: stop
+
+
+def test_every_request_gets_its_own_token_retry() -> None:
+    policy = RetryPolicy(max_attempts=10, jitter=0)
+    for _ in range(2):  # a fresh Retrying per request starts with a fresh count
+        calls, call = _flaky([TokenExpiredError("expired", code=42001)])
+        assert policy.retrying(safe=False, sleep=lambda s: None)(call) == "ok"
+        assert len(calls) == 2
+
+
+def test_async_retrying_retries_a_rejected_token_once() -> None:
+    attempts: list[int] = []
+
+    async def nap(seconds: float) -> None:
+        del seconds
+
+    async def call() -> str:
+        attempts.append(1)
+        raise TokenExpiredError("expired", code=42001)
+
+    policy = RetryPolicy(max_attempts=10)
+    with pytest.raises(TokenExpiredError):
+        asyncio.run(policy.async_retrying(safe=False, sleep=nap)(call))
+    assert len(attempts) == 2

@@ -25,6 +25,7 @@ from smmkit.exceptions import (
     OutsideWindowError,
     PermissionDeniedError,
     RateLimitError,
+    TokenExpiredError,
 )
 from smmkit.models import MediaAsset, PlatformPost
 from smmkit.platforms import (
@@ -272,7 +273,7 @@ def make_adapter(**options: Any) -> WeChatOfficialAccountAdapter:
 
 
 def make_client(kind: str, server: FakeWeChat, **options: Any) -> Any:
-    adapter = options.pop("adapter", None) or make_adapter(clock=server.clock)
+    adapter = options.pop("adapter", None) or make_adapter()
     options.setdefault("clock", server.clock)
     options.setdefault("token_store", InMemoryTokenStore())
     if kind == "sync":
@@ -298,16 +299,11 @@ def article(
     return PlatformPost(platform="wechat_oa", piece_id="tea-1", body=body, **fields)
 
 
-def fake_media(asset: MediaAsset) -> bytes:
-    """The suite uploads ``file:///conformance.png``, which no disk has."""
-    return b"\x89PNG\r\n\x1a\n" + asset.url.encode()
-
-
 class TestWeChatConformance(
     AdapterConformance, adapter=WeChatOfficialAccountAdapter, platform=FakeWeChat
 ):
     def make_adapter(self) -> WeChatOfficialAccountAdapter:
-        return WeChatOfficialAccountAdapter(credentials=self.credentials(), media_loader=fake_media)
+        return WeChatOfficialAccountAdapter(credentials=self.credentials())
 
     def sample_post(self) -> PlatformPost:
         # An article needs a cover; the suite's post names one uploaded earlier.
@@ -353,16 +349,54 @@ def test_rejected_token_that_the_platform_still_returns_is_force_refreshed(
     assert len(server.messages) == 2
 
 
-def test_a_token_rejected_again_after_a_forced_refresh_stops_the_loop(
+def test_a_token_rejected_again_after_a_forced_refresh_ends_in_a_typed_error(
     kind: str, server: FakeWeChat
 ) -> None:
     client = make_client(kind, server)
     drive(kind, client, lambda c: c.send_message("o_in_window", "一"))
     rejected = ("/cgi-bin/message/custom/send", 40001, "access_token is not latest")
     server.faults.extend([rejected] * 5)
-    with pytest.raises(AuthenticationError, match="forced"):
+    with pytest.raises(TokenExpiredError) as caught:
         drive(kind, client, lambda c: c.send_message("o_in_window", "二"))
+    assert caught.value.code == 40001
+    # One refresh for the request (normal mode gave the rejected token back, so it
+    # was forced), one retry, then the error: no refresh loop.
+    assert server.token_fetches == [False, False, True]
+    assert server.seen.count("/cgi-bin/message/custom/send") == 3
+
+
+def test_a_second_forced_refresh_within_30_seconds_is_refused_to_save_the_quota(
+    kind: str, server: FakeWeChat
+) -> None:
+    client = make_client(kind, server)
+    drive(kind, client, lambda c: c.send_message("o_in_window", "一"))
+    rejected = ("/cgi-bin/message/custom/send", 40001, "access_token is not latest")
+    server.faults.extend([rejected] * 5)
+    with pytest.raises(TokenExpiredError):
+        drive(kind, client, lambda c: c.send_message("o_in_window", "二"))
+    with pytest.raises(AuthenticationError, match="forced"):
+        drive(kind, client, lambda c: c.send_message("o_in_window", "三"))
     assert server.token_fetches == [False, False, True, False]  # one forced refresh only
+    assert server.seen.count("/cgi-bin/message/custom/send") == 3
+    server.clock.advance(31)  # past the gap, a forced refresh is allowed again
+    server.faults.clear()
+    drive(kind, client, lambda c: c.send_message("o_in_window", "四"))
+    assert server.token_fetches == [False, False, True, False, False, True]
+    assert [m["text"]["content"] for m in server.messages] == ["一", "四"]
+
+
+@pytest.mark.parametrize("code", [40001, 40014, 42001])
+def test_an_endpoint_that_keeps_rejecting_tokens_costs_one_refresh(
+    kind: str, server: FakeWeChat, code: int
+) -> None:
+    client = make_client(kind, server)
+    drive(kind, client, lambda c: c.send_message("o_in_window", "一"))
+    server.faults.extend([("/cgi-bin/message/custom/send", code, "token refused")] * 9)
+    with pytest.raises(TokenExpiredError) as caught:
+        drive(kind, client, lambda c: c.send_message("o_in_window", "二"))
+    assert caught.value.code == code and caught.value.platform == "wechat_oa"
+    # WeChat still hands out the refused token, so the one refresh is forced.
+    assert server.token_fetches == [False, False, True]
     assert server.seen.count("/cgi-bin/message/custom/send") == 3
 
 
@@ -447,6 +481,12 @@ def test_publish_uploads_cover_drafts_submits_and_polls_until_published(
     assert draft["content"] == "<p>下午三点，给自己泡一杯。</p><p>冷泡茶更清爽。</p>"
     assert draft["thumb_media_id"] in server.materials
     assert server.seen.count("/cgi-bin/freepublish/get") == server.publish_polls + 1
+    ids = result.receipt.platform_ids
+    assert ids["article_id"] == article_id and ids["msg_data_id"] == msg_data_id
+    assert ids["publish_id"] in server.jobs
+    client = make_client(kind, server)
+    drive(kind, client, lambda c: c.delete(result.receipt.post_id))  # post_id still deletes
+    assert article_id not in server.articles
 
 
 def test_review_rejection_is_a_failed_publish_with_the_reason(kind: str) -> None:
@@ -481,6 +521,11 @@ def test_publishjobfinish_callback_completes_a_pending_receipt() -> None:
     )
     receipt = receipt_from_event(parse_message(xml), pending)
     assert receipt.status is PublishStatus.PUBLISHED
+    assert receipt.platform_ids == {
+        "publish_id": "100000007",
+        "msg_data_id": "2247483650",
+        "article_id": "b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy",
+    }
     assert receipt.post_id == "b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy|2247483650"
     assert receipt.url == "https://mp.weixin.qq.com/s/x"
     other = pending.model_copy(update={"post_id": "100000008|1"})
@@ -546,6 +591,9 @@ def test_metrics_are_yesterdays_datacube_numbers_in_the_vocabulary(
         kind, client, lambda c: c.run(c.adapter.article_metrics(post_id, date(2025, 12, 1)))
     )
     assert day[0].period_start == datetime(2025, 11, 30, 16, tzinfo=timezone.utc)
+    server.clock.advance(16 * 3600)  # 00:00 in Beijing: "yesterday" moves with the driver
+    later = drive(kind, client, lambda c: c.metrics(post_id))
+    assert later[0].period_start.date() == date(2026, 1, 1)
 
 
 def test_token_never_leaks_into_errors(kind: str, server: FakeWeChat) -> None:

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from smmkit.exceptions import (
     APIError,
-    AuthenticationError,
     ContentRuleError,
     InvalidInputError,
     RateLimitError,
+    TokenExpiredError,
 )
 from smmkit.models import MediaAsset, PlatformPost
 from smmkit.platforms import AsyncClient, Client, Credentials, InMemoryTokenStore, SimulatedClock
@@ -168,18 +168,12 @@ def message(body: str = "今天三点开会", **fields: Any) -> PlatformPost:
     return PlatformPost(platform="wecom", piece_id="m1", body=body, **fields)
 
 
-def fake_media(asset: MediaAsset) -> bytes:
-    """The suite uploads ``file:///conformance.png``, which no disk has."""
-    return b"\x89PNG\r\n\x1a\n" + asset.url.encode()
-
-
 class TestWeComConformance(AdapterConformance, adapter=WeComAdapter, platform=FakeWeCom):
     def make_adapter(self) -> WeComAdapter:
         return WeComAdapter(
             credentials=self.credentials(),
             agent_id=1000002,
             to_users=("zhangsan",),
-            media_loader=fake_media,
         )
 
 
@@ -301,9 +295,11 @@ def test_a_rejected_token_wecom_still_hands_out_is_not_refreshed_in_a_loop(
         return original(request)
 
     server._route = same_token  # type: ignore[method-assign]
-    with pytest.raises(AuthenticationError, match="trusted IPs"):
+    with pytest.raises(TokenExpiredError) as caught:
         drive(kind, client, lambda c: c.run(c.adapter.publish(message("二"))))
-    assert server.token_fetches == 2
+    assert caught.value.code == 40014
+    assert server.token_fetches == 2  # the first token, then one refresh: no loop
+    assert server.seen.count("/cgi-bin/message/send") == 3
     assert len(server.delivered) == 1
 
 

@@ -22,6 +22,7 @@ from smmkit.platforms._adapter import (
     MediaHandle,
     MediaState,
     MessageReceipt,
+    Now,
     PlatformAdapter,
     PublishReceipt,
     PublishStatus,
@@ -39,6 +40,7 @@ from smmkit.platforms._auth import (
 from smmkit.platforms._client import AsyncClient, Client
 from smmkit.platforms._clock import Clock, SimulatedClock, SystemClock
 from smmkit.platforms._http import ErrorInfo, describe_request, parse_retry_after, redact_url
+from smmkit.platforms._media import MediaLoader, file_name, media_type, read_local_media
 from smmkit.platforms._ratelimit import BucketKey, Rate, RateLimiter
 from smmkit.platforms._registry import (
     ENTRY_POINT_GROUP,
@@ -97,9 +99,11 @@ __all__ = [
     "ManualPackage",
     "ManualPublisher",
     "MediaHandle",
+    "MediaLoader",
     "MediaState",
     "MessageReceipt",
     "MetricImport",
+    "Now",
     "PlatformAdapter",
     "PlatformRegistry",
     "PublishReceipt",
@@ -121,12 +125,15 @@ __all__ = [
     "Wait",
     "available_platforms",
     "describe_request",
+    "file_name",
     "get_platform",
     "idempotency_key_for",
     "is_safe",
     "limit_problems",
+    "media_type",
     "parse_retry_after",
     "publish_flow",
+    "read_local_media",
     "received_at",
     "redact_url",
     "register_platform",

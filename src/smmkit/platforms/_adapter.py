@@ -4,11 +4,13 @@ An adapter describes *what* to send and how to read the answer. Each operation i
 generator (a :data:`Flow`) that yields :class:`httpx.Request` objects and receives the
 :class:`httpx.Response` for each, then returns a typed result, the way httpx's
 ``Auth.auth_flow`` works. A flow may also yield :class:`Wait` to ask its driver for a
-pause (polling media processing). :class:`~smmkit.platforms.Client` and
-:class:`~smmkit.platforms.AsyncClient` run the same generator; they add the token,
-pacing, retries and error translation. When a request fails for good, the driver
-throws the :class:`~smmkit.exceptions.PlatformError` *into* the flow, so a flow can
-catch e.g. ``NotFoundError`` during a read-back.
+pause (polling media processing) and :class:`Now` to ask it for the time (adapters
+have no clock of their own, so tests control time through the driver's clock).
+:class:`~smmkit.platforms.Client` and :class:`~smmkit.platforms.AsyncClient` run the
+same generator; they add the token, pacing, retries and error translation. When a
+request fails for good, the driver throws the
+:class:`~smmkit.exceptions.PlatformError` *into* the flow, so a flow can catch e.g.
+``NotFoundError`` during a read-back.
 
 A plugin author writes one adapter class and gets both clients; a flow can be stepped
 by hand in a test without any transport::
@@ -65,6 +67,7 @@ __all__ = [
     "MediaHandle",
     "MediaState",
     "MessageReceipt",
+    "Now",
     "PlatformAdapter",
     "PublishReceipt",
     "PublishStatus",
@@ -88,8 +91,36 @@ class Wait:
     seconds: float
 
 
-Flow = Generator["httpx.Request | Wait", Any, T]
-"""An operation: yields requests (or :class:`Wait`), receives responses, returns ``T``."""
+@dataclass(frozen=True)
+class Now:
+    """Yielded by a flow to ask the time: the driver sends back an aware UTC datetime.
+
+    The time comes from the driver's clock, so a flow stamped with it (a post's
+    ``createdAt``, "yesterday" for daily metrics) is reproducible under a
+    :class:`~smmkit.platforms.SimulatedClock`.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> def stamp():
+        ...     now = yield Now()
+        ...     return now.isoformat()
+        >>> flow = stamp()
+        >>> isinstance(next(flow), Now)
+        True
+        >>> try:
+        ...     flow.send(datetime(2026, 1, 1, tzinfo=timezone.utc))
+        ... except StopIteration as done:
+        ...     print(done.value)
+        2026-01-01T00:00:00+00:00
+    """
+
+
+Flow = Generator["httpx.Request | Wait | Now", Any, T]
+"""An operation: yields requests (or :class:`Wait`, :class:`Now`), receives answers, returns ``T``.
+
+A request is answered with its :class:`httpx.Response`, :class:`Wait` with ``None`` and
+:class:`Now` with an aware :class:`~datetime.datetime`.
+"""
 
 
 class Capability(str, Enum):
@@ -167,11 +198,21 @@ class PublishReceipt(SmmkitModel):
     """What the platform said about a publish: its id, status and where to see it.
 
     ``poll_after`` is the adapter's hint (seconds) for when to ask again while the
-    status is not final.
+    status is not final. ``post_id`` is the one id smmkit needs afterwards (delete,
+    metrics, comments); ``platform_ids`` keeps every id the platform handed out by its
+    own name (WeChat's ``publish_id``, ``msg_data_id`` and ``article_id``), for callers
+    that talk to the platform's other tools.
+
+    Example:
+        >>> receipt = PublishReceipt(platform="wechat_oa", post_id="Art_1|2247483650",
+        ...     status="published", platform_ids={"article_id": "Art_1"})
+        >>> receipt.platform_ids["article_id"]
+        'Art_1'
     """
 
     platform: str
     post_id: str | None = None
+    platform_ids: dict[str, str] = Field(default_factory=dict)
     status: PublishStatus
     url: str | None = None
     idempotency_key: str | None = None

@@ -7,14 +7,27 @@ order: pace it (token bucket), put the token on it, send it through the injected
 tenacity, fed by one :class:`RetryPolicy`. The only differences between the drivers
 are ``await`` and the kind of lock around a token refresh; everything a platform does
 lives in its adapter and is written once.
+
+A token the platform rejects (:class:`~smmkit.exceptions.TokenExpiredError`) is marked
+stale; the retry policy allows one more attempt per request for it, and that attempt
+refreshes first. An endpoint that keeps rejecting fresh tokens therefore costs one
+refresh and ends in the typed error, never a refresh loop.
+
+Log hygiene: httpx logs every request URL at INFO (``HTTP Request: POST https://...``),
+and WeChat and WeCom carry the access token in the query. The first client created
+installs a filter on the ``httpx`` and ``httpcore`` loggers (once; constructing more
+clients adds nothing) that replaces every query value with ``[redacted]``. Importing
+smmkit changes no logging configuration.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 import httpx
@@ -29,6 +42,7 @@ from smmkit.platforms._adapter import (
     Flow,
     MediaHandle,
     MessageReceipt,
+    Now,
     PlatformAdapter,
     Wait,
     endpoint_of,
@@ -42,7 +56,12 @@ from smmkit.platforms._auth import (
     needs_refresh,
 )
 from smmkit.platforms._clock import Clock, SystemClock
-from smmkit.platforms._http import describe_request, translate_response, translate_transport_error
+from smmkit.platforms._http import (
+    describe_request,
+    redact_url,
+    translate_response,
+    translate_transport_error,
+)
 from smmkit.platforms._ratelimit import BucketKey, RateLimiter
 from smmkit.platforms._retry import RetryPolicy
 from smmkit.platforms.publish import (
@@ -58,6 +77,60 @@ __all__ = ["AsyncClient", "Client"]
 T = TypeVar("T")
 logger = logging.getLogger("smmkit.platforms")
 _DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+# httpx logs request URLs on "httpx"; httpcore logs on its per-module loggers, and a
+# filter on a parent logger does not see its children's records.
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+_QUERY_VALUE = re.compile(r"(?<=[?&])([^=&\s'\"<>#]+)=([^&\s'\"<>#]*)")
+
+
+class _RedactQuery(logging.Filter):
+    """Replaces every query value in httpx/httpcore log records with ``[redacted]``.
+
+    httpx passes the URL as an ``httpx.URL`` argument; httpcore's trace lines are
+    preformatted strings, scanned only when they contain a ``?``.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and args:
+            if any(isinstance(a, httpx.URL) and a.query for a in args):
+                record.args = tuple(
+                    redact_url(a) if isinstance(a, httpx.URL) and a.query else a for a in args
+                )
+            return True
+        if isinstance(record.msg, str) and "?" in record.msg and not args:
+            record.msg = _QUERY_VALUE.sub(r"\1=[redacted]", record.msg)
+        return True
+
+
+def install_log_redaction() -> None:
+    """Put the query redaction filter on the httpx/httpcore loggers (idempotent).
+
+    Called by every :class:`Client` and :class:`AsyncClient`; nothing happens at import.
+
+    Example:
+        >>> import logging
+        >>> install_log_redaction(); install_log_redaction()
+        >>> sum(isinstance(f, _RedactQuery) for f in logging.getLogger("httpx").filters)
+        1
+    """
+    for name in _HTTP_LOGGERS:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, _RedactQuery) for f in target.filters):
+            target.addFilter(_RedactQuery())
+
+
+def _aware_now(clock: Clock) -> datetime:
+    return datetime.fromtimestamp(clock.time(), timezone.utc)
 
 
 class _Core:
@@ -81,6 +154,7 @@ class _Core:
         self.publish_deadline = publish_deadline
         self.token_key = f"{adapter.name or adapter.platform_id}:{adapter.account}"
         self._token: Token | None = None
+        self._rejected: Token | None = None
 
     def bucket(self, request: httpx.Request) -> BucketKey:
         return BucketKey(self.adapter.platform_id, self.adapter.account, endpoint_of(request))
@@ -96,21 +170,55 @@ class _Core:
 
     def fresh_cached_token(self) -> Token | None:
         token = self._token
-        if token is not None and not needs_refresh(token, now=self.clock.time()):
+        if (
+            token is not None
+            and not token.same_as(self._rejected)
+            and not needs_refresh(token, now=self.clock.time())
+        ):
             return token
         return None
 
+    @property
+    def rejected(self) -> Token | None:
+        """The token the platform refused last (the next refresh must replace it)."""
+        return self._rejected
+
+    def reject(self, token: Token) -> None:
+        """Mark ``token`` refused, unless another task already replaced it."""
+        if self._token is None or self._token.same_as(token):
+            self._rejected = token
+
+    def accept(self, token: Token) -> None:
+        """Cache ``token`` as the current one (a refresh or an adoption)."""
+        self._token = token
+        self._rejected = None
+
     def adopt_stored(self, stale: Token | None) -> Token | None:
-        """The stored token if it is usable and not the one that just failed."""
+        """The stored token if it is usable and not one that failed.
+
+        ``stale`` is what the caller saw fail; the rejection on record is checked too,
+        because a caller may have waited for the lock while another task's token was
+        refused.
+        """
         current = self.token_store.get(self.token_key)
         if (
             current is not None
             and not current.same_as(stale)
+            and not current.same_as(self._rejected)
             and not needs_refresh(current, now=self.clock.time())
         ):
-            self._token = current
+            self.accept(current)
             return current
         return None
+
+    def token_rejected(self, exc: TokenExpiredError, token: Token | None) -> None:
+        """Book-keeping for a refused token; the retry policy decides about a retry."""
+        if token is None:
+            # Nothing to refresh (a token call itself, or no token needed): resending
+            # the same request cannot help.
+            exc.retries_exhausted = True  # type: ignore[attr-defined]
+        else:
+            self.reject(token)
 
     def before_sleep(self, request: httpx.Request) -> Callable[[tenacity.RetryCallState], None]:
         def log(state: tenacity.RetryCallState) -> None:
@@ -186,6 +294,7 @@ class Client:
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(timeout=_DEFAULT_TIMEOUT)
+        install_log_redaction()
 
     @property
     def adapter(self) -> PlatformAdapter:
@@ -209,7 +318,7 @@ class Client:
     # -- the driver loop ----------------------------------------------------------
 
     def run(self, flow: Flow[T], *, authenticated: bool = True) -> T:
-        """Drive ``flow`` to its result: send each request, pause on each ``Wait``."""
+        """Drive ``flow`` to its result: send each request, pause on ``Wait``, answer ``Now``."""
         item: Any
         try:
             item = next(flow)
@@ -217,6 +326,9 @@ class Client:
                 if isinstance(item, Wait):
                     self._core.clock.sleep(item.seconds)
                     item = flow.send(None)
+                    continue
+                if isinstance(item, Now):
+                    item = flow.send(_aware_now(self._core.clock))
                     continue
                 try:
                     response = self._send(item, authenticated=authenticated)
@@ -246,7 +358,7 @@ class Client:
             core.clock.sleep(delay)
         token = None
         if authenticated and core.adapter.requires_token:
-            token = core.fresh_cached_token() or _final(self._refresh, None)
+            token = core.fresh_cached_token() or _final(self._refresh, core.rejected)
             request = core.adapter.authorize(request, token)
         try:
             response = self._http.send(request)
@@ -255,15 +367,15 @@ class Client:
         response.extensions[RECEIVED_AT] = core.clock.time()
         try:
             return core.check(request, response)
-        except TokenExpiredError:
-            if token is not None:
-                _final(self._refresh, token)
+        except TokenExpiredError as exc:
+            core.token_rejected(exc, token)  # the retry, if the policy allows one, refreshes
             raise
 
     # -- tokens -------------------------------------------------------------------
 
     def _ensure_token(self) -> Token:
-        return self._core.fresh_cached_token() or self._refresh(stale=None)
+        core = self._core
+        return core.fresh_cached_token() or self._refresh(stale=core.rejected)
 
     def _refresh(self, *, stale: Token | None) -> Token:
         core = self._core
@@ -276,7 +388,7 @@ class Client:
                 current, self.run(core.adapter.fetch_token(current), authenticated=False)
             )
             core.token_store.put(core.token_key, fresh)
-            core._token = fresh
+            core.accept(fresh)
             return fresh
 
     # -- operations ---------------------------------------------------------------
@@ -369,6 +481,7 @@ class AsyncClient:
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(timeout=_DEFAULT_TIMEOUT)
+        install_log_redaction()
         self._refresh_lock: asyncio.Lock | None = None
 
     @property
@@ -393,7 +506,7 @@ class AsyncClient:
     # -- the driver loop ----------------------------------------------------------
 
     async def run(self, flow: Flow[T], *, authenticated: bool = True) -> T:
-        """Drive ``flow`` to its result: send each request, pause on each ``Wait``."""
+        """Drive ``flow`` to its result: send each request, pause on ``Wait``, answer ``Now``."""
         item: Any
         try:
             item = next(flow)
@@ -401,6 +514,9 @@ class AsyncClient:
                 if isinstance(item, Wait):
                     await self._core.clock.asleep(item.seconds)
                     item = flow.send(None)
+                    continue
+                if isinstance(item, Now):
+                    item = flow.send(_aware_now(self._core.clock))
                     continue
                 try:
                     response = await self._send(item, authenticated=authenticated)
@@ -430,7 +546,7 @@ class AsyncClient:
             await core.clock.asleep(delay)
         token = None
         if authenticated and core.adapter.requires_token:
-            token = core.fresh_cached_token() or await _afinal(self._refresh, None)
+            token = core.fresh_cached_token() or await _afinal(self._refresh, core.rejected)
             request = core.adapter.authorize(request, token)
         try:
             response = await self._http.send(request)
@@ -439,15 +555,15 @@ class AsyncClient:
         response.extensions[RECEIVED_AT] = core.clock.time()
         try:
             return core.check(request, response)
-        except TokenExpiredError:
-            if token is not None:
-                await _afinal(self._refresh, token)
+        except TokenExpiredError as exc:
+            core.token_rejected(exc, token)  # the retry, if the policy allows one, refreshes
             raise
 
     # -- tokens -------------------------------------------------------------------
 
     async def _ensure_token(self) -> Token:
-        return self._core.fresh_cached_token() or await self._refresh(stale=None)
+        core = self._core
+        return core.fresh_cached_token() or await self._refresh(stale=core.rejected)
 
     async def _refresh(self, *, stale: Token | None) -> Token:
         core = self._core
@@ -470,7 +586,7 @@ class AsyncClient:
                     fetched = await self.run(core.adapter.fetch_token(current), authenticated=False)
                     fresh = keep_refresh_token(current, fetched)
                     core.token_store.put(core.token_key, fresh)
-                    core._token = fresh
+                    core.accept(fresh)
             except BaseException:
                 lock.__exit__(*sys.exc_info())
                 raise

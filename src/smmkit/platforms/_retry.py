@@ -11,7 +11,10 @@
   goes back to the publish protocol, which reads back or reuses its key;
 * 408, 429 and the platform's own throttling codes (which the adapter turns into
   :class:`~smmkit.exceptions.RateLimitError`, e.g. WeChat 45009/45011 in HTTP 200);
-* an expired token, once the driver has refreshed it.
+* an expired or rejected token (:class:`~smmkit.exceptions.TokenExpiredError`) **once
+  per request**: the driver refreshes the token before that retry; a second rejection
+  is raised (a platform that refuses fresh tokens is a configuration problem, and
+  refreshing in a loop would burn quotas such as WeChat's 20 forced refreshes a day).
 
 Waits: the server's ``Retry-After``/reset header when it gave one, else capped
 exponential backoff. A server asking for more than ``max_retry_after`` seconds is not
@@ -54,6 +57,11 @@ class RetryPolicy(SmmkitModel):
         12.0
         >>> policy.should_retry(ServerError("busy", status=503), safe=True, attempt=1)
         True
+        >>> from smmkit.exceptions import TokenExpiredError
+        >>> expired = TokenExpiredError("access_token expired")
+        >>> [policy.should_retry(expired, safe=False, attempt=n, token_refreshes=n - 1)
+        ...  for n in (1, 2)]
+        [True, False]
     """
 
     max_attempts: int = Field(default=5, ge=1)
@@ -75,17 +83,21 @@ class RetryPolicy(SmmkitModel):
         """
         return cls(max_attempts=1)
 
-    def should_retry(self, exc: BaseException, *, safe: bool, attempt: int) -> bool:
+    def should_retry(
+        self, exc: BaseException, *, safe: bool, attempt: int, token_refreshes: int = 0
+    ) -> bool:
         """Whether ``exc`` on attempt number ``attempt`` deserves another try.
 
-        ``safe`` says the request may be repeated without publishing twice.
+        ``safe`` says the request may be repeated without publishing twice;
+        ``token_refreshes`` is how many token rejections this request already got a
+        retry (and so a refresh) for: a token is refreshed at most once per request.
         """
         if attempt >= self.max_attempts or not isinstance(exc, PlatformError):
             return False
         if getattr(exc, "retries_exhausted", False):
             return False  # a nested call (a token fetch) already retried this
         if isinstance(exc, TokenExpiredError):
-            return True  # the driver refreshed before raising
+            return token_refreshes < 1  # the driver refreshes before the retry
         if isinstance(exc, RateLimitError):
             return exc.retry_after is None or exc.retry_after <= self.max_retry_after
         if (
@@ -125,12 +137,20 @@ class RetryPolicy(SmmkitModel):
     def _kwargs(
         self, safe: bool, before_sleep: Callable[[tenacity.RetryCallState], Any] | None
     ) -> dict[str, Any]:
+        rejections = 0  # per request: this closure belongs to one Retrying object
+
         def retry(state: tenacity.RetryCallState) -> bool:
+            nonlocal rejections
             if state.outcome is None or not state.outcome.failed:
                 return False
             exc = state.outcome.exception()
-            return exc is not None and self.should_retry(
-                exc, safe=safe, attempt=state.attempt_number
+            if exc is None:
+                return False
+            earlier = rejections
+            if isinstance(exc, TokenExpiredError):
+                rejections += 1
+            return self.should_retry(
+                exc, safe=safe, attempt=state.attempt_number, token_refreshes=earlier
             )
 
         return {

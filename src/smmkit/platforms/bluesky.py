@@ -59,15 +59,15 @@ from smmkit.platforms._adapter import (
     IdempotencyMode,
     MediaHandle,
     MediaState,
+    Now,
     PlatformAdapter,
     PublishReceipt,
     PublishStatus,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
-from smmkit.platforms._clock import Clock, SystemClock
 from smmkit.platforms._http import ErrorInfo
-from smmkit.platforms.mastodon import MediaLoader, media_type, read_local_media
+from smmkit.platforms._media import MediaLoader, media_type, read_local_media
 
 __all__ = [
     "BlueskyAdapter",
@@ -287,8 +287,9 @@ class BlueskyAdapter(PlatformAdapter):
     """One Bluesky account on its PDS, logged in with an **app password**.
 
     ``credentials.client_id`` is the handle (or DID) and ``client_secret`` the app
-    password (Settings → App passwords; never the account password). ``clock`` stamps
-    ``createdAt`` and record keys; pass the client's clock for reproducible tests.
+    password (Settings → App passwords; never the account password). ``createdAt`` and
+    record keys come from the driver's clock (the flow yields ``Now``), so a
+    :class:`~smmkit.platforms.SimulatedClock` makes them reproducible.
 
     Post-specific fields in ``PlatformPost.extras``: ``reply_to`` (the ``at://`` URI of
     the post to answer), ``langs`` (up to 3 language tags), ``facets`` (precomputed, to
@@ -328,12 +329,10 @@ class BlueskyAdapter(PlatformAdapter):
         base_url: str | None = None,
         credentials: Credentials | None = None,
         spec: Platform | None = None,
-        clock: Clock | None = None,
         media_loader: MediaLoader | None = None,
         web_url: str | None = "https://bsky.app",
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
-        self.clock: Clock = clock or SystemClock()
         self.web_url = web_url if base_url in (None, self.default_base_url) else None
         self._load_media = media_loader or read_local_media
         self._rkeys: OrderedDict[str, str] = OrderedDict()
@@ -404,26 +403,20 @@ class BlueskyAdapter(PlatformAdapter):
 
     # -- publishing -----------------------------------------------------------------
 
-    def _now(self) -> float:
-        return self.clock.time()
-
-    def _rkey_for(self, key: str | None) -> tuple[str, bool]:
-        """The record key for ``key`` and whether it was used before (a retry)."""
+    def _new_rkey(self, key: str | None, now: datetime) -> str:
+        """A fresh record key at ``now``, remembered for ``key`` (reused by retries)."""
         # Strictly increasing: two posts in the same microsecond (or on a frozen test
         # clock) must not collide, and TIDs should sort in creation order.
-        micros = max(int(self._now() * 1_000_000), self._last_micros + 1)
+        micros = max(int(now.timestamp() * 1_000_000), self._last_micros + 1)
         self._last_micros = micros
         if key is None:
-            return make_tid(micros), False
-        known = self._rkeys.get(key)
-        if known is not None:
-            return known, True
+            return make_tid(micros)
         clock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:2], "big")
         rkey = make_tid(micros, clock_id)
         self._rkeys[key] = rkey
         while len(self._rkeys) > 4096:
             self._rkeys.popitem(last=False)
-        return rkey, False
+        return rkey
 
     def _resolve(self, handles: Sequence[str]) -> Flow[dict[str, str]]:
         dids: dict[str, str] = {}
@@ -521,8 +514,9 @@ class BlueskyAdapter(PlatformAdapter):
         post: PlatformPost,
         embed: dict[str, Any] | None,
         reply: dict[str, Any] | None,
+        created: datetime,
     ) -> dict[str, Any]:
-        created = datetime.fromtimestamp(self._now(), timezone.utc)
+        created = created.astimezone(timezone.utc)
         record: dict[str, Any] = {
             "$type": POST,
             "text": text,
@@ -608,14 +602,17 @@ class BlueskyAdapter(PlatformAdapter):
         reply: dict[str, Any] | None,
         key: str | None,
     ) -> Flow[dict[str, Any]]:
-        rkey, retried = self._rkey_for(key)
-        if retried:
+        rkey = self._rkeys.get(key) if key is not None else None
+        if rkey is not None:  # a retry: the first attempt may have created it
             uri = f"at://{self.repo}/{POST}/{rkey}"
             existing = yield from self._get_record(uri)
             if existing is not None:
                 created = str(existing.value.get("createdAt", ""))
                 return {"uri": existing.uri, "cid": existing.cid, "createdAt": created}
-        record = self._record(text, facets=facets, post=post, embed=embed, reply=reply)
+        now: datetime = yield Now()
+        if rkey is None:
+            rkey = self._new_rkey(key, now)
+        record = self._record(text, facets=facets, post=post, embed=embed, reply=reply, created=now)
         body = {"repo": self.repo, "collection": POST, "rkey": rkey, "record": record}
         response = yield self._xrpc(
             "POST", "com.atproto.repo.createRecord", endpoint="write_points", json=body

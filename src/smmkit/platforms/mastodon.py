@@ -26,15 +26,11 @@ Example:
 
 from __future__ import annotations
 
-import base64
 import html
-import mimetypes
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import httpx
 from pydantic import ConfigDict, Field, SecretStr
@@ -64,19 +60,13 @@ from smmkit.platforms._adapter import (
 )
 from smmkit.platforms._auth import Credentials, Token
 from smmkit.platforms._http import ErrorInfo
+from smmkit.platforms._media import MediaLoader, file_name, media_type, read_local_media
 
 __all__ = [
     "MastodonAdapter",
     "MastodonStatus",
-    "MediaLoader",
-    "file_name",
     "instance_overrides",
-    "media_type",
-    "read_local_media",
 ]
-
-MediaLoader = Callable[[MediaAsset], bytes]
-"""Returns the bytes of a media asset; the default reads ``file://`` and ``data:`` URLs."""
 
 _POLL_SECONDS = 2.0
 _VISIBILITIES = frozenset({"public", "unlisted", "private", "direct"})
@@ -169,73 +159,6 @@ def _plain_text(content: str) -> str:
     text = re.sub(r"</p>\s*<p[^>]*>", "\n\n", text, flags=re.IGNORECASE)
     text = re.sub(r"<[^>]+>", "", text)
     return html.unescape(text).strip()
-
-
-def read_local_media(asset: MediaAsset) -> bytes:
-    """The bytes of ``asset`` from a ``file://`` or ``data:`` URL (the default loader).
-
-    Remote URLs are refused: fetching them is the application's job (with its own
-    timeouts and trust rules), not the publishing client's.
-
-    Example:
-        >>> read_local_media(MediaAsset(kind="image", url="data:image/png;base64,aGk="))
-        b'hi'
-    """
-    url = asset.url
-    if url.startswith("data:"):
-        header, _, payload = url.partition(",")
-        if header.endswith(";base64"):
-            return base64.b64decode(payload)
-        return unquote(payload).encode("utf-8")
-    parts = urlsplit(url)
-    if parts.scheme == "file":
-        try:
-            return Path(unquote(parts.path)).read_bytes()
-        except OSError as exc:
-            raise InvalidInputError.single(
-                "media.url", f"cannot read: {exc.strerror}", url
-            ) from exc
-    raise InvalidInputError.single(
-        "media.url", "only file:// and data: URLs are uploaded (pass media_loader=)", url
-    )
-
-
-def media_type(asset: MediaAsset) -> str:
-    """The MIME type of ``asset``: declared, else guessed from the URL, else by kind.
-
-    Example:
-        >>> media_type(MediaAsset(kind="image", url="file:///a/cover.jpg"))
-        'image/jpeg'
-    """
-    if asset.mime_type:
-        return asset.mime_type
-    if asset.url.startswith("data:"):
-        declared = asset.url[5:].split(",", 1)[0].split(";", 1)[0]
-        if declared:
-            return declared
-    guessed, _ = mimetypes.guess_type(urlsplit(asset.url).path)
-    if guessed:
-        return guessed
-    return {
-        MediaKind.IMAGE: "image/jpeg",
-        MediaKind.GIF: "image/gif",
-        MediaKind.VIDEO: "video/mp4",
-        MediaKind.AUDIO: "audio/mpeg",
-    }.get(asset.kind, "application/octet-stream")
-
-
-def file_name(asset: MediaAsset) -> str:
-    """A file name for a multipart upload of ``asset``.
-
-    Example:
-        >>> file_name(MediaAsset(kind="image", url="file:///x/brew.png"))
-        'brew.png'
-    """
-    name = Path(urlsplit(asset.url).path).name if not asset.url.startswith("data:") else ""
-    if name:
-        return name
-    extension = mimetypes.guess_extension(media_type(asset)) or ".bin"
-    return f"upload{extension}"
 
 
 class MastodonAdapter(PlatformAdapter):

@@ -6,7 +6,8 @@ answer is read for its ``errcode`` and mapped to smmkit's errors:
 =====================  ==========================================================
 errcode                what smmkit does
 =====================  ==========================================================
-40001, 40014, 42001    the token was rejected: refresh it once, then retry
+40001, 40014, 42001    the token was rejected: the drivers refresh it once per request
+                       and retry; a second rejection is ``TokenExpiredError``
 45009                  daily quota: ``RateLimitError`` waiting until midnight (UTC+8)
 45011                  minute quota: ``RateLimitError`` waiting until the next minute
 45015, 45047           ``OutsideWindowError``: the 48-hour customer-message window
@@ -34,7 +35,6 @@ Example:
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from html import escape
@@ -61,15 +61,15 @@ from smmkit.platforms._adapter import (
     MediaHandle,
     MediaState,
     MessageReceipt,
+    Now,
     PlatformAdapter,
     PublishReceipt,
     PublishStatus,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
-from smmkit.platforms._clock import Clock, SystemClock
-from smmkit.platforms._http import ErrorInfo, redact_url
-from smmkit.platforms.mastodon import MediaLoader, file_name, media_type, read_local_media
+from smmkit.platforms._http import ErrorInfo
+from smmkit.platforms._media import MediaLoader, file_name, media_type, read_local_media
 
 __all__ = [
     "CHINA_TZ",
@@ -111,31 +111,6 @@ def _comment_number(comment_id: str) -> int | str:
     return int(comment_id) if comment_id.isdigit() else comment_id
 
 
-class _RedactQuery(logging.Filter):
-    """Redacts query strings in httpx's "HTTP Request: ..." log lines.
-
-    httpx logs every request URL at INFO; WeChat and WeCom carry the access token in
-    the query, so without this a token would reach application logs.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if (
-            isinstance(args, tuple)
-            and len(args) >= 2
-            and isinstance(args[1], httpx.URL)
-            and args[1].query
-        ):
-            record.args = (args[0], redact_url(args[1]), *args[2:])
-        return True
-
-
-def _guard_httpx_logs() -> None:
-    logger = logging.getLogger("httpx")
-    if not any(isinstance(f, _RedactQuery) for f in logger.filters):
-        logger.addFilter(_RedactQuery())
-
-
 class WeixinAdapter(PlatformAdapter):
     """What WeChat OA and WeCom share: the token in the query, ``errcode`` in HTTP 200.
 
@@ -168,8 +143,9 @@ class WeixinAdapter(PlatformAdapter):
         media_loader: MediaLoader | None = None,
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
+        # The token travels in the query: the drivers redact query values in httpx's
+        # and httpcore's log records (smmkit.platforms._client), for every adapter.
         self._load_media = media_loader or read_local_media
-        _guard_httpx_logs()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, account={self.account!r})"
@@ -308,10 +284,16 @@ def _receipt_for_status(
     at: datetime | None,
     fail_idx: tuple[int, ...] = (),
 ) -> PublishReceipt:
+    ids = {"publish_id": publish_id}
+    if msg_data_id:
+        ids["msg_data_id"] = msg_data_id
+    if article_id:
+        ids["article_id"] = article_id
     if code == 0 and article_id:
         return PublishReceipt(
             platform=platform,
             post_id=join_post_id(article_id, msg_data_id),
+            platform_ids=ids,
             status=PublishStatus.PUBLISHED,
             url=url,
             idempotency_key=key,
@@ -321,6 +303,7 @@ def _receipt_for_status(
         return PublishReceipt(
             platform=platform,
             post_id=join_post_id(publish_id, msg_data_id),
+            platform_ids=ids,
             status=PublishStatus.PROCESSING,
             idempotency_key=key,
             poll_after=_POLL_SECONDS,
@@ -331,6 +314,7 @@ def _receipt_for_status(
     return PublishReceipt(
         platform=platform,
         post_id=join_post_id(publish_id, msg_data_id),
+        platform_ids=ids,
         status=PublishStatus.FAILED,
         idempotency_key=key,
         detail=reason,
@@ -389,8 +373,11 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
     ``credentials.client_id`` is the AppID, ``client_secret`` the AppSecret; the
     server's IP must be on the account's API allow-list. Since 2025-07 personal and
     unverified accounts have no draft/publish permission (they get ``48001``).
-    ``clock`` says what "yesterday" is for :meth:`metrics` (pass the client's clock in
-    tests).
+    What "yesterday" is for :meth:`metrics` comes from the driver's clock (``Now``).
+
+    Receipts carry ``post_id`` ``"<article_id>|<msg_data_id>"`` (what :meth:`delete`,
+    :meth:`comments` and :meth:`metrics` take) and every WeChat id by name in
+    ``platform_ids``: ``publish_id``, ``msg_data_id`` and, once published, ``article_id``.
 
     ``PlatformPost`` fields used by :meth:`publish`: ``title`` (≤32 字; else the first
     line of ``body``), ``body`` (plain text, turned into paragraphs) or
@@ -435,12 +422,10 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         credentials: Credentials | None = None,
         spec: Platform | None = None,
         media_loader: MediaLoader | None = None,
-        clock: Clock | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url, credentials=credentials, spec=spec, media_loader=media_loader
         )
-        self.clock: Clock = clock or SystemClock()
         self._last_forced: float | None = None
 
     # -- token -----------------------------------------------------------------------
@@ -450,7 +435,10 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
 
         ``force_refresh`` is allowed 20 times a day, so the normal mode comes first: it
         returns a new token once the old one expired. If it returns the very token
-        that was just rejected, one forced refresh follows.
+        that was just rejected, one forced refresh follows. The drivers refresh at most
+        once per request; across requests, a second forced refresh within 30 s raises
+        :class:`~smmkit.exceptions.AuthenticationError` instead of spending the quota
+        (something else is invalidating this AppID's tokens).
         """
         return self._fetch_token(current)
 
@@ -763,7 +751,7 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
     # -- metrics ------------------------------------------------------------------------------
 
     def metrics(self, post_id: str) -> Flow[tuple[MetricObservation, ...]]:
-        """Yesterday's (Beijing time, on ``clock``) datacube numbers of ``post_id``.
+        """Yesterday's (Beijing time, on the driver's clock) datacube numbers of ``post_id``.
 
         ``post_id`` is a receipt's ``"<article_id>|<msg_data_id>"`` or a bare
         ``msg_data_id``. WeChat counts only articles with at least 3 interactions, and a
@@ -772,7 +760,8 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         return self._metrics(post_id)
 
     def _metrics(self, post_id: str) -> Flow[tuple[MetricObservation, ...]]:
-        today = datetime.fromtimestamp(self.clock.time(), CHINA_TZ).date()
+        now: datetime = yield Now()
+        today = now.astimezone(CHINA_TZ).date()
         observations = yield from self._article_summary(
             post_id, self._msg_data_id(post_id), today - timedelta(days=1)
         )

@@ -11,7 +11,8 @@ posting. What the adapter enforces:
   ``enable_duplicate_check=1``: WeCom drops an identical request within
   ``duplicate_check_interval`` (1800 s by default), so a send whose outcome is unknown
   can be repeated without a second message.
-* **errcode inside HTTP 200**, the token refreshed on 40014/42001, 45009/45033 as
+* **errcode inside HTTP 200**, the token refreshed on 40014/42001 (once per request, by
+  the drivers: a token WeCom keeps refusing ends in ``TokenExpiredError``), 45009/45033 as
   :class:`~smmkit.exceptions.RateLimitError` (shared with WeChat OA).
 * **Partial failures are reported**: recipients WeCom rejected (``invaliduser``,
   ``invalidparty``, ``invalidtag``, ``unlicenseduser``) are listed in the receipt's
@@ -42,7 +43,6 @@ from typing import Any
 from pydantic import Field
 
 from smmkit.exceptions import (
-    AuthenticationError,
     ContentRuleError,
     FieldProblem,
     InvalidInputError,
@@ -61,8 +61,8 @@ from smmkit.platforms._adapter import (
     PublishStatus,
 )
 from smmkit.platforms._auth import Credentials, Token
-from smmkit.platforms.mastodon import MediaLoader, file_name, media_type
-from smmkit.platforms.wechat import WeixinAdapter, was_rejected
+from smmkit.platforms._media import MediaLoader, file_name, media_type
+from smmkit.platforms.wechat import WeixinAdapter
 
 __all__ = ["MAX_TEXT_BYTES", "WeComAdapter", "WeComSendResult", "utf8_size"]
 
@@ -210,22 +210,18 @@ class WeComAdapter(WeixinAdapter):
     def fetch_token(self, current: Token | None) -> Flow[Token]:
         """``GET cgi-bin/gettoken?corpid=…&corpsecret=…`` (7200 s; errors redact the query).
 
-        WeCom hands out the same token until it expires; getting back the very token it
-        just rejected means refreshing cannot help, which is reported at once.
+        WeCom hands out the same token until it expires. If it refuses a token it still
+        hands out (an IP not among the app's trusted IPs), the drivers' one refresh per
+        request gets the same token back and the retry ends in ``TokenExpiredError``.
         """
-        return self._fetch_token(current)
+        del current  # gettoken has no refresh grant: every fetch is a fresh one
+        return self._fetch_token()
 
-    def _fetch_token(self, current: Token | None) -> Flow[Token]:
+    def _fetch_token(self) -> Flow[Token]:
         creds = self._credentials()
         params = {"corpid": creds.client_id, "corpsecret": creds.client_secret.get_secret_value()}
         response = yield self.request("GET", self.token_path, endpoint="token", params=params)
-        token = self._token_from(response)
-        if was_rejected(current, token, response):
-            raise AuthenticationError(
-                "WeCom rejected a token it still hands out; check the app's trusted IPs",
-                platform=self.platform_id,
-            )
-        return token
+        return self._token_from(response)
 
     # -- messages ----------------------------------------------------------------------
 
