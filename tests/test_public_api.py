@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import pytest
+
 import smmkit
 
 
@@ -23,7 +25,28 @@ def test_all_is_complete() -> None:
         for name, value in vars(smmkit).items()
         if not name.startswith("_") and not isinstance(value, type(smmkit))
     }
+    public.discard("annotations")  # from __future__
     assert public - set(smmkit.__all__) == set()
+    lazy = set(smmkit._LAZY)
+    assert lazy <= set(smmkit.__all__)
+
+
+def test_lazy_names_resolve_to_their_modules() -> None:
+    import smmkit.platforms
+
+    assert smmkit.Client is smmkit.platforms.Client
+    assert "attribute" in dir(smmkit)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = smmkit.nope  # type: ignore[attr-defined]
+
+
+def test_import_smmkit_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = "import smmkit, sys; print(sorted(m for m in ('httpx', 'tenacity') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_every_public_module_declares_sorted_all() -> None:

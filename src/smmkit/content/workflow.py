@@ -35,7 +35,7 @@ from pydantic import Field, model_validator
 from smmkit.exceptions import IllegalTransitionError, InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel
 
-__all__ = ["TRANSITIONS", "PostState", "PostWorkflow", "Transition"]
+__all__ = ["PostState", "PostWorkflow", "TRANSITIONS", "Transition"]
 
 
 class PostState(str, Enum):
