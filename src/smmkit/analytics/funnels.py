@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from itertools import pairwise
+from typing import Any
 
 from smmkit.analytics.metrics import ExposureBasis
 from smmkit.exceptions import InvalidInputError
@@ -165,6 +166,31 @@ class FunnelReport(SmmkitModel):
         raise InvalidInputError.single(
             "segment", "no funnel for this platform and content type", (platform, content_type)
         )
+
+    def to_frame(self) -> Any:
+        """One row per segment: stage counts, interaction rate, lead quality (pandas extra).
+
+        Example:
+            >>> report = build_funnels([])
+            >>> list(report.to_frame().columns)[:3]
+            ['platform', 'content_type', 'exposure']
+        """
+        from smmkit._frames import records_frame
+
+        stages = [s.value for s in FunnelStage]
+        columns = ["platform", "content_type", *stages, "interaction_rate", "lead_quality"]
+        rows = []
+        for f in self.funnels:
+            row: dict[str, Any] = {"platform": f.platform, "content_type": f.content_type}
+            row.update({stage.value: value for stage, value in f.counts})
+            row.update(interaction_rate=f.interaction_rate, lead_quality=f.lead_quality)
+            rows.append(row)
+        return records_frame(rows, columns)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<pre>{escape(self.table())}</pre>"
 
     def table(self) -> str:
         """A plain-text table, one line per segment."""

@@ -54,7 +54,7 @@ from typing import Any, cast
 
 from pydantic import Field, model_validator
 
-from smmkit.exceptions import InvalidInputError, MissingExtraError
+from smmkit.exceptions import InvalidInputError
 from smmkit.models import Interaction, InteractionKind, LifecycleStage, User, UserSegment
 from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
 
@@ -765,10 +765,9 @@ class Segmentation(SmmkitModel):
         Columns: ``user_id, stage, reason, idle_days, orders, orders_in_window, monetary,
         r, f, m`` (RFM 0 for users without orders).
         """
-        try:
-            import pandas as pd
-        except ImportError:
-            raise MissingExtraError("pandas", extra="pandas") from None
+        from smmkit._frames import require_pandas
+
+        pd = require_pandas()
         n = len(self.user_ids)
         buyer_of: list[int | None] = [None] * n
         for b, i in enumerate(self.buyer_positions):

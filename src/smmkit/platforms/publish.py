@@ -188,6 +188,44 @@ class BatchResult(SmmkitModel):
         """True when every result is ``ok``."""
         return all(r.ok for r in self.results)
 
+    def to_frame(self) -> Any:
+        """One row per (piece, platform): status, post id, error (pandas extra)."""
+        from smmkit._frames import records_frame
+
+        columns = ("piece_id", "platform", "ok", "dry_run", "post_id", "error")
+        return records_frame(
+            (
+                {
+                    "piece_id": r.piece_id,
+                    "platform": r.platform,
+                    "ok": r.ok,
+                    "dry_run": r.dry_run,
+                    "post_id": r.receipt.post_id if r.receipt else None,
+                    "error": r.error.message if r.error else None,
+                }
+                for r in self.results
+            ),
+            columns,
+        )
+
+    def _repr_html_(self) -> str:
+        from smmkit._frames import html_table
+
+        return html_table(
+            f"publish_many: {self.summary()}",
+            ["piece", "platform", "ok", "post id / error"],
+            [
+                [
+                    r.piece_id,
+                    r.platform,
+                    r.ok,
+                    (r.receipt.post_id if r.receipt else None)
+                    or (r.error.message if r.error else ""),
+                ]
+                for r in self.results
+            ],
+        )
+
     def by_platform(self) -> dict[str, tuple[PublishResult, ...]]:
         """Results grouped by platform name."""
         grouped: dict[str, list[PublishResult]] = {}

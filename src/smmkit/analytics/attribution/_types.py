@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from enum import Enum
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -99,6 +100,33 @@ class Attribution(SmmkitModel):
     order: int | None = None
     conversion_probability: float | None = None
     parameters: tuple[tuple[str, str], ...] = ()
+
+    def to_frame(self) -> Any:
+        """One row per channel: conversions, value, share and removal effects (pandas extra).
+
+        Example:
+            >>> from smmkit.analytics import PathSummary, attribute
+            >>> att = attribute([PathSummary(path=("a", "b"), conversions=2, value=10)],
+            ...                 model="linear")
+            >>> att.to_frame()["conversions"].tolist()
+            [1.0, 1.0]
+        """
+        from smmkit._frames import records_frame
+
+        columns = ("channel", "conversions", "value", "share", "removal_effect")
+        return records_frame((c.model_dump(include=set(columns)) for c in self.channels), columns)
+
+    def _repr_html_(self) -> str:
+        from smmkit._frames import html_table
+
+        return html_table(
+            f"{self.model.value} attribution: {self.total_conversions:g} conversions",
+            ["channel", "conversions", "value", "share"],
+            [
+                [c.channel, f"{c.conversions:.2f}", f"{c.value:.2f}", f"{c.share:.1%}"]
+                for c in self.channels
+            ],
+        )
 
     def credit(self, channel: str) -> ChannelCredit:
         """The credit of ``channel`` (zero credit for a channel never seen).
