@@ -512,13 +512,109 @@ def section_crisis(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput
     )
 
 
+def section_content(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput:
+    from smmkit.content import adapt_all, check_compliance
+
+    matrix = ("xiaohongshu", "douyin", "wecom")
+    rows = []
+    result: dict[str, Any] = {}
+    example = []
+    for piece in data.pieces:
+        adapted = adapt_all(piece, matrix, utm_campaign=piece.campaign)
+        result[piece.id] = {}
+        for platform in matrix:
+            post = adapted.get(platform)
+            error = next((e.message for e in adapted.errors if e.platform == platform), None)
+            notes = [n.code for n in post.notes] if post else []
+            rows.append(
+                [
+                    piece.id,
+                    piece.source.value.upper(),
+                    platform,
+                    "ok" if post else f"refused: {error}",
+                    ", ".join(notes[:4]) + (" ..." if len(notes) > 4 else ""),
+                ]
+            )
+            result[piece.id][platform] = notes if post else str(error)
+        xhs = adapted.get("xiaohongshu")
+        if piece.id == data.pieces[0].id and xhs is not None:
+            post = xhs
+            example = [
+                "Xiaohongshu version of the nutritionist piece:",
+                f"  title: {post.title}",
+                *("  " + line for line in post.body.splitlines()),
+            ]
+    lint = check_compliance("全网最好喝的冷泡茶，第一品牌！", "xiaohongshu")
+    text = "\n".join(
+        [
+            render_table(["piece", "source", "platform", "result", "notes (what changed)"], rows),
+            "",
+            *example,
+            "",
+            "Compliance lint of an ad line '全网最好喝的冷泡茶，第一品牌！':",
+            *(f"  {issue.code}: {issue.message}" for issue in lint),
+        ]
+    )
+    return SectionOutput(text, result)
+
+
+def section_publishing(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput:
+    from smmkit.content import adapt
+    from smmkit.platforms import ManualPublisher, Publisher, SandboxPlatform, SimulatedClock
+
+    clock = SimulatedClock(start=data.now)
+    sandboxes = {
+        p: SandboxPlatform(spec=p, clock=clock, seed=data.seed) for p in ("douyin", "wecom")
+    }
+    with sandboxes["douyin"].client() as douyin, sandboxes["wecom"].client() as wecom:
+        clients = {"douyin": douyin, "wecom": wecom}
+        batch = Publisher(clients).publish_many(data.pieces)
+        clock.advance(48 * 3600)  # two simulated days of engagement
+        engagement: dict[str, dict[str, float]] = {}
+        for r in batch.succeeded:
+            assert r.receipt is not None and r.receipt.post_id is not None
+            for m in clients[r.platform].metrics(r.receipt.post_id):
+                per = engagement.setdefault(r.platform, {})
+                per[m.metric] = per.get(m.metric, 0.0) + m.value
+    manual = ManualPublisher("xiaohongshu")
+    packages = [manual.render(adapt(piece, "xiaohongshu")) for piece in data.pieces]
+    counted = {p: sb.published_count for p, sb in sandboxes.items()}
+    lines = [
+        f"Sandbox publish_many: {batch.summary()}; counted on the sandbox side: {counted}",
+        render_table(
+            ["platform", "impressions", "likes", "comments", "shares"],
+            [
+                [p, *(f"{per.get(k, 0):g}" for k in ("impressions", "likes", "comments", "shares"))]
+                for p, per in sorted(engagement.items())
+            ],
+            align=["left", "right", "right", "right", "right"],
+        ),
+        "(engagement after 48 simulated hours)",
+        "",
+        f"Xiaohongshu has no publishing API: {len(packages)} ready-to-post packages rendered,"
+        f" each with a {len(packages[0].checklist)}-item checklist, e.g.:",
+        *(f"  - [ ] {item}" for item in packages[0].checklist[:4]),
+    ]
+    return SectionOutput(
+        "\n".join(lines),
+        {
+            "summary": batch.summary(),
+            "published_on_sandbox": counted,
+            "engagement": engagement,
+            "manual_packages": len(packages),
+        },
+    )
+
+
 SECTIONS: tuple[tuple[str, Section], ...] = (
     ("Goal and KPIs", section_goal),
     ("Platform catalog", section_catalog),
     ("Case data", section_data),
     ("Platform matrix, budget and team", section_matrix_budget),
     ("Lifecycle segments and KOC candidates", section_segments),
+    ("Content adapted per platform", section_content),
     ("Publishing calendar", section_calendar),
+    ("Publishing on the sandbox", section_publishing),
     ("Crisis replay", section_crisis),
     ("Analytics: growth, funnel, attribution, advice", section_analytics),
 )
