@@ -44,10 +44,8 @@ from smmkit.exceptions import (
 )
 from smmkit.models._base import SmmkitModel
 from smmkit.models.content import (
-    AdaptationNote,
     ContentPiece,
     MediaKind,
-    NoteSeverity,
     PlatformPost,
 )
 from smmkit.models.platform import Platform
@@ -513,34 +511,10 @@ def published_result(
 # -- adaptation: the one call site ------------------------------------------------------
 
 
-def _verbatim(piece: ContentPiece, platform: Platform, **options: Any) -> PlatformPost:
-    """Fallback while ``smmkit.content.adapt`` is not installed: the piece as written."""
-    del options
-    return PlatformPost(
-        platform=platform.id,
-        piece_id=piece.id,
-        title=piece.title,
-        body=piece.body,
-        media=piece.media,
-        tags=piece.tags,
-        links=piece.links,
-        notes=(
-            AdaptationNote(
-                code="unadapted",
-                field="body",
-                message="smmkit.content.adapt is not available; the piece is used as written",
-                severity=NoteSeverity.WARNING,
-            ),
-        ),
-    )
-
-
 def default_adapt() -> AdaptFunction:
-    """``smmkit.content.adapt`` when present, else a verbatim copy with a warning note."""
-    try:
-        from smmkit.content import adapt
-    except ImportError:
-        return _verbatim
+    """``smmkit.content.adapt``: the adaptation every publish goes through by default."""
+    from smmkit.content import adapt
+
     chosen: AdaptFunction = adapt
     return chosen
 

@@ -1,0 +1,424 @@
+"""Check a post (or a piece written by hand) against a platform's catalog spec.
+
+Violations say what is wrong, where (``field``) and how bad: ``error`` means the
+platform will refuse or mangle the post, ``warning`` means it will go out but
+probably not as intended, ``info`` is advice (the playbook's video sweet spots).
+"""
+
+from __future__ import annotations
+
+from smmkit.catalog import PlatformLike, resolve_platform
+from smmkit.content.compliance import check_compliance
+from smmkit.exceptions import InvalidInputError
+from smmkit.models._base import SmmkitModel
+from smmkit.models.content import (
+    ContentPiece,
+    ContentSource,
+    MediaAsset,
+    MediaKind,
+    NoteSeverity,
+    PlatformPost,
+)
+from smmkit.models.platform import HashtagStyle, MentionStyle, Platform
+from smmkit.text._count import measure
+from smmkit.text._entities import EntityKind, HashtagForm, extract_entities
+from smmkit.text._serialize import unescaped_little
+
+__all__ = [
+    "TITLE_REQUIRED",
+    "Violation",
+    "has_errors",
+    "media_problems",
+    "title_length",
+    "validate",
+]
+
+TITLE_REQUIRED = frozenset({"wechat_oa", "bilibili", "youtube"})
+"""Platforms whose publishing API refuses a post without a title."""
+
+_FORM_FOR_STYLE = {
+    HashtagStyle.HASH_PREFIX: HashtagForm.HASH,
+    HashtagStyle.FACET: HashtagForm.HASH,
+    HashtagStyle.HASH_WRAPPED: HashtagForm.WRAPPED,
+    HashtagStyle.XHS_TOPIC: HashtagForm.XHS,
+}
+
+
+class Violation(SmmkitModel):
+    """One way a post breaks (or bends) a platform's rules.
+
+    Example:
+        >>> v = validate(PlatformPost(platform="x", piece_id="p", body="a" * 300), "x")[0]
+        >>> v.severity.value, v.code, v.field
+        ('error', 'text_too_long', 'body')
+    """
+
+    severity: NoteSeverity
+    code: str
+    message: str
+    field: str
+
+
+def has_errors(violations: tuple[Violation, ...]) -> bool:
+    """True when any violation is an error.
+
+    Example:
+        >>> has_errors(validate(PlatformPost(platform="x", piece_id="p", body="ok"), "x"))
+        False
+    """
+    return any(v.severity is NoteSeverity.ERROR for v in violations)
+
+
+def title_length(title: str, spec: Platform) -> int:
+    """A title's length in the unit the catalog gives for the platform's title.
+
+    Example:
+        >>> from smmkit.catalog import get_platform_spec
+        >>> tiktok, youtube = get_platform_spec("tiktok"), get_platform_spec("youtube")
+        >>> title_length("🍵 tea", tiktok), title_length("🍵 tea", youtube)
+        (6, 5)
+    """
+    unit = spec.title.unit if spec.title else ""
+    if "UTF-16" in unit:
+        return len(title.encode("utf-16-le")) // 2
+    return len(title)
+
+
+def media_problems(asset: MediaAsset, spec: Platform) -> tuple[tuple[NoteSeverity, str, str], ...]:
+    """Why ``asset`` cannot go to ``spec`` as it is: ``(severity, code, message)``.
+
+    Example:
+        >>> from smmkit.catalog import get_platform_spec
+        >>> clip = MediaAsset(kind="video", url="file:///a.mp4", duration_seconds=120)
+        >>> [c for _s, c, _m in media_problems(clip, get_platform_spec("douyin"))]
+        ['outside_sweet_spot']
+    """
+    m = spec.media
+    out: list[tuple[NoteSeverity, str, str]] = []
+    size = asset.size_bytes
+    caps = {
+        MediaKind.IMAGE: m.image_max_bytes,
+        MediaKind.GIF: m.gif_max_bytes or m.image_max_bytes,
+        MediaKind.VIDEO: m.video_max_bytes,
+    }
+    cap = caps.get(asset.kind)
+    if size is not None and cap is not None and size > cap.value:
+        out.append(
+            (
+                NoteSeverity.ERROR,
+                "media_too_large",
+                f"{asset.kind.value} of {size} bytes exceeds {spec.id}'s {cap.value} ({cap.unit})",
+            )
+        )
+    if asset.kind is MediaKind.VIDEO and asset.duration_seconds is not None:
+        d = asset.duration_seconds
+        longest, shortest = m.video_max_seconds, m.video_min_seconds
+        if longest is not None and d > longest.value:
+            out.append(
+                (
+                    NoteSeverity.ERROR,
+                    "video_too_long",
+                    f"video of {d:g} s exceeds {spec.id}'s maximum of {longest.value} s",
+                )
+            )
+        elif shortest is not None and d < shortest.value:
+            out.append(
+                (
+                    NoteSeverity.ERROR,
+                    "video_too_short",
+                    f"video of {d:g} s is under {spec.id}'s minimum of {shortest.value} s",
+                )
+            )
+        elif m.sweet_spot_seconds is not None:
+            lo, hi = m.sweet_spot_seconds
+            if not lo <= d <= hi:
+                label = f" ({m.sweet_spot_label})" if m.sweet_spot_label else ""
+                out.append(
+                    (
+                        NoteSeverity.WARNING,
+                        "outside_sweet_spot",
+                        f"video of {d:g} s is outside the playbook's {lo:g}-{hi:g} s sweet "
+                        f"spot for {spec.id}{label}",
+                    )
+                )
+    return tuple(out)
+
+
+def _text_checks(text: str, field: str, spec: Platform) -> list[Violation]:
+    out: list[Violation] = []
+    m = measure(text, spec)
+    if m.invalid_chars:
+        out.append(
+            Violation(
+                severity=NoteSeverity.ERROR,
+                code="invalid_characters",
+                message=f"{spec.id} refuses the characters {list(m.invalid_chars)!r}",
+                field=field,
+            )
+        )
+    if m.limit is not None and m.length > m.limit:
+        out.append(
+            Violation(
+                severity=NoteSeverity.ERROR,
+                code="text_too_long",
+                message=f"{m.length} {m.unit.value} units; {spec.id} allows {m.limit}",
+                field=field,
+            )
+        )
+    if m.byte_limit is not None and m.bytes > m.byte_limit:
+        out.append(
+            Violation(
+                severity=NoteSeverity.ERROR,
+                code="text_too_many_bytes",
+                message=f"{m.bytes} UTF-8 bytes; {spec.id} allows {m.byte_limit}",
+                field=field,
+            )
+        )
+    if spec.mention_style is MentionStyle.LITTLE_URN:
+        bad = unescaped_little(text)
+        if bad:
+            out.append(
+                Violation(
+                    severity=NoteSeverity.ERROR,
+                    code="little_unescaped",
+                    message=f"unescaped reserved characters at {list(bad[:10])}: LinkedIn "
+                    "silently cuts the post at the first one",
+                    field=field,
+                )
+            )
+    entities = extract_entities(text)
+    tags = [e for e in entities if e.kind is EntityKind.HASHTAG]
+    wanted = _FORM_FOR_STYLE.get(spec.hashtag_style)
+    if wanted is not None:
+        odd = [e.text for e in tags if e.form is not wanted]
+        if odd:
+            out.append(
+                Violation(
+                    severity=NoteSeverity.WARNING,
+                    code="hashtag_style",
+                    message=f"topics {odd[:5]} are not in {spec.id}'s form "
+                    f"({spec.hashtag_style.value})",
+                    field=field,
+                )
+            )
+        distinct = len({e.value.casefold() for e in tags})
+        if spec.max_hashtags is not None and distinct > spec.max_hashtags.value:
+            out.append(
+                Violation(
+                    severity=NoteSeverity.ERROR,
+                    code="too_many_hashtags",
+                    message=f"{distinct} distinct hashtags; {spec.id} allows "
+                    f"{spec.max_hashtags.value}",
+                    field=field,
+                )
+            )
+    if not spec.links.allowed and any(e.kind is EntityKind.URL for e in entities):
+        out.append(
+            Violation(
+                severity=NoteSeverity.WARNING,
+                code="links_not_allowed",
+                message=f"{spec.id} does not allow external links"
+                + (f" ({spec.links.note})" if spec.links.note else ""),
+                field=field,
+            )
+        )
+    for issue in check_compliance(text):
+        out.append(
+            Violation(
+                severity=issue.severity,
+                code=f"compliance.{issue.code}",
+                message=f"{issue.message} (at {issue.start})",
+                field=field,
+            )
+        )
+    return out
+
+
+def _post_checks(post: PlatformPost, spec: Platform, prefix: str = "") -> list[Violation]:
+    out: list[Violation] = []
+    if post.platform != spec.id:
+        out.append(
+            Violation(
+                severity=NoteSeverity.ERROR,
+                code="platform_mismatch",
+                message=f"post was adapted for {post.platform!r}, not {spec.id!r}",
+                field="platform",
+            )
+        )
+    if post.parts and len(post.parts) > 1:
+        if not spec.threads:
+            out.append(
+                Violation(
+                    severity=NoteSeverity.ERROR,
+                    code="threads_not_supported",
+                    message=f"{spec.id} has no threads; publish one post",
+                    field="parts",
+                )
+            )
+        for i, part in enumerate(post.parts):
+            out.extend(_text_checks(part, f"parts.{i}", spec))
+    else:
+        out.extend(_text_checks(post.body, prefix + "body", spec))
+    if not post.body.strip() and not post.media:
+        out.append(
+            Violation(
+                severity=NoteSeverity.WARNING,
+                code="empty_post",
+                message="nothing to publish: no text and no media",
+                field=prefix + "body",
+            )
+        )
+    if post.title is not None:
+        if spec.title is None:
+            out.append(
+                Violation(
+                    severity=NoteSeverity.WARNING,
+                    code="title_ignored",
+                    message=f"{spec.id} has no title field; put it in the text",
+                    field=prefix + "title",
+                )
+            )
+        elif title_length(post.title, spec) > spec.title.value:
+            out.append(
+                Violation(
+                    severity=NoteSeverity.ERROR,
+                    code="title_too_long",
+                    message=f"title is {title_length(post.title, spec)} {spec.title.unit}; "
+                    f"{spec.id} allows {spec.title.value}",
+                    field=prefix + "title",
+                )
+            )
+    elif spec.id in TITLE_REQUIRED:
+        out.append(
+            Violation(
+                severity=NoteSeverity.ERROR,
+                code="title_missing",
+                message=f"{spec.id} needs a title",
+                field=prefix + "title",
+            )
+        )
+    if (
+        spec.hashtag_style in (HashtagStyle.SEPARATE_FIELD, HashtagStyle.NONE)
+        and spec.max_hashtags is not None
+        and len(post.tags) > spec.max_hashtags.value
+    ):
+        out.append(
+            Violation(
+                severity=NoteSeverity.ERROR,
+                code="too_many_tags",
+                message=f"{len(post.tags)} tags; {spec.id} allows {spec.max_hashtags.value}",
+                field=prefix + "tags",
+            )
+        )
+    media = spec.media
+    if media.max_items is not None and len(post.media) > media.max_items.value:
+        out.append(
+            Violation(
+                severity=NoteSeverity.ERROR,
+                code="too_many_media",
+                message=f"{len(post.media)} media; {spec.id} allows {media.max_items.value}",
+                field=prefix + "media",
+            )
+        )
+    for i, asset in enumerate(post.media):
+        for severity, code, message in media_problems(asset, spec):
+            out.append(
+                Violation(severity=severity, code=code, message=message, field=f"{prefix}media.{i}")
+            )
+    if media.requires_media and not post.media:
+        out.append(
+            Violation(
+                severity=NoteSeverity.WARNING,
+                code="media_required",
+                message=f"{spec.id} posts need a picture or a video",
+                field=prefix + "media",
+            )
+        )
+    out.extend(_extras_checks(post, spec))
+    return out
+
+
+def _extras_checks(post: PlatformPost, spec: Platform) -> list[Violation]:
+    out: list[Violation] = []
+    digest = post.extras.get("digest")
+    digest_max = spec.limit("digest_max")
+    if isinstance(digest, str) and digest_max is not None and len(digest) > digest_max.value:
+        out.append(
+            Violation(
+                severity=NoteSeverity.ERROR,
+                code="digest_too_long",
+                message=f"digest is {len(digest)} chars; {spec.id} allows {digest_max.value}",
+                field="extras.digest",
+            )
+        )
+    source_url = post.extras.get("content_source_url")
+    url_max = spec.limit("content_source_url_max_bytes")
+    if (
+        isinstance(source_url, str)
+        and url_max is not None
+        and len(source_url.encode("utf-8")) > url_max.value
+    ):
+        out.append(
+            Violation(
+                severity=NoteSeverity.ERROR,
+                code="source_url_too_long",
+                message=f"content_source_url exceeds {url_max.value} bytes",
+                field="extras.content_source_url",
+            )
+        )
+    return out
+
+
+def validate(
+    post_or_piece: PlatformPost | ContentPiece, platform: PlatformLike | None = None
+) -> tuple[Violation, ...]:
+    """Every violation of ``platform``'s rules, errors first.
+
+    A :class:`~smmkit.models.PlatformPost` is checked as it would be published (each
+    thread part on its own). A :class:`~smmkit.models.ContentPiece` written by hand is
+    checked as if it were posted unchanged (title, body, tags inline, media), plus the
+    UGC permission. Compliance findings (absolute advertising terms) come as warnings.
+
+    Example:
+        >>> from smmkit.models import ContentPiece
+        >>> piece = ContentPiece(id="p1", body="全网第一的冷泡茶", title="一个很长很长的标题" * 4)
+        >>> [(v.severity.value, v.code) for v in validate(piece, "wechat_oa")]
+        [('error', 'title_too_long'), ('warning', 'compliance.absolute_term')]
+    """
+    if isinstance(post_or_piece, PlatformPost):
+        spec = resolve_platform(platform if platform is not None else post_or_piece.platform)
+        found = _post_checks(post_or_piece, spec)
+    elif isinstance(post_or_piece, ContentPiece):
+        if platform is None:
+            raise InvalidInputError.single("platform", "is required to validate a ContentPiece")
+        spec = resolve_platform(platform)
+        piece = post_or_piece
+        as_post = PlatformPost(
+            platform=spec.id,
+            piece_id=piece.id,
+            title=piece.title if spec.title is not None else None,
+            body=piece.body
+            if spec.title is not None or not piece.title
+            else f"{piece.title}\n\n{piece.body}",
+            media=piece.media,
+            tags=piece.tags,
+            links=piece.links,
+        )
+        found = _post_checks(as_post, spec)
+        if piece.source is ContentSource.UGC and piece.permission is None:
+            found.append(
+                Violation(
+                    severity=NoteSeverity.ERROR,
+                    code="ugc_permission_missing",
+                    message="user-generated content needs the creator's recorded permission",
+                    field="permission",
+                )
+            )
+    else:
+        raise InvalidInputError.single(
+            "post_or_piece",
+            "must be a PlatformPost or a ContentPiece",
+            type(post_or_piece).__name__,
+        )
+    order = {NoteSeverity.ERROR: 0, NoteSeverity.WARNING: 1, NoteSeverity.INFO: 2}
+    return tuple(sorted(found, key=lambda v: order[v.severity]))

@@ -1,0 +1,307 @@
+"""Writing topics and mentions the way each platform stores them.
+
+One "hashtag" has three serialisations (Weibo ``#话题#``, Douyin ``#话题``,
+Xiaohongshu ``#话题[话题]#``), LinkedIn parses its own "little" format and silently
+truncates a post at the first unescaped reserved character, and Bluesky links nothing
+unless the client sends facets with UTF-8 byte offsets. The platform's
+:class:`~smmkit.models.HashtagStyle` and :class:`~smmkit.models.MentionStyle` in the
+catalog decide which serialiser applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import regex
+
+from smmkit.catalog import PlatformLike, resolve_platform
+from smmkit.exceptions import InvalidInputError
+from smmkit.models.platform import HashtagStyle, MentionStyle
+from smmkit.text._entities import EntityKind, HashtagForm, extract_entities
+from smmkit.text._graphemes import grapheme_count
+
+__all__ = [
+    "LITTLE_RESERVED",
+    "bluesky_facets",
+    "convert_topics",
+    "escape_little",
+    "format_hashtag",
+    "format_mention",
+    "from_little",
+    "to_little",
+    "unescaped_little",
+]
+
+LITTLE_RESERVED = "\\|{}@[]()<>#*_~"
+"""Characters LinkedIn's little format reserves; each must be escaped with a backslash."""
+
+_LITTLE_ESCAPE = regex.compile(r"([\\|{}@\[\]()<>#*_~])")
+_LITTLE_UNESCAPE = regex.compile(r"\\([\\|{}@\[\]()<>#*_~])")
+_LITTLE_MENTION = regex.compile(r"@\[[^\[\]]*\]\(urn:li:[A-Za-z]+:[^()\s]+\)")
+_LITTLE_HASHTAG_TEMPLATE = regex.compile(r"\{hashtag\|\\#\|[^{}|]+\}")
+_BLANKS = regex.compile(r"\s+")
+_BSKY_TAG_MAX_GRAPHEMES = 64
+_TAG_CONTINUES = regex.compile(r"[\w\p{M}·#＃]")
+
+
+def _bare(tag: str) -> str:
+    tag = tag.strip().strip("#＃")
+    if tag.endswith("[话题]"):
+        tag = tag[: -len("[话题]")].rstrip("#＃")
+    if not tag:
+        raise InvalidInputError.single("tag", "must not be empty", tag)
+    return tag
+
+
+def format_hashtag(tag: str, platform: PlatformLike) -> str | None:
+    """``tag`` written as a topic for ``platform``; ``None`` where topics are not inline.
+
+    Spaces cannot live inside an inline tag, so they are removed.
+
+    Example:
+        >>> [format_hashtag("办公室茶", p) for p in ("weibo", "douyin", "xiaohongshu", "x")]
+        ['#办公室茶#', '#办公室茶', '#办公室茶[话题]#', '#办公室茶']
+        >>> format_hashtag("tea", "bilibili") is None
+        True
+    """
+    style = resolve_platform(platform).hashtag_style
+    bare = _BLANKS.sub("", _bare(tag))
+    if style is HashtagStyle.HASH_WRAPPED:
+        return f"#{bare}#"
+    if style is HashtagStyle.XHS_TOPIC:
+        return f"#{bare}[话题]#"
+    if style in (HashtagStyle.HASH_PREFIX, HashtagStyle.FACET):
+        return f"#{bare}"
+    return None
+
+
+def format_mention(
+    handle: str,
+    platform: PlatformLike,
+    *,
+    name: str | None = None,
+    urn: str | None = None,
+    domain: str | None = None,
+) -> str:
+    """A mention of ``handle`` written for ``platform``.
+
+    Mastodon takes ``@user@domain`` (``domain`` or already in ``handle``); LinkedIn
+    takes ``@[Name](urn:li:...)`` when ``urn`` is known, and an escaped plain ``@name``
+    otherwise (an unescaped ``@`` would truncate the post); Bluesky takes ``@handle``
+    plus a facet.
+
+    Example:
+        >>> format_mention("alice", "mastodon", domain="mastodon.social")
+        '@alice@mastodon.social'
+        >>> format_mention("acme", "linkedin", name="Acme", urn="urn:li:organization:1")
+        '@[Acme](urn:li:organization:1)'
+        >>> format_mention("acme", "linkedin")
+        '\\\\@acme'
+    """
+    spec = resolve_platform(platform)
+    bare = handle.strip().lstrip("@＠")
+    if not bare:
+        raise InvalidInputError.single("handle", "must not be empty", handle)
+    style = spec.mention_style
+    if style is MentionStyle.LITTLE_URN:
+        if urn:
+            return f"@[{escape_little(name or bare)}]({urn})"
+        return escape_little("@" + bare)
+    if style is MentionStyle.AT_ACCOUNT_DOMAIN and domain and "@" not in bare:
+        return f"@{bare}@{domain}"
+    return "@" + bare
+
+
+def escape_little(text: str) -> str:
+    """Escape every little-format reserved character with a backslash.
+
+    Example:
+        >>> escape_little("Q&A (live) #1 @ 3pm_")
+        'Q&A \\\\(live\\\\) \\\\#1 \\\\@ 3pm\\\\_'
+    """
+    return _LITTLE_ESCAPE.sub(r"\\\1", text)
+
+
+def _protected_spans(text: str, entity_text: str | None = None) -> list[tuple[int, int, str]]:
+    """Parts of a text that to_little keeps as they are: URLs, hashtags, templates.
+
+    ``entity_text`` (same length as ``text``) is where URLs and hashtags are looked
+    for; :func:`unescaped_little` masks escape pairs there so that an escaped
+    character reads as a neutral one, as it did in the plain text.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for pattern in (_LITTLE_MENTION, _LITTLE_HASHTAG_TEMPLATE):
+        for m in pattern.finditer(text):
+            spans.append((m.start(), m.end(), "template"))
+    for e in extract_entities(text if entity_text is None else entity_text):
+        if any(not (e.end <= a or e.start >= b) for a, b, _k in spans):
+            continue
+        if e.kind is EntityKind.URL:
+            spans.append((e.start, e.end, "url"))
+        elif e.kind is EntityKind.HASHTAG and e.form is HashtagForm.HASH:
+            # LinkedIn knows only "#tag"; "#话题#" forms are escaped like any text.
+            spans.append((e.start, e.end, "hashtag"))
+    spans.sort()
+    return spans
+
+
+def to_little(text: str, *, mentions: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """Plain text to LinkedIn's little format.
+
+    Reserved characters are escaped; URLs stay as they are (so they still link);
+    hashtags stay hashtags (``#tag``; one holding a reserved character such as ``_``
+    becomes escaped plain text); ``@handle`` becomes
+    ``@[Name](urn)`` when ``mentions`` maps the handle to ``(name, urn)``, otherwise it
+    is escaped to plain text. Little templates already present are kept, so
+    ``to_little(from_little(x)) == x`` for any output of this function.
+
+    Example:
+        >>> to_little("Thanks @acme (our partner) #B2B https://ex.com/a_b",
+        ...           mentions={"acme": ("Acme Ltd", "urn:li:organization:42")})
+        'Thanks @[Acme Ltd](urn:li:organization:42) \\\\(our partner\\\\) #B2B https://ex.com/a_b'
+    """
+    mentions = mentions or {}
+    out: list[str] = []
+    last = 0
+    spans = _protected_spans(text)
+    if mentions:
+        for e in extract_entities(text):
+            if (
+                e.kind is EntityKind.MENTION
+                and e.value in mentions
+                and not any(not (e.end <= a or e.start >= b) for a, b, _k in spans)
+            ):
+                spans.append((e.start, e.end, "mention:" + e.value))
+        spans.sort()
+    for a, b, kind in spans:
+        out.append(escape_little(text[last:a]))
+        piece = text[a:b]
+        if kind == "hashtag" and escape_little(piece[1:]) != piece[1:]:
+            # LinkedIn hashtags are letters and digits: one with a reserved character
+            # (an underscore) is written as escaped plain text rather than risked.
+            piece = escape_little(piece)
+        elif kind.startswith("mention:"):
+            name, urn = mentions[kind[len("mention:") :]]
+            piece = f"@[{escape_little(name)}]({urn})"
+        out.append(piece)
+        last = b
+    out.append(escape_little(text[last:]))
+    return "".join(out)
+
+
+def from_little(text: str) -> str:
+    """Undo :func:`to_little`'s escaping (templates are kept as written).
+
+    Example:
+        >>> from_little("a \\\\(b\\\\) \\\\@c")
+        'a (b) @c'
+    """
+    return _LITTLE_UNESCAPE.sub(r"\1", text)
+
+
+def unescaped_little(text: str) -> tuple[int, ...]:
+    """Offsets of reserved characters LinkedIn would cut the post at.
+
+    URLs, ``#tag`` hashtags and little templates are allowed as they are.
+
+    Example:
+        >>> unescaped_little("ok \\\\(fine\\\\) but (not)")
+        (16, 20)
+    """
+    spans = _protected_spans(text, _LITTLE_UNESCAPE.sub("\x01\x01", text))
+    bad: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n and text[i + 1] in LITTLE_RESERVED:
+            i += 2
+            continue
+        if ch in LITTLE_RESERVED and not any(a <= i < b for a, b, _k in spans):
+            bad.append(i)
+        elif ch in LITTLE_RESERVED:
+            for a, b, kind in spans:
+                if a <= i < b and kind == "hashtag" and i != a:
+                    bad.append(i)
+        i += 1
+    return tuple(bad)
+
+
+def convert_topics(text: str, platform: PlatformLike) -> tuple[str, tuple[str, ...]]:
+    """Rewrite every inline topic in ``text`` into ``platform``'s form.
+
+    Returns the new text and the topics found (bare, in order). Where the platform
+    has no inline topics (Zhihu, Bilibili, WeCom...), the marks are removed and the
+    word stays. Converting twice changes nothing.
+
+    Example:
+        >>> convert_topics("喝茶 #办公室茶# #tea", "xiaohongshu")
+        ('喝茶 #办公室茶[话题]# #tea[话题]#', ('办公室茶', 'tea'))
+        >>> convert_topics("#办公室茶#今天", "douyin")[0]
+        '#办公室茶 今天'
+    """
+    spec = resolve_platform(platform)
+    out: list[str] = []
+    topics: list[str] = []
+    last = 0
+    for e in extract_entities(text):
+        if e.kind is not EntityKind.HASHTAG:
+            continue
+        topics.append(e.value)
+        new = format_hashtag(e.value, spec)
+        if new is None:
+            new = e.value
+        # A prefix-style tag runs until a non-word character: keep it from swallowing
+        # the next word (or running into the next tag) when a closing '#' is removed.
+        nxt = text[e.end : e.end + 1]
+        if new.startswith("#") and not new.endswith("#") and nxt and _TAG_CONTINUES.match(nxt):
+            new += " "
+        out.append(text[last : e.start])
+        out.append(new)
+        last = e.end
+    out.append(text[last:])
+    return "".join(out), tuple(dict.fromkeys(topics))
+
+
+def bluesky_facets(
+    text: str, *, dids: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], ...]:
+    """``app.bsky.richtext.facet`` records for the links, mentions and tags in ``text``.
+
+    Offsets are UTF-8 byte offsets, as the lexicon requires. Tag values drop the
+    ``#`` (and tags longer than 64 graphemes are skipped, the lexicon's limit). A
+    mention needs the account's DID: pass ``dids`` (handle → DID); mentions without
+    one get no facet. Links without a scheme get ``https://``.
+
+    Example:
+        >>> [f["index"] for f in bluesky_facets("茶 #tea https://ex.com")]
+        [{'byteStart': 4, 'byteEnd': 8}, {'byteStart': 9, 'byteEnd': 23}]
+        >>> bluesky_facets("茶 #tea")[0]["features"]
+        [{'$type': 'app.bsky.richtext.facet#tag', 'tag': 'tea'}]
+    """
+    dids = dids or {}
+    facets: list[dict[str, Any]] = []
+    for e in extract_entities(text):
+        feature: dict[str, Any]
+        if e.kind is EntityKind.URL:
+            uri = e.text if e.has_scheme else "https://" + e.text
+            feature = {"$type": "app.bsky.richtext.facet#link", "uri": uri}
+        elif e.kind is EntityKind.MENTION:
+            did = dids.get(e.value) or dids.get("@" + e.value)
+            if did is None:
+                continue
+            feature = {"$type": "app.bsky.richtext.facet#mention", "did": did}
+        elif e.kind is EntityKind.HASHTAG:
+            if grapheme_count(e.value) > _BSKY_TAG_MAX_GRAPHEMES:
+                continue
+            feature = {"$type": "app.bsky.richtext.facet#tag", "tag": e.value}
+        else:
+            continue
+        facets.append(
+            {
+                "index": {"byteStart": e.byte_start, "byteEnd": e.byte_end},
+                "features": [feature],
+            }
+        )
+    return tuple(facets)
