@@ -56,3 +56,37 @@ def test_console_script_is_installed() -> None:
     proc = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"smmkit {smmkit.__version__}"
+
+
+def test_adapt_reads_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "post.txt"
+    source.write_text("下午三点，泡一杯冷泡乌龙。", encoding="utf-8")
+    assert main(["adapt", str(source), "-p", "douyin", "-p", "xiaohongshu", "-t", "冷泡茶"]) == 0
+    out = capsys.readouterr().out
+    assert "== douyin" in out
+    assert "#冷泡茶[话题]#" in out  # Xiaohongshu's topic form
+    assert "== weibo" not in out
+
+
+def test_adapt_reads_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Cold brew at three."))
+    assert main(["adapt", "-p", "x"]) == 0
+    assert "(weighted 19/280)" in capsys.readouterr().out
+
+
+def test_adapt_errors_name_the_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["adapt", str(tmp_path / "missing.txt")]) == 2
+    assert "file: cannot be read" in capsys.readouterr().err
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    assert main(["adapt", str(empty)]) == 2
+    assert "text: is empty" in capsys.readouterr().err
+    assert main(["adapt", "-p", "myspace", str(empty.with_name("ok.txt"))]) == 2
+    capsys.readouterr()
+    (tmp_path / "ok.txt").write_text("hi", encoding="utf-8")
+    assert main(["adapt", "-p", "myspace", str(tmp_path / "ok.txt")]) == 2
+    assert "unknown platform id" in capsys.readouterr().err

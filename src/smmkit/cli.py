@@ -1,4 +1,4 @@
-"""The ``smmkit`` command: the catalog as a table, the demo, and content tools."""
+"""The ``smmkit`` command: the catalog as a table, adaptation, and the demo."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import smmkit
 from smmkit._render import render_table
-from smmkit.exceptions import SmmkitError
+from smmkit.exceptions import InvalidInputError, SmmkitError
 
 __all__ = ["main"]
 
@@ -48,6 +49,33 @@ def _cmd_platforms(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_adapt(args: argparse.Namespace) -> int:
+    from smmkit.content import render_adaptations
+
+    if args.file in (None, "-"):
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInputError.single(
+                "file", f"cannot be read: {exc.strerror}", args.file
+            ) from None
+    if not text.strip():
+        raise InvalidInputError.single("text", "is empty: give a file or pipe text to stdin")
+    print(
+        render_adaptations(
+            text.strip("\n"),
+            args.platform or None,
+            title=args.title,
+            tags=args.tag or (),
+            allow_threads=not args.no_threads,
+        ),
+        end="",
+    )
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from smmkit.demo import run_demo
 
@@ -69,6 +97,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--api", help="official, restricted or none")
     p.add_argument("--json", action="store_true", help="print the full specs as JSON")
     p.set_defaults(func=_cmd_platforms)
+
+    a = sub.add_parser(
+        "adapt", help="adapt a text to every platform (or those named) and show the notes"
+    )
+    a.add_argument("file", nargs="?", help="a UTF-8 text file; '-' or nothing reads stdin")
+    a.add_argument(
+        "-p", "--platform", action="append", help="a platform id; repeat for several (default: all)"
+    )
+    a.add_argument("--title", help="the piece's title")
+    a.add_argument("-t", "--tag", action="append", help="a topic without '#'; repeat for several")
+    a.add_argument("--no-threads", action="store_true", help="truncate instead of threading")
+    a.set_defaults(func=_cmd_adapt)
 
     d = sub.add_parser("demo", help="run the playbook's tea-brand case on offline data")
     d.add_argument("--seed", type=int, default=7, help="random seed for the synthetic data")
