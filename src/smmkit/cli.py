@@ -52,6 +52,8 @@ def _cmd_platforms(args: argparse.Namespace) -> int:
 def _cmd_adapt(args: argparse.Namespace) -> int:
     from smmkit.content import render_adaptations
 
+    for platform in args.platform or ():
+        smmkit.get_platform_spec(platform)  # an unknown id is an error, before any work
     if args.file in (None, "-"):
         text = sys.stdin.read()
     else:
