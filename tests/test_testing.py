@@ -133,3 +133,35 @@ def test_tiny_png_is_loadable_by_the_default_loader() -> None:
     data = read_local_media(asset)
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82")
     assert media_type(asset) == "image/png"
+
+
+def test_fake_platform_serves_both_drivers_from_one_answer() -> None:
+    import asyncio
+
+    from smmkit.testing import FakePlatform
+
+    class Echo(FakePlatform):
+        def answer(self, request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, content=request.content[::-1])
+
+    assert httpx.Client(transport=Echo()).post("https://h.example/", content=b"abc").text == "cba"
+
+    async def post() -> str:
+        async with httpx.AsyncClient(transport=Echo()) as client:
+            return (await client.post("https://h.example/", content=b"xyz")).text
+
+    assert asyncio.run(post()) == "zyx"
+    with pytest.raises(NotImplementedError):
+        httpx.Client(transport=FakePlatform()).get("https://h.example/")
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("sync", "Client"), ("async", "AsyncClient")])
+def test_client_for_builds_the_named_driver_over_the_transport(kind: str, expected: str) -> None:
+    from smmkit.platforms import SimulatedClock
+    from smmkit.testing import client_for, drive
+
+    sandbox = SandboxPlatform(clock=SimulatedClock())
+    client = client_for(kind, sandbox.adapter(), sandbox, clock=sandbox.clock)
+    assert type(client).__name__ == expected
+    assert drive(kind, client, lambda c: c.publish(sandbox.sample_post("hi"))).ok
+    assert sandbox.published_count == 1

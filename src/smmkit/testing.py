@@ -15,10 +15,13 @@ capabilities, that both drivers give the same results, that every failure is
 translated into smmkit's errors, and that a sentinel secret never shows up in a repr,
 an error, a log line or a dump.
 
-The fakes: :class:`RecordingTransport` (keeps what was sent), :class:`FaultInjectingTransport`
+The fakes: :class:`FakePlatform` (the base of a fake server: one method serves both
+drivers), :class:`RecordingTransport` (keeps what was sent), :class:`FaultInjectingTransport`
 (fails chosen requests the way networks do), :func:`run_flow` (drives a flow with a plain
 function, no transport at all) and :class:`CountingTokenEndpoint` (a token server whose
-fetch count lives in a file, so several *processes* can share it).
+fetch count lives in a file, so several *processes* can share it). :func:`client_for`
+and :func:`drive` let one test body run on :class:`~smmkit.platforms.Client` and
+:class:`~smmkit.platforms.AsyncClient` alike.
 """
 
 from __future__ import annotations
@@ -63,10 +66,12 @@ from smmkit.platforms._retry import RetryPolicy
 __all__ = [
     "AdapterConformance",
     "CountingTokenEndpoint",
+    "FakePlatform",
     "FaultInjectingTransport",
     "RecordingTransport",
     "SENTINEL_SECRET",
     "TINY_PNG",
+    "client_for",
     "drive",
     "refresh_in_processes",
     "run_flow",
@@ -119,6 +124,36 @@ def run_flow(
     except StopIteration as done:
         result: T = done.value
         return result
+
+
+class FakePlatform(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Base of a fake platform served in memory: implement :meth:`answer` once.
+
+    The request body is read before :meth:`answer` is called, so ``request.content``
+    is there on both the sync and the async transport.
+
+    Example:
+        >>> import httpx
+        >>> class Echo(FakePlatform):
+        ...     def answer(self, request):
+        ...         return httpx.Response(200, content=request.content)
+        >>> httpx.Client(transport=Echo()).post("https://h.example/", content=b"hi").text
+        'hi'
+    """
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Read the body, then :meth:`answer`."""
+        request.read()
+        return self.answer(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Read the body, then :meth:`answer`."""
+        await request.aread()
+        return self.answer(request)
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        """The platform's answer to ``request`` (or raise an ``httpx`` error to fail it)."""
+        raise NotImplementedError
 
 
 class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -390,6 +425,24 @@ def drive(kind: str, client: Any, call: Callable[[Any], Any]) -> Any:
     return asyncio.run(main())
 
 
+def client_for(kind: str, adapter: PlatformAdapter, transport: Any, **options: Any) -> Any:
+    """A :class:`Client` (``kind="sync"``) or an :class:`AsyncClient` over ``transport``.
+
+    ``options`` go to the client (``clock``, ``retry``, ``token_store``, ...); pair it
+    with :func:`drive` to run one test body on both drivers.
+
+    Example:
+        >>> from smmkit.platforms import SandboxPlatform, SimulatedClock
+        >>> sandbox = SandboxPlatform(clock=SimulatedClock())
+        >>> [type(client_for(kind, sandbox.adapter(), sandbox)).__name__
+        ...  for kind in ("sync", "async")]
+        ['Client', 'AsyncClient']
+    """
+    if kind == "sync":
+        return Client(adapter, http_client=httpx.Client(transport=transport), **options)
+    return AsyncClient(adapter, http_client=httpx.AsyncClient(transport=transport), **options)
+
+
 TINY_PNG = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk"
     "+A8AAQUBAScY42YAAAAASUVORK5CYII="
@@ -462,13 +515,7 @@ class AdapterConformance:
     def make_client(self, kind: str, transport: Any, clock: SimulatedClock, **kwargs: Any) -> Any:
         """A sync or async client over ``transport`` with zero-wait retries."""
         options: dict[str, Any] = {"clock": clock, "token_store": InMemoryTokenStore(), **kwargs}
-        if kind == "sync":
-            return Client(
-                self.make_adapter(), http_client=httpx.Client(transport=transport), **options
-            )
-        return AsyncClient(
-            self.make_adapter(), http_client=httpx.AsyncClient(transport=transport), **options
-        )
+        return client_for(kind, self.make_adapter(), transport, **options)
 
     # -- checks -----------------------------------------------------------------------
 

@@ -39,6 +39,12 @@ def driver(request: pytest.FixtureRequest) -> Driver:
     return Driver(request.param)
 
 
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """The driver's name, for tests that build clients with ``smmkit.testing.client_for``."""
+    return str(request.param)
+
+
 @pytest.fixture
 def clock() -> SimulatedClock:
     return SimulatedClock()

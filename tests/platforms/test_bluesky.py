@@ -28,8 +28,6 @@ from smmkit.exceptions import (
 )
 from smmkit.models import MediaAsset, PlatformPost
 from smmkit.platforms import (
-    AsyncClient,
-    Client,
     Credentials,
     InMemoryTokenStore,
     SimulatedClock,
@@ -42,7 +40,7 @@ from smmkit.platforms.bluesky import (
     make_tid,
     parse_at_uri,
 )
-from smmkit.testing import SENTINEL_SECRET, AdapterConformance, drive
+from smmkit.testing import SENTINEL_SECRET, AdapterConformance, FakePlatform, client_for, drive
 
 BASE = "http://pds.test"
 PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
@@ -60,7 +58,7 @@ def error(status: int, name: str, message: str) -> httpx.Response:
     return httpx.Response(status, json={"error": name, "message": message})
 
 
-class FakePDS(httpx.BaseTransport, httpx.AsyncBaseTransport):
+class FakePDS(FakePlatform):
     """One account, its repo of posts, sessions with rotating refresh tokens."""
 
     def __init__(
@@ -88,15 +86,7 @@ class FakePDS(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.lose_create_answers = 0
         self._n = itertools.count(1)
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        return self._answer(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        return self._answer(request)
-
-    def _answer(self, request: httpx.Request) -> httpx.Response:
+    def answer(self, request: httpx.Request) -> httpx.Response:
         response = self._route(request)
         if self.lose_create_answers and request.url.path.endswith("createRecord"):
             self.lose_create_answers -= 1
@@ -231,14 +221,7 @@ def make_client(kind: str, server: FakePDS, **options: Any) -> Any:
     adapter = options.pop("adapter", None) or make_adapter(server)
     options.setdefault("clock", server.clock)
     options.setdefault("token_store", InMemoryTokenStore())
-    if kind == "sync":
-        return Client(adapter, http_client=httpx.Client(transport=server), **options)
-    return AsyncClient(adapter, http_client=httpx.AsyncClient(transport=server), **options)
-
-
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+    return client_for(kind, adapter, server, **options)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ from smmkit.platforms import (
     Wait,
 )
 from smmkit.platforms._adapter import Flow
-from smmkit.testing import FaultInjectingTransport, RecordingTransport, run_flow
+from smmkit.testing import FaultInjectingTransport, RecordingTransport, client_for, run_flow
 
 
 def test_every_operation(driver: Any, sandbox: SandboxPlatform) -> None:
@@ -108,9 +108,7 @@ def test_now_is_answered_from_the_drivers_clock(driver: Any, sandbox: SandboxPla
 
 
 def _client(driver: Any, adapter: PlatformAdapter, transport: Any, **options: Any) -> Any:
-    if driver.kind == "sync":
-        return Client(adapter, http_client=httpx.Client(transport=transport), **options)
-    return AsyncClient(adapter, http_client=httpx.AsyncClient(transport=transport), **options)
+    return client_for(driver.kind, adapter, transport, **options)
 
 
 def test_safe_requests_are_retried_until_they_succeed(driver: Any, clock: SimulatedClock) -> None:

@@ -74,11 +74,6 @@ def _client(kind: str, adapter: Any) -> Any:
     return AsyncClient(adapter, http_client=httpx.AsyncClient(trust_env=False), **options)
 
 
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 def _capture_everything(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     for name in ("httpx", "httpcore"):

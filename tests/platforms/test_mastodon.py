@@ -20,16 +20,16 @@ import pytest
 
 from smmkit.exceptions import AuthenticationError, InvalidInputError, NotFoundError
 from smmkit.models import MediaAsset, PlatformPost
-from smmkit.platforms import AsyncClient, Client, InMemoryTokenStore, SimulatedClock
+from smmkit.platforms import InMemoryTokenStore, SimulatedClock
 from smmkit.platforms.mastodon import MastodonAdapter, instance_overrides
-from smmkit.testing import SENTINEL_SECRET, AdapterConformance, drive
+from smmkit.testing import SENTINEL_SECRET, AdapterConformance, FakePlatform, client_for, drive
 
 BASE = "https://social.example"
 PNG = "data:image/png;base64,iVBORw0KGgo="
 MP4 = "data:video/mp4;base64,AAAAGGZ0eXBtcDQy"
 
 
-class FakeMastodon(httpx.BaseTransport, httpx.AsyncBaseTransport):
+class FakeMastodon(FakePlatform):
     """A small stateful Mastodon client API (statuses, media, context, instance)."""
 
     def __init__(
@@ -54,16 +54,7 @@ class FakeMastodon(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._ids = itertools.count(100)
         del client_id
 
-    # transport plumbing
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        return self._answer(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        return self._answer(request)
-
-    def _answer(self, request: httpx.Request) -> httpx.Response:
+    def answer(self, request: httpx.Request) -> httpx.Response:
         response = self._route(request)
         if (
             self.timeout_after_create
@@ -221,14 +212,7 @@ def make_client(kind: str, server: FakeMastodon, **options: Any) -> Any:
     )
     options.setdefault("clock", server.clock)
     options.setdefault("token_store", InMemoryTokenStore())
-    if kind == "sync":
-        return Client(adapter, http_client=httpx.Client(transport=server), **options)
-    return AsyncClient(adapter, http_client=httpx.AsyncClient(transport=server), **options)
-
-
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+    return client_for(kind, adapter, server, **options)
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +20,21 @@ from smmkit.platforms import (
 )
 
 KEY = BucketKey("sandbox", "brand", "statuses")
+
+
+def publish_each(kind: str, posts: Sequence[Any]) -> Callable[[Any], Any]:
+    """A call for the ``driver`` fixture that publishes ``posts`` one after another."""
+
+    def publish_all(client: Any) -> Any:
+        if kind == "sync":
+            return [client.publish(p) for p in posts]
+
+        async def run() -> list[Any]:
+            return [await client.publish(p) for p in posts]
+
+        return run()
+
+    return publish_all
 
 
 def test_burst_then_paced() -> None:
@@ -71,46 +89,24 @@ def test_never_schedules_more_than_the_bucket_allows(
         assert k <= rate.capacity + (slot - start) * rate.per_second + 1e-6
 
 
-def test_driver_paces_so_the_server_never_throttles(driver: object) -> None:
+def test_driver_paces_so_the_server_never_throttles(driver: Any) -> None:
     clock = SimulatedClock()
     sandbox = SandboxPlatform(clock=clock, rate_limit=Rate(limit=3, per_seconds=30))
     limiter = RateLimiter({"*": Rate(limit=3, per_seconds=30)}, clock=clock)
-    client = driver.client(sandbox, rate_limiter=limiter)  # type: ignore[attr-defined]
+    client = driver.client(sandbox, rate_limiter=limiter)
     posts = [sandbox.sample_post(f"post {i}") for i in range(4)]
-
-    async_or_sync = driver  # the fixture runs this test on both drivers
-
-    def publish_all(c: object) -> object:
-        if async_or_sync.kind == "sync":  # type: ignore[attr-defined]
-            return [c.publish(p) for p in posts]  # type: ignore[attr-defined]
-
-        async def run() -> list[object]:
-            return [await c.publish(p) for p in posts]  # type: ignore[attr-defined]
-
-        return run()
-
-    results = driver(client, publish_all)  # type: ignore[operator]
+    results = driver(client, publish_each(driver.kind, posts))
     assert all(r.ok for r in results)
     assert sandbox.throttled == 0
     assert clock.slept > 0  # it waited instead of being told no
 
 
-def test_without_pacing_the_server_throttles_and_retries_honour_it(driver: object) -> None:
+def test_without_pacing_the_server_throttles_and_retries_honour_it(driver: Any) -> None:
     clock = SimulatedClock()
     sandbox = SandboxPlatform(clock=clock, rate_limit=Rate(limit=3, per_seconds=30))
-    client = driver.client(sandbox, retry=RetryPolicy(max_attempts=10))  # type: ignore[attr-defined]
+    client = driver.client(sandbox, retry=RetryPolicy(max_attempts=10))
     posts = [sandbox.sample_post(f"post {i}") for i in range(4)]
-
-    def publish_all(c: object) -> object:
-        if driver.kind == "sync":  # type: ignore[attr-defined]
-            return [c.publish(p) for p in posts]  # type: ignore[attr-defined]
-
-        async def run() -> list[object]:
-            return [await c.publish(p) for p in posts]  # type: ignore[attr-defined]
-
-        return run()
-
-    results = driver(client, publish_all)  # type: ignore[operator]
+    results = driver(client, publish_each(driver.kind, posts))
     assert all(r.ok for r in results)
     assert sandbox.throttled >= 1
     assert sandbox.published_count == 4

@@ -29,8 +29,6 @@ from smmkit.exceptions import (
 )
 from smmkit.models import MediaAsset, PlatformPost
 from smmkit.platforms import (
-    AsyncClient,
-    Client,
     Credentials,
     InMemoryTokenStore,
     PublishReceipt,
@@ -42,7 +40,7 @@ from smmkit.platforms.wechat import (
     receipt_from_event,
     split_post_id,
 )
-from smmkit.testing import SENTINEL_SECRET, AdapterConformance, drive
+from smmkit.testing import SENTINEL_SECRET, AdapterConformance, FakePlatform, client_for, drive
 from smmkit.webhooks import parse_message
 
 APPID = "wx1234567890abcdef"
@@ -58,7 +56,7 @@ def fail(code: int, message: str) -> httpx.Response:
     return httpx.Response(200, json={"errcode": code, "errmsg": message})
 
 
-class FakeWeChat(httpx.BaseTransport, httpx.AsyncBaseTransport):
+class FakeWeChat(FakePlatform):
     """api.weixin.qq.com for one Official Account."""
 
     def __init__(
@@ -89,18 +87,10 @@ class FakeWeChat(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.deleted_comments: list[int] = []
         self._n = itertools.count(1)
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        return self._route(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        return self._route(request)
-
     def expire_token(self) -> None:
         self.token_expires = self.clock.time() - 1
 
-    def _route(self, request: httpx.Request) -> httpx.Response:
+    def answer(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         self.seen.append(path)
         if path == "/cgi-bin/stable_token":
@@ -276,14 +266,7 @@ def make_client(kind: str, server: FakeWeChat, **options: Any) -> Any:
     adapter = options.pop("adapter", None) or make_adapter()
     options.setdefault("clock", server.clock)
     options.setdefault("token_store", InMemoryTokenStore())
-    if kind == "sync":
-        return Client(adapter, http_client=httpx.Client(transport=server), **options)
-    return AsyncClient(adapter, http_client=httpx.AsyncClient(transport=server), **options)
-
-
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+    return client_for(kind, adapter, server, **options)
 
 
 @pytest.fixture

@@ -28,9 +28,9 @@ from smmkit.exceptions import (
     TokenExpiredError,
 )
 from smmkit.models import MediaAsset, PlatformPost
-from smmkit.platforms import AsyncClient, Client, Credentials, InMemoryTokenStore, SimulatedClock
+from smmkit.platforms import Credentials, InMemoryTokenStore, SimulatedClock
 from smmkit.platforms.wecom import MAX_TEXT_BYTES, WeComAdapter
-from smmkit.testing import AdapterConformance, drive
+from smmkit.testing import AdapterConformance, FakePlatform, client_for, drive
 
 CORP = "ww0123456789abcdef"
 SECRET = "corp-app-secret"
@@ -41,7 +41,7 @@ def answer(errcode: int = 0, errmsg: str = "ok", **fields: Any) -> httpx.Respons
     return httpx.Response(200, json={"errcode": errcode, "errmsg": errmsg, **fields})
 
 
-class FakeWeCom(httpx.BaseTransport, httpx.AsyncBaseTransport):
+class FakeWeCom(FakePlatform):
     """qyapi.weixin.qq.com for one corp and one self-built app (agent 1000002)."""
 
     def __init__(
@@ -65,15 +65,7 @@ class FakeWeCom(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.reset_after_send = 0
         self._n = itertools.count(1)
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        return self._answer(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        return self._answer(request)
-
-    def _answer(self, request: httpx.Request) -> httpx.Response:
+    def answer(self, request: httpx.Request) -> httpx.Response:
         response = self._route(request)
         if self.reset_after_send and request.url.path == "/cgi-bin/message/send":
             self.reset_after_send -= 1
@@ -149,14 +141,7 @@ def make_client(kind: str, server: FakeWeCom, **options: Any) -> Any:
     adapter = options.pop("adapter", None) or make_adapter()
     options.setdefault("clock", server.clock)
     options.setdefault("token_store", InMemoryTokenStore())
-    if kind == "sync":
-        return Client(adapter, http_client=httpx.Client(transport=server), **options)
-    return AsyncClient(adapter, http_client=httpx.AsyncClient(transport=server), **options)
-
-
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+    return client_for(kind, adapter, server, **options)
 
 
 @pytest.fixture

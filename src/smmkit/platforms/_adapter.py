@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
@@ -309,6 +310,56 @@ def received_at(response: httpx.Response) -> float:
 def endpoint_of(request: httpx.Request) -> str:
     """The rate-limit endpoint name a request was marked with (``"default"`` if none)."""
     return str(request.extensions.get(ENDPOINT, "default"))
+
+
+def lifetime(created: datetime, received: float) -> tuple[datetime, datetime]:
+    """The period from a post's creation to ``received`` (epoch seconds), at least 1 s long.
+
+    A creation time after the answer (clock skew between platform and driver) is
+    clamped, so the period is never empty or reversed.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> start, end = lifetime(datetime(2026, 1, 1, tzinfo=timezone.utc), 1767225600.0)
+        >>> (end - start).total_seconds()
+        1.0
+    """
+    end = datetime.fromtimestamp(received, timezone.utc)
+    start = min(created, end)
+    if end <= start:
+        end = datetime.fromtimestamp(start.timestamp() + 1, timezone.utc)
+    return start, end
+
+
+def observations(
+    counts: Mapping[str, float],
+    *,
+    platform: str,
+    content_id: str,
+    start: datetime,
+    end: datetime,
+) -> tuple[MetricObservation, ...]:
+    """One :class:`~smmkit.models.MetricObservation` per entry of ``counts``, over one period.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> end = datetime(2026, 1, 2, tzinfo=timezone.utc)
+        >>> [(o.metric, o.value) for o in observations(
+        ...     {"likes": 3.0}, platform="mastodon", content_id="1", start=start, end=end)]
+        [('likes', 3.0)]
+    """
+    return tuple(
+        MetricObservation(
+            metric=name,
+            value=value,
+            platform=platform,
+            period_start=start,
+            period_end=end,
+            content_id=content_id,
+        )
+        for name, value in counts.items()
+    )
 
 
 class PlatformAdapter:

@@ -44,6 +44,7 @@ from smmkit.platforms._adapter import (
     MessageReceipt,
     Now,
     PlatformAdapter,
+    PublishReceipt,
     Wait,
     endpoint_of,
     is_safe,
@@ -134,7 +135,10 @@ def _aware_now(clock: Clock) -> datetime:
 
 
 class _Core:
-    """State and pure helpers shared by both drivers (no I/O here)."""
+    """State and pure helpers shared by both drivers (no I/O here).
+
+    Building one is building a driver: it also installs the log redaction.
+    """
 
     def __init__(
         self,
@@ -155,6 +159,7 @@ class _Core:
         self.token_key = f"{adapter.name or adapter.platform_id}:{adapter.account}"
         self._token: Token | None = None
         self._rejected: Token | None = None
+        install_log_redaction()
 
     def bucket(self, request: httpx.Request) -> BucketKey:
         return BucketKey(self.adapter.platform_id, self.adapter.account, endpoint_of(request))
@@ -233,8 +238,23 @@ class _Core:
 
         return log
 
-    def publish_deadline_for(self, deadline: float | None) -> float:
-        return self.publish_deadline if deadline is None else deadline
+    def store(self, current: Token | None, fetched: Token) -> Token:
+        """Save and cache a fetched token, keeping a refresh token the answer left out."""
+        fresh = keep_refresh_token(current, fetched)
+        self.token_store.put(self.token_key, fresh)
+        self.accept(fresh)
+        return fresh
+
+    def publish_flow(
+        self, post: PlatformPost, *, idempotency_key: str | None, deadline: float | None
+    ) -> Flow[PublishReceipt]:
+        return publish_flow(
+            self.adapter,
+            post,
+            idempotency_key=idempotency_key,
+            deadline=self.publish_deadline if deadline is None else deadline,
+            now=self.clock.monotonic,
+        )
 
     def describe(self, kind: str) -> str:
         return f"{kind}({self.adapter!r})"
@@ -294,7 +314,6 @@ class Client:
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(timeout=_DEFAULT_TIMEOUT)
-        install_log_redaction()
 
     @property
     def adapter(self) -> PlatformAdapter:
@@ -384,12 +403,9 @@ class Client:
             if adopted is not None:
                 return adopted
             current = core.token_store.get(core.token_key)
-            fresh = keep_refresh_token(
+            return core.store(
                 current, self.run(core.adapter.fetch_token(current), authenticated=False)
             )
-            core.token_store.put(core.token_key, fresh)
-            core.accept(fresh)
-            return fresh
 
     # -- operations ---------------------------------------------------------------
 
@@ -408,13 +424,7 @@ class Client:
         core = self._core
         if dry_run:
             return dry_run_result(core.adapter, post)
-        flow = publish_flow(
-            core.adapter,
-            post,
-            idempotency_key=idempotency_key,
-            deadline=core.publish_deadline_for(deadline),
-            now=core.clock.monotonic,
-        )
+        flow = core.publish_flow(post, idempotency_key=idempotency_key, deadline=deadline)
         try:
             receipt = self.run(flow)
         except PlatformError as exc:
@@ -481,7 +491,6 @@ class AsyncClient:
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(timeout=_DEFAULT_TIMEOUT)
-        install_log_redaction()
         self._refresh_lock: asyncio.Lock | None = None
 
     @property
@@ -584,9 +593,7 @@ class AsyncClient:
                 else:
                     current = core.token_store.get(core.token_key)
                     fetched = await self.run(core.adapter.fetch_token(current), authenticated=False)
-                    fresh = keep_refresh_token(current, fetched)
-                    core.token_store.put(core.token_key, fresh)
-                    core.accept(fresh)
+                    fresh = core.store(current, fetched)
             except BaseException:
                 lock.__exit__(*sys.exc_info())
                 raise
@@ -610,13 +617,7 @@ class AsyncClient:
         core = self._core
         if dry_run:
             return dry_run_result(core.adapter, post)
-        flow = publish_flow(
-            core.adapter,
-            post,
-            idempotency_key=idempotency_key,
-            deadline=core.publish_deadline_for(deadline),
-            now=core.clock.monotonic,
-        )
+        flow = core.publish_flow(post, idempotency_key=idempotency_key, deadline=deadline)
         try:
             receipt = await self.run(flow)
         except PlatformError as exc:

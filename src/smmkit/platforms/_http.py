@@ -13,7 +13,7 @@ from __future__ import annotations
 import email.utils
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -237,20 +237,12 @@ def translate_response(
             break
     method, url = request.method, redact_url(request.url)
     status, code, platform = response.status_code, info.code, adapter.platform_id
+    extra: dict[str, Any] = {}
     if issubclass(info.kind, RateLimitError):
         retry_after = info.retry_after
         if retry_after is None:
             retry_after = parse_retry_after(response.headers, now=now)
-        return info.kind(
-            info.message,
-            retry_after=retry_after,
-            platform=platform,
-            status=status,
-            code=code,
-            request_id=request_id,
-            method=method,
-            url=url,
-        )
+        extra["retry_after"] = retry_after
     return info.kind(
         info.message,
         platform=platform,
@@ -259,6 +251,7 @@ def translate_response(
         request_id=request_id,
         method=method,
         url=url,
+        **extra,
     )
 
 

@@ -63,6 +63,8 @@ from smmkit.platforms._adapter import (
     PlatformAdapter,
     PublishReceipt,
     PublishStatus,
+    lifetime,
+    observations,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
@@ -720,25 +722,12 @@ class BlueskyAdapter(PlatformAdapter):
         if not posts:
             raise NotFoundError(f"{post_id} is not (yet) in the AppView", platform=self.platform_id)
         view = posts[0]
-        end = datetime.fromtimestamp(body["_received_at"], timezone.utc)
-        start = _created_at(view.get("indexedAt") or (view.get("record") or {}).get("createdAt"))
-        start = min(start, end)
-        if end <= start:
-            end = datetime.fromtimestamp(start.timestamp() + 1, timezone.utc)
+        created = _created_at(view.get("indexedAt") or (view.get("record") or {}).get("createdAt"))
+        start, end = lifetime(created, body["_received_at"])
         names = ("likeCount", "repostCount", "replyCount", "quoteCount", "bookmarkCount")
         counts = {n: float(view[n]) for n in names if isinstance(view.get(n), (int, float))}
         counts["interactions"] = sum(counts.values())
-        return tuple(
-            MetricObservation(
-                metric=name,
-                value=value,
-                platform=self.spec.id,
-                period_start=start,
-                period_end=end,
-                content_id=post_id,
-            )
-            for name, value in counts.items()
-        )
+        return observations(counts, platform=self.spec.id, content_id=post_id, start=start, end=end)
 
     def comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
         """Replies below a post, depth first (``app.bsky.feed.getPostThread``)."""

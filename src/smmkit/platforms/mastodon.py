@@ -56,6 +56,8 @@ from smmkit.platforms._adapter import (
     PlatformAdapter,
     PublishReceipt,
     PublishStatus,
+    lifetime,
+    observations,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
@@ -348,27 +350,14 @@ class MastodonAdapter(PlatformAdapter):
         """
         response = yield self.request("GET", f"/api/v1/statuses/{post_id}", endpoint="api_requests")
         status = _Status.model_validate(response.json())
-        end = datetime.fromtimestamp(received_at(response), timezone.utc)
-        start = min(status.created_at, end)
-        if end <= start:
-            end = datetime.fromtimestamp(start.timestamp() + 1, timezone.utc)
+        start, end = lifetime(status.created_at, received_at(response))
         counts = {
             "favourites_count": status.favourites_count,
             "reblogs_count": status.reblogs_count,
             "replies_count": status.replies_count,
         }
         counts["interactions"] = sum(counts.values())
-        return tuple(
-            MetricObservation(
-                metric=name,
-                value=value,
-                platform=self.spec.id,
-                period_start=start,
-                period_end=end,
-                content_id=post_id,
-            )
-            for name, value in counts.items()
-        )
+        return observations(counts, platform=self.spec.id, content_id=post_id, start=start, end=end)
 
     def context(self, post_id: str) -> Flow[_Context]:
         """``GET /api/v1/statuses/:id/context``: ``(ancestors, descendants)``."""
@@ -384,18 +373,7 @@ class MastodonAdapter(PlatformAdapter):
     def comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
         """Every reply below a status (its context's descendants), oldest first."""
         _, descendants = yield from self.context(post_id)
-        return tuple(
-            Comment(
-                platform=self.spec.id,
-                id=s.id,
-                post_id=post_id,
-                author_id=s.author,
-                text=s.text,
-                created_at=s.created_at,
-                in_reply_to=s.in_reply_to,
-            )
-            for s in descendants
-        )
+        return tuple(_comment(s, self.spec.id, post_id, s.in_reply_to) for s in descendants)
 
     def reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
         """Post ``text`` as a reply to ``comment_id`` (a status id below ``post_id``).
@@ -410,15 +388,7 @@ class MastodonAdapter(PlatformAdapter):
             raise InvalidInputError.single("text", "must not be empty", text)
         response = yield self._create({"status": text, "in_reply_to_id": comment_id}, None)
         status = _public_status(_Status.model_validate(response.json()))
-        return Comment(
-            platform=self.spec.id,
-            id=status.id,
-            post_id=post_id,
-            author_id=status.author,
-            text=status.text,
-            created_at=status.created_at,
-            in_reply_to=comment_id,
-        )
+        return _comment(status, self.spec.id, post_id, comment_id)
 
     def send_message(self, recipient: str, text: str) -> Flow[MessageReceipt]:
         """A direct message: a status with ``visibility=direct`` that mentions ``recipient``."""
@@ -491,6 +461,20 @@ class MastodonAdapter(PlatformAdapter):
         spec = override_spec(self.spec, changes, source=f"{host} /api/v2/instance")
         self._spec = spec
         return spec
+
+
+def _comment(
+    status: MastodonStatus, platform: str, post_id: str, in_reply_to: str | None
+) -> Comment:
+    return Comment(
+        platform=platform,
+        id=status.id,
+        post_id=post_id,
+        author_id=status.author,
+        text=status.text,
+        created_at=status.created_at,
+        in_reply_to=in_reply_to,
+    )
 
 
 def _public_status(status: _Status) -> MastodonStatus:

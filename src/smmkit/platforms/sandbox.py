@@ -56,6 +56,7 @@ from smmkit.platforms._adapter import (
     PlatformAdapter,
     PublishReceipt,
     PublishStatus,
+    observations,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token, TokenStore
@@ -798,17 +799,8 @@ class SandboxAdapter(PlatformAdapter):
         body = response.json()
         start = datetime.fromtimestamp(body["period_start"], tz=timezone.utc)
         end = datetime.fromtimestamp(body["period_end"], tz=timezone.utc)
-        return tuple(
-            MetricObservation(
-                metric=name,
-                value=body[name],
-                platform=self.spec.id,
-                period_start=start,
-                period_end=end,
-                content_id=post_id,
-            )
-            for name in ("impressions", "likes", "comments", "shares")
-        )
+        counts = {name: body[name] for name in ("impressions", "likes", "comments", "shares")}
+        return observations(counts, platform=self.spec.id, content_id=post_id, start=start, end=end)
 
     def comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
         """``GET /api/posts/{id}/comments``."""

@@ -65,6 +65,7 @@ from smmkit.platforms._adapter import (
     PlatformAdapter,
     PublishReceipt,
     PublishStatus,
+    observations,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
@@ -414,19 +415,8 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
     throttle_codes = frozenset({45009, 45011})
     permission_codes = frozenset({48001, 48004, 48005, 50001, 50002})
     window_codes = frozenset({45015, 45047})
-
-    def __init__(
-        self,
-        *,
-        base_url: str | None = None,
-        credentials: Credentials | None = None,
-        spec: Platform | None = None,
-        media_loader: MediaLoader | None = None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url, credentials=credentials, spec=spec, media_loader=media_loader
-        )
-        self._last_forced: float | None = None
+    # When this adapter last forced a new token; set per instance on the first force.
+    _last_forced: float | None = None
 
     # -- token -----------------------------------------------------------------------
 
@@ -793,16 +783,8 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
             totals["interactions"] = sum(
                 totals.get(n, 0.0) for n in ("share_count", "add_to_fav_count")
             )
-        return tuple(
-            MetricObservation(
-                metric=name,
-                value=value,
-                platform=self.platform_id,
-                period_start=start,
-                period_end=end,
-                content_id=post_id,
-            )
-            for name, value in totals.items()
+        return observations(
+            totals, platform=self.platform_id, content_id=post_id, start=start, end=end
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Literal
 from urllib.parse import parse_qsl
 
@@ -21,7 +21,7 @@ from smmkit.exceptions import InvalidInputError, MalformedPayloadError, Signatur
 from smmkit.models._base import SmmkitModel
 from smmkit.webhooks._crypto import KeySlot, MessageCrypto, verify_signature
 from smmkit.webhooks._models import CallbackMessage, message_from_element
-from smmkit.webhooks._replay import ReplayGuard
+from smmkit.webhooks._replay import ReplayGuard, _epoch
 from smmkit.webhooks._xml import DEFAULT_MAX_BYTES, parse_xml
 
 __all__ = [
@@ -72,14 +72,6 @@ def _params(params: Params) -> Mapping[str, str]:
 def _cdata(text: str) -> str:
     # "]]>" cannot appear inside CDATA: split it across two sections.
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-def _epoch(now: datetime | None) -> int:
-    if now is None:
-        now = datetime.now(timezone.utc)
-    if now.tzinfo is None or now.tzinfo.utcoffset(now) is None:
-        raise InvalidInputError.single("now", "must be timezone-aware", now.isoformat())
-    return int(now.timestamp())
 
 
 def text_reply(to: CallbackMessage, content: str, *, now: datetime | None = None) -> str:
@@ -181,6 +173,19 @@ class _Callback:
             )
         return self._crypto
 
+    def _verify(
+        self, q: Mapping[str, str], name: str = "signature", encrypt: str | None = None
+    ) -> None:
+        """Check the query's ``name`` over the token, timestamp and nonce (and ``encrypt``)."""
+        verify_signature(
+            q.get(name),
+            token=self._token,
+            timestamp=q.get("timestamp", ""),
+            nonce=q.get("nonce", ""),
+            encrypt=encrypt,
+            name=name,
+        )
+
     def _replay(self, q: Mapping[str, str], now: datetime | None) -> tuple[str, str]:
         timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
         if self.replay_guard is not None:
@@ -197,14 +202,7 @@ class _Callback:
         encrypt = (outer.findtext("Encrypt") or "").strip()
         if not encrypt:
             raise MalformedPayloadError("encrypted callback has no Encrypt element")
-        verify_signature(
-            q.get("msg_signature"),
-            token=self._token,
-            timestamp=q.get("timestamp", ""),
-            nonce=q.get("nonce", ""),
-            encrypt=encrypt,
-            name="msg_signature",
-        )
+        self._verify(q, "msg_signature", encrypt)
         timestamp, nonce = self._replay(q, now)
         xml, slot = crypto.decrypt_with_slot(encrypt)
         message = message_from_element(parse_xml(xml, max_bytes=self.max_bytes))
@@ -322,12 +320,7 @@ class WeChatCallback(_Callback):
             'abc'
         """
         q = _params(params)
-        verify_signature(
-            q.get("signature"),
-            token=self._token,
-            timestamp=q.get("timestamp", ""),
-            nonce=q.get("nonce", ""),
-        )
+        self._verify(q)
         self._replay(q, now)
         echostr = q.get("echostr")
         if echostr is None:
@@ -361,23 +354,13 @@ class WeChatCallback(_Callback):
         encrypt_type = q.get("encrypt_type", "raw").lower()
         if encrypt_type == "aes":
             if "signature" in q:
-                verify_signature(
-                    q.get("signature"),
-                    token=self._token,
-                    timestamp=q.get("timestamp", ""),
-                    nonce=q.get("nonce", ""),
-                )
+                self._verify(q)
             return self._open_encrypted(q, body, now)
         if encrypt_type != "raw":
             raise MalformedPayloadError(f"unknown encrypt_type {encrypt_type[:20]!r}")
         if not self.allow_plaintext:
             raise SignatureError("unencrypted callback refused: this app expects encrypt_type=aes")
-        verify_signature(
-            q.get("signature"),
-            token=self._token,
-            timestamp=q.get("timestamp", ""),
-            nonce=q.get("nonce", ""),
-        )
+        self._verify(q)
         timestamp, nonce = self._replay(q, now)
         root = parse_xml(body, max_bytes=self.max_bytes)
         xml = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -456,14 +439,7 @@ class WeComCallback(_Callback):
         echostr = q.get("echostr")
         if not echostr:
             raise MalformedPayloadError("echostr is missing")
-        verify_signature(
-            q.get("msg_signature"),
-            token=self._token,
-            timestamp=q.get("timestamp", ""),
-            nonce=q.get("nonce", ""),
-            encrypt=echostr,
-            name="msg_signature",
-        )
+        self._verify(q, "msg_signature", echostr)
         self._replay(q, now)
         return self._need_crypto().decrypt(echostr)
 
