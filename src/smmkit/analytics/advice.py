@@ -289,6 +289,17 @@ def _sum_metric(obs: list[MetricObservation], metric: str) -> dict[str, float]:
     return {p: math.fsum(v) for p, v in totals.items()}
 
 
+def _best_and_worst(rates: dict[str, float], budget_ratio: float) -> tuple[str, str] | None:
+    # Ties break by platform name so the advice does not depend on input order.
+    if len(rates) < 2:
+        return None
+    best = max(sorted(rates), key=lambda p: rates[p])
+    worst = min(sorted(rates), key=lambda p: rates[p])
+    if rates[best] > 0 and (rates[worst] == 0 or rates[best] / rates[worst] >= budget_ratio):
+        return best, worst
+    return None
+
+
 def _budget_rule(
     obs: list[MetricObservation],
     attribution: Attribution | None,
@@ -299,11 +310,42 @@ def _budget_rule(
     leads = _sum_metric(obs, "leads")
     orders = _sum_metric(obs, "orders")
     rates = {p: orders.get(p, 0.0) / n for p, n in leads.items() if n >= min_leads}
-    if len(rates) >= 2:
-        best = max(sorted(rates), key=lambda p: rates[p])
-        worst = min(sorted(rates), key=lambda p: rates[p])
-        if rates[best] > 0 and (rates[worst] == 0 or rates[best] / rates[worst] >= budget_ratio):
-            factor = "infinitely" if rates[worst] == 0 else f"{rates[best] / rates[worst]:.1f}x"
+    pair = _best_and_worst(rates, budget_ratio)
+    if pair is not None:
+        best, worst = pair
+        factor = "infinitely" if rates[worst] == 0 else f"{rates[best] / rates[worst]:.1f}x"
+        out.append(
+            Recommendation(
+                kind=RecommendationKind.SHIFT_BUDGET,
+                platform=worst,
+                target_platform=best,
+                rule="5.2 attribution: platform",
+                action=f"Move budget from {worst} to {best}.",
+                rationale=(
+                    f"{best} leads convert to orders {factor} as well as {worst}'s "
+                    f"({rates[best]:.1%} vs {rates[worst]:.1%})."
+                ),
+                evidence=tuple(
+                    Evidence(
+                        metric="orders / leads",
+                        platform=p,
+                        summary=f"{orders.get(p, 0.0):g} orders from {leads[p]:g} leads "
+                        f"= {rates[p]:.1%}",
+                    )
+                    for p in (best, worst)
+                ),
+            )
+        )
+    spend = _sum_metric(obs, "spend")
+    if attribution is not None and spend:
+        per_cost = {
+            c.channel: c.conversions / spend[c.channel]
+            for c in attribution.channels
+            if spend.get(c.channel, 0.0) > 0
+        }
+        pair = _best_and_worst(per_cost, budget_ratio)
+        if pair is not None:
+            best, worst = pair
             out.append(
                 Recommendation(
                     kind=RecommendationKind.SHIFT_BUDGET,
@@ -312,56 +354,21 @@ def _budget_rule(
                     rule="5.2 attribution: platform",
                     action=f"Move budget from {worst} to {best}.",
                     rationale=(
-                        f"{best} leads convert to orders {factor} as well as {worst}'s "
-                        f"({rates[best]:.1%} vs {rates[worst]:.1%})."
+                        f"Under {attribution.model.value} attribution {best} earns "
+                        f"{per_cost[best] * 1000:.2f} conversions per 1000 spent, "
+                        f"{worst} {per_cost[worst] * 1000:.2f}."
                     ),
                     evidence=tuple(
                         Evidence(
-                            metric="orders / leads",
+                            metric="attributed conversions / spend",
                             platform=p,
-                            summary=f"{orders.get(p, 0.0):g} orders from {leads[p]:g} leads "
-                            f"= {rates[p]:.1%}",
+                            summary=f"{attribution.credit(p).conversions:.1f} conversions"
+                            f" for {spend[p]:g} spent",
                         )
                         for p in (best, worst)
                     ),
                 )
             )
-    spend = _sum_metric(obs, "spend")
-    if attribution is not None and spend:
-        per_cost = {
-            c.channel: c.conversions / spend[c.channel]
-            for c in attribution.channels
-            if spend.get(c.channel, 0.0) > 0
-        }
-        if len(per_cost) >= 2:
-            best = max(sorted(per_cost), key=lambda p: per_cost[p])
-            worst = min(sorted(per_cost), key=lambda p: per_cost[p])
-            if per_cost[best] > 0 and (
-                per_cost[worst] == 0 or per_cost[best] / per_cost[worst] >= budget_ratio
-            ):
-                out.append(
-                    Recommendation(
-                        kind=RecommendationKind.SHIFT_BUDGET,
-                        platform=worst,
-                        target_platform=best,
-                        rule="5.2 attribution: platform",
-                        action=f"Move budget from {worst} to {best}.",
-                        rationale=(
-                            f"Under {attribution.model.value} attribution {best} earns "
-                            f"{per_cost[best] * 1000:.2f} conversions per 1000 spent, "
-                            f"{worst} {per_cost[worst] * 1000:.2f}."
-                        ),
-                        evidence=tuple(
-                            Evidence(
-                                metric="attributed conversions / spend",
-                                platform=p,
-                                summary=f"{attribution.credit(p).conversions:.1f} conversions"
-                                f" for {spend[p]:g} spent",
-                            )
-                            for p in (best, worst)
-                        ),
-                    )
-                )
     return out
 
 

@@ -59,6 +59,19 @@ class Violation(SmmkitModel):
     field: str
 
 
+class _Violations(list[Violation]):
+    # Every check reports the same four facts; one call per finding keeps each check
+    # readable as its condition and its message.
+    def add(
+        self,
+        code: str,
+        field: str,
+        message: str,
+        severity: NoteSeverity = NoteSeverity.ERROR,
+    ) -> None:
+        self.append(Violation(severity=severity, code=code, message=message, field=field))
+
+
 def has_errors(violations: tuple[Violation, ...]) -> bool:
     """True when any violation is an error.
 
@@ -144,47 +157,31 @@ def media_problems(asset: MediaAsset, spec: Platform) -> tuple[tuple[NoteSeverit
     return tuple(out)
 
 
-def _text_checks(text: str, field: str, spec: Platform) -> list[Violation]:
-    out: list[Violation] = []
+def _text_checks(text: str, field: str, spec: Platform) -> _Violations:
+    out = _Violations()
     m = measure(text, spec)
     if m.invalid_chars:
-        out.append(
-            Violation(
-                severity=NoteSeverity.ERROR,
-                code="invalid_characters",
-                message=f"{spec.id} refuses the characters {list(m.invalid_chars)!r}",
-                field=field,
-            )
+        out.add(
+            "invalid_characters",
+            field,
+            f"{spec.id} refuses the characters {list(m.invalid_chars)!r}",
         )
     if m.limit is not None and m.length > m.limit:
-        out.append(
-            Violation(
-                severity=NoteSeverity.ERROR,
-                code="text_too_long",
-                message=f"{m.length} {m.unit.value} units; {spec.id} allows {m.limit}",
-                field=field,
-            )
+        out.add(
+            "text_too_long", field, f"{m.length} {m.unit.value} units; {spec.id} allows {m.limit}"
         )
     if m.byte_limit is not None and m.bytes > m.byte_limit:
-        out.append(
-            Violation(
-                severity=NoteSeverity.ERROR,
-                code="text_too_many_bytes",
-                message=f"{m.bytes} UTF-8 bytes; {spec.id} allows {m.byte_limit}",
-                field=field,
-            )
+        out.add(
+            "text_too_many_bytes", field, f"{m.bytes} UTF-8 bytes; {spec.id} allows {m.byte_limit}"
         )
     if spec.mention_style is MentionStyle.LITTLE_URN:
         bad = unescaped_little(text)
         if bad:
-            out.append(
-                Violation(
-                    severity=NoteSeverity.ERROR,
-                    code="little_unescaped",
-                    message=f"unescaped reserved characters at {list(bad[:10])}: LinkedIn "
-                    "silently cuts the post at the first one",
-                    field=field,
-                )
+            out.add(
+                "little_unescaped",
+                field,
+                f"unescaped reserved characters at {list(bad[:10])}: LinkedIn "
+                "silently cuts the post at the first one",
             )
     entities = extract_entities(text)
     tags = [e for e in entities if e.kind is EntityKind.HASHTAG]
@@ -192,164 +189,116 @@ def _text_checks(text: str, field: str, spec: Platform) -> list[Violation]:
     if wanted is not None:
         odd = [e.text for e in tags if e.form is not wanted]
         if odd:
-            out.append(
-                Violation(
-                    severity=NoteSeverity.WARNING,
-                    code="hashtag_style",
-                    message=f"topics {odd[:5]} are not in {spec.id}'s form "
-                    f"({spec.hashtag_style.value})",
-                    field=field,
-                )
+            out.add(
+                "hashtag_style",
+                field,
+                f"topics {odd[:5]} are not in {spec.id}'s form ({spec.hashtag_style.value})",
+                severity=NoteSeverity.WARNING,
             )
         distinct = len({e.value.casefold() for e in tags})
         if spec.max_hashtags is not None and distinct > spec.max_hashtags.value:
-            out.append(
-                Violation(
-                    severity=NoteSeverity.ERROR,
-                    code="too_many_hashtags",
-                    message=f"{distinct} distinct hashtags; {spec.id} allows "
-                    f"{spec.max_hashtags.value}",
-                    field=field,
-                )
+            out.add(
+                "too_many_hashtags",
+                field,
+                f"{distinct} distinct hashtags; {spec.id} allows {spec.max_hashtags.value}",
             )
     if not spec.links.allowed and any(e.kind is EntityKind.URL for e in entities):
-        out.append(
-            Violation(
-                severity=NoteSeverity.WARNING,
-                code="links_not_allowed",
-                message=f"{spec.id} does not allow external links"
-                + (f" ({spec.links.note})" if spec.links.note else ""),
-                field=field,
-            )
+        out.add(
+            "links_not_allowed",
+            field,
+            f"{spec.id} does not allow external links"
+            + (f" ({spec.links.note})" if spec.links.note else ""),
+            severity=NoteSeverity.WARNING,
         )
     for issue in check_compliance(text):
-        out.append(
-            Violation(
-                severity=issue.severity,
-                code=f"compliance.{issue.code}",
-                message=f"{issue.message} (at {issue.start})",
-                field=field,
-            )
+        out.add(
+            f"compliance.{issue.code}",
+            field,
+            f"{issue.message} (at {issue.start})",
+            severity=issue.severity,
         )
     return out
 
 
-def _post_checks(post: PlatformPost, spec: Platform, prefix: str = "") -> list[Violation]:
-    out: list[Violation] = []
+def _post_checks(post: PlatformPost, spec: Platform, prefix: str = "") -> _Violations:
+    out = _Violations()
     if post.platform != spec.id:
-        out.append(
-            Violation(
-                severity=NoteSeverity.ERROR,
-                code="platform_mismatch",
-                message=f"post was adapted for {post.platform!r}, not {spec.id!r}",
-                field="platform",
-            )
+        out.add(
+            "platform_mismatch",
+            "platform",
+            f"post was adapted for {post.platform!r}, not {spec.id!r}",
         )
     if post.parts and len(post.parts) > 1:
         if not spec.threads:
-            out.append(
-                Violation(
-                    severity=NoteSeverity.ERROR,
-                    code="threads_not_supported",
-                    message=f"{spec.id} has no threads; publish one post",
-                    field="parts",
-                )
-            )
+            out.add("threads_not_supported", "parts", f"{spec.id} has no threads; publish one post")
         for i, part in enumerate(post.parts):
             out.extend(_text_checks(part, f"parts.{i}", spec))
     else:
         out.extend(_text_checks(post.body, prefix + "body", spec))
     if not post.body.strip() and not post.media:
-        out.append(
-            Violation(
-                severity=NoteSeverity.WARNING,
-                code="empty_post",
-                message="nothing to publish: no text and no media",
-                field=prefix + "body",
-            )
+        out.add(
+            "empty_post",
+            prefix + "body",
+            "nothing to publish: no text and no media",
+            severity=NoteSeverity.WARNING,
         )
     if post.title is not None:
         if spec.title is None:
-            out.append(
-                Violation(
-                    severity=NoteSeverity.WARNING,
-                    code="title_ignored",
-                    message=f"{spec.id} has no title field; put it in the text",
-                    field=prefix + "title",
-                )
+            out.add(
+                "title_ignored",
+                prefix + "title",
+                f"{spec.id} has no title field; put it in the text",
+                severity=NoteSeverity.WARNING,
             )
         elif title_length(post.title, spec) > spec.title.value:
-            out.append(
-                Violation(
-                    severity=NoteSeverity.ERROR,
-                    code="title_too_long",
-                    message=f"title is {title_length(post.title, spec)} {spec.title.unit}; "
-                    f"{spec.id} allows {spec.title.value}",
-                    field=prefix + "title",
-                )
+            out.add(
+                "title_too_long",
+                prefix + "title",
+                f"title is {title_length(post.title, spec)} {spec.title.unit}; "
+                f"{spec.id} allows {spec.title.value}",
             )
     elif spec.id in TITLE_REQUIRED:
-        out.append(
-            Violation(
-                severity=NoteSeverity.ERROR,
-                code="title_missing",
-                message=f"{spec.id} needs a title",
-                field=prefix + "title",
-            )
-        )
+        out.add("title_missing", prefix + "title", f"{spec.id} needs a title")
     if (
         spec.hashtag_style in (HashtagStyle.SEPARATE_FIELD, HashtagStyle.NONE)
         and spec.max_hashtags is not None
         and len(post.tags) > spec.max_hashtags.value
     ):
-        out.append(
-            Violation(
-                severity=NoteSeverity.ERROR,
-                code="too_many_tags",
-                message=f"{len(post.tags)} tags; {spec.id} allows {spec.max_hashtags.value}",
-                field=prefix + "tags",
-            )
+        out.add(
+            "too_many_tags",
+            prefix + "tags",
+            f"{len(post.tags)} tags; {spec.id} allows {spec.max_hashtags.value}",
         )
     media = spec.media
     if media.max_items is not None and len(post.media) > media.max_items.value:
-        out.append(
-            Violation(
-                severity=NoteSeverity.ERROR,
-                code="too_many_media",
-                message=f"{len(post.media)} media; {spec.id} allows {media.max_items.value}",
-                field=prefix + "media",
-            )
+        out.add(
+            "too_many_media",
+            prefix + "media",
+            f"{len(post.media)} media; {spec.id} allows {media.max_items.value}",
         )
     for i, asset in enumerate(post.media):
         for severity, code, message in media_problems(asset, spec):
-            out.append(
-                Violation(severity=severity, code=code, message=message, field=f"{prefix}media.{i}")
-            )
+            out.add(code, f"{prefix}media.{i}", message, severity)
     if media.requires_media and not post.media:
-        out.append(
-            Violation(
-                severity=NoteSeverity.WARNING,
-                code="media_required",
-                message=f"{spec.id} posts need a picture or a video",
-                field=prefix + "media",
-            )
+        out.add(
+            "media_required",
+            prefix + "media",
+            f"{spec.id} posts need a picture or a video",
+            severity=NoteSeverity.WARNING,
         )
     out.extend(_extras_checks(post, spec))
     return out
 
 
-def _extras_checks(post: PlatformPost, spec: Platform) -> list[Violation]:
-    out: list[Violation] = []
+def _extras_checks(post: PlatformPost, spec: Platform) -> _Violations:
+    out = _Violations()
     digest = post.extras.get("digest")
     digest_max = spec.limit("digest_max")
     if isinstance(digest, str) and digest_max is not None and len(digest) > digest_max.value:
-        out.append(
-            Violation(
-                severity=NoteSeverity.ERROR,
-                code="digest_too_long",
-                message=f"digest is {len(digest)} chars; {spec.id} allows {digest_max.value}",
-                field="extras.digest",
-            )
+        out.add(
+            "digest_too_long",
+            "extras.digest",
+            f"digest is {len(digest)} chars; {spec.id} allows {digest_max.value}",
         )
     source_url = post.extras.get("content_source_url")
     url_max = spec.limit("content_source_url_max_bytes")
@@ -358,13 +307,10 @@ def _extras_checks(post: PlatformPost, spec: Platform) -> list[Violation]:
         and url_max is not None
         and len(source_url.encode("utf-8")) > url_max.value
     ):
-        out.append(
-            Violation(
-                severity=NoteSeverity.ERROR,
-                code="source_url_too_long",
-                message=f"content_source_url exceeds {url_max.value} bytes",
-                field="extras.content_source_url",
-            )
+        out.add(
+            "source_url_too_long",
+            "extras.content_source_url",
+            f"content_source_url exceeds {url_max.value} bytes",
         )
     return out
 
@@ -406,13 +352,10 @@ def validate(
         )
         found = _post_checks(as_post, spec)
         if piece.source is ContentSource.UGC and piece.permission is None:
-            found.append(
-                Violation(
-                    severity=NoteSeverity.ERROR,
-                    code="ugc_permission_missing",
-                    message="user-generated content needs the creator's recorded permission",
-                    field="permission",
-                )
+            found.add(
+                "ugc_permission_missing",
+                "permission",
+                "user-generated content needs the creator's recorded permission",
             )
     else:
         raise InvalidInputError.single(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
+from functools import partial
 
 from pydantic import Field, model_validator
 
@@ -360,17 +361,15 @@ def detect_signals(table: WindowTable, window: int) -> tuple[CrisisSignal, ...]:
         vol, neg = per_topic[topic]
         kind = table.topics.get(topic, "other")
         plats = tuple(sorted(platforms_of[topic]))
-        evidence = table.evidence(window, topic)
+        # Every signal of this window and topic carries the same time, topic and evidence.
+        signal = partial(CrisisSignal, at=at, topic=topic, evidence=table.evidence(window, topic))
         if topic != ALL and neg:
             out.append(
-                CrisisSignal(
+                signal(
                     kind=SignalKind.COMPLAINT,
-                    at=at,
-                    topic=topic,
                     platforms=plats,
                     count=neg,
                     score=neg / vol,
-                    evidence=evidence,
                     description=f"{neg} negative mention(s) naming {topic!r}",
                 )
             )
@@ -385,45 +384,36 @@ def detect_signals(table: WindowTable, window: int) -> tuple[CrisisSignal, ...]:
                 and share - (base_share or 0.0) >= cfg.negativity_delta
             ):
                 out.append(
-                    CrisisSignal(
+                    signal(
                         kind=SignalKind.NEGATIVITY,
-                        at=at,
-                        topic=topic,
                         platforms=plats,
                         count=neg,
                         score=share,
                         baseline=base_share,
-                        evidence=evidence,
                         description=f"{share:.0%} of {vol} mentions negative"
                         f" (weekly baseline {(base_share or 0.0):.0%})",
                     )
                 )
             if vol >= cfg.spike_min_count and vol >= cfg.spike_ratio * floor:
                 out.append(
-                    CrisisSignal(
+                    signal(
                         kind=SignalKind.VOLUME_SPIKE,
-                        at=at,
-                        topic=topic,
                         platforms=plats,
                         count=vol,
                         score=vol / floor,
                         baseline=base,
-                        evidence=evidence,
                         description=f"{vol} mentions, {vol / floor:.1f}x the weekly baseline",
                     )
                 )
         elif kind == TermKind.RISK.value:
             if vol >= cfg.surge_min_count and vol >= cfg.surge_ratio * floor:
                 out.append(
-                    CrisisSignal(
+                    signal(
                         kind=SignalKind.RISK_TERM_SURGE,
-                        at=at,
-                        topic=topic,
                         platforms=plats,
                         count=vol,
                         score=vol / floor,
                         baseline=base,
-                        evidence=evidence,
                         description=f"risk term {topic!r}: {vol} mentions,"
                         f" {vol / floor:.1f}x the weekly baseline",
                     )
@@ -432,14 +422,11 @@ def detect_signals(table: WindowTable, window: int) -> tuple[CrisisSignal, ...]:
             before = _rising_platforms(table, window - 1, topic)
             if len(rising) >= cfg.spread_min_platforms and set(rising) - set(before):
                 out.append(
-                    CrisisSignal(
+                    signal(
                         kind=SignalKind.CROSS_PLATFORM_SPREAD,
-                        at=at,
-                        topic=topic,
                         platforms=rising,
                         count=len(rising),
                         score=float(len(rising)),
-                        evidence=evidence,
                         description=f"risk term {topic!r} rising on {len(rising)} platforms:"
                         f" {', '.join(rising)}",
                     )

@@ -11,16 +11,14 @@ knows which lever moved.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from enum import Enum
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import KPI, BusinessModel, Direction, Goal, Objective
 from smmkit.models._base import SmmkitModel
+from smmkit.strategy._enums import coerce_enum
 
 __all__ = ["KpiNode", "KpiTree", "kpis_for"]
-
-_E = TypeVar("_E", bound=Enum)
 
 
 class KpiNode(SmmkitModel):
@@ -348,12 +346,12 @@ def kpis_for(
             )
         targets = {k.name: k for k in goal.kpis}
     else:
-        objective = _coerce(Objective, goal, "goal")
+        objective = coerce_enum(Objective, goal, "goal")
         if business_model is None:
             raise InvalidInputError.single(
                 "business_model", "is required when goal is an objective", None
             )
-        model = _coerce(BusinessModel, business_model, "business_model")
+        model = coerce_enum(BusinessModel, business_model, "business_model")
     spec = _TREES[(objective, model)]
     level = "result"
     return KpiTree(objective=objective, business_model=model, root=_build(spec, targets, level))
@@ -372,11 +370,3 @@ def _build(spec: _Spec, targets: Mapping[str, KPI], level: str) -> KpiNode:
     )
     children = tuple(_build(c, targets, "process") for c in spec.children)
     return KpiNode(kpi=kpi, level=level, target_set=given is not None, children=children)
-
-
-def _coerce(enum_type: type[_E], value: object, field: str) -> _E:
-    try:
-        return enum_type(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_type)
-        raise InvalidInputError.single(field, f"must be one of: {allowed}", value) from None

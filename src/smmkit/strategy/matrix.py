@@ -25,8 +25,6 @@ platform gets its score parts and reasons, and every left-out one says why.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import Enum
-from typing import TypeVar
 
 from pydantic import Field
 
@@ -45,6 +43,7 @@ from smmkit.models import (
     Region,
 )
 from smmkit.models._base import SmmkitModel
+from smmkit.strategy._enums import coerce_enum
 
 __all__ = [
     "API_SCORES",
@@ -58,7 +57,6 @@ __all__ = [
     "recommend_platforms",
 ]
 
-_E = TypeVar("_E", bound=Enum)
 
 WEIGHTS: Mapping[str, float] = {"role": 0.35, "audience": 0.35, "format": 0.20, "api": 0.10}
 """Weights of the four score parts; they sum to 1."""
@@ -238,7 +236,7 @@ def recommend_platforms(
         >>> m.get("wechat_oa").job.value
         'private_domain'
     """
-    model = _enum(BusinessModel, business_model, "business_model")
+    model = coerce_enum(BusinessModel, business_model, "business_model")
     if audience.business_model is not model:
         raise InvalidInputError.single(
             "audience.business_model",
@@ -430,18 +428,10 @@ def _objectives(goal: GoalLike | Sequence[GoalLike], model: BusinessModel) -> tu
                 )
             objective = item.objective
         else:
-            objective = _enum(Objective, item, f"goal.{i}" if len(items) > 1 else "goal")
+            objective = coerce_enum(Objective, item, f"goal.{i}" if len(items) > 1 else "goal")
         if objective not in out:
             out.append(objective)
     return tuple(out)
-
-
-def _enum(enum_type: type[_E], value: object, field: str) -> _E:
-    try:
-        return enum_type(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_type)
-        raise InvalidInputError.single(field, f"must be one of: {allowed}", value) from None
 
 
 def _tea() -> AudienceProfile:

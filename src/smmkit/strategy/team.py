@@ -16,6 +16,7 @@ from pydantic import Field
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import BusinessModel
 from smmkit.models._base import SmmkitModel
+from smmkit.strategy._enums import coerce_enum
 
 __all__ = ["TeamPlan", "TeamRole", "TeamRoleKind", "TeamScale", "recommend_team"]
 
@@ -163,11 +164,7 @@ def recommend_team(
         raise InvalidInputError.single(
             "business_model", "must be b2b or b2c", business_model
         ) from None
-    try:
-        size = TeamScale(scale)
-    except ValueError:
-        allowed = ", ".join(s.value for s in TeamScale)
-        raise InvalidInputError.single("scale", f"must be one of: {allowed}", scale) from None
+    size = coerce_enum(TeamScale, scale, "scale")
     kinds = (*_CORE, _EXTRA[model])
     roles = tuple(
         TeamRole(

@@ -23,7 +23,7 @@ from smmkit.content.calendar._scenario import CampaignScenario
 from smmkit.content.calendar._solar_terms import solar_terms_between
 from smmkit.content.workflow import PostState, PostWorkflow
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
 from smmkit.models.content import Blackout, ContentPiece, NoteSeverity, PlatformPost
 
 __all__ = [
@@ -262,6 +262,8 @@ class RecurringSeries(SmmkitModel):
 
     def entry_id(self, occurrence: datetime) -> str:
         """The deterministic id of the entry for ``occurrence``."""
+        # Not as_utc: a naive occurrence is reported by CalendarEntry's validation, naming
+        # the field, when template() builds the entry.
         stamp = occurrence.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         return f"{self.id}@{stamp}"
 
@@ -390,14 +392,10 @@ class FreezeResult(SmmkitModel):
     in_flight: tuple[CalendarEntry, ...] = ()
 
 
-def _utc(moment: datetime) -> datetime:
-    # Aware datetimes that share a tzinfo compare and subtract by wall clock, ignoring
-    # DST; instants must be compared in UTC.
-    return moment.astimezone(timezone.utc)
-
-
+# Aware datetimes that share a tzinfo compare and subtract by wall clock, ignoring DST;
+# instants are therefore compared in UTC (as_utc) throughout this module.
 def _sort_key(entry: CalendarEntry) -> tuple[datetime, str]:
-    return (entry.at.astimezone(timezone.utc), entry.id)
+    return (as_utc(entry.at), entry.id)
 
 
 class ContentCalendar(SmmkitModel):
@@ -553,7 +551,7 @@ class ContentCalendar(SmmkitModel):
             require_aware(until, "until")
             if "UNTIL=" in text or "COUNT=" in text:
                 raise InvalidInputError.single("until", "the rule is already bounded", until)
-            text += ";UNTIL=" + until.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            text += ";UNTIL=" + as_utc(until).strftime("%Y%m%dT%H%M%SZ")
         elif "UNTIL=" not in text and "COUNT=" not in text:
             raise InvalidInputError.single("until", "is required for an open-ended rule", None)
         sid = series_id or f"{piece_id}@{platform}" + (
@@ -764,8 +762,8 @@ class ContentCalendar(SmmkitModel):
         """
         require_aware(start, "start")
         require_aware(end, "end")
-        lo, hi = _utc(start), _utc(end)
-        return tuple(e for e in self.entries if lo <= _utc(e.at) < hi)
+        lo, hi = as_utc(start), as_utc(end)
+        return tuple(e for e in self.entries if lo <= as_utc(e.at) < hi)
 
     def in_zone(self, tz: str) -> ContentCalendar:
         """The same plan with every time shown in ``tz`` (the instants do not change).
@@ -835,7 +833,7 @@ class ContentCalendar(SmmkitModel):
         return tuple(
             e
             for e in self.entries
-            if _utc(e.at) <= _utc(now) and not e.paused and e.state is PostState.SCHEDULED
+            if as_utc(e.at) <= as_utc(now) and not e.paused and e.state is PostState.SCHEDULED
         )
 
     # ----------------------------------------------------------------- rules
@@ -887,7 +885,7 @@ class ContentCalendar(SmmkitModel):
                             ConflictKind.IN_BLACKOUT, e, (), f"inside blackout {b.id!r}: {b.reason}"
                         )
                     )
-        found.sort(key=lambda c: (c.at.astimezone(timezone.utc), c.entry_id, c.kind.value))
+        found.sort(key=lambda c: (as_utc(c.at), c.entry_id, c.kind.value))
         return tuple(found)
 
     def fits(self, entry: CalendarEntry) -> bool:
@@ -1083,7 +1081,7 @@ def _gap_conflicts(items: list[CalendarEntry], rule: SpacingRule) -> list[Confli
         return []
     found = []
     for prev, cur in itertools.pairwise(items):
-        gap = _utc(cur.at) - _utc(prev.at)
+        gap = as_utc(cur.at) - as_utc(prev.at)
         if gap < rule.min_gap:
             found.append(
                 _conflict(
@@ -1122,7 +1120,7 @@ def _quota_conflicts(items: list[CalendarEntry], rule: SpacingRule) -> list[Conf
     if rule.quota is None:
         return []
     found = []
-    instants = [e.at.astimezone(timezone.utc) for e in items]
+    instants = [as_utc(e.at) for e in items]
     for i, e in enumerate(items):
         first = bisect.bisect_right(instants, instants[i] - rule.quota_period)
         window = items[first : i + 1]
@@ -1139,8 +1137,8 @@ def _quota_conflicts(items: list[CalendarEntry], rule: SpacingRule) -> list[Conf
 
 
 def _fits_group(group: list[CalendarEntry], at: datetime, rule: SpacingRule) -> bool:
-    instant = at.astimezone(timezone.utc)
-    if rule.min_gap is not None and any(abs(_utc(e.at) - instant) < rule.min_gap for e in group):
+    instant = as_utc(at)
+    if rule.min_gap is not None and any(abs(as_utc(e.at) - instant) < rule.min_gap for e in group):
         return False
     if rule.max_per_day is not None:
         local = zone(rule.day_tz)
@@ -1148,7 +1146,7 @@ def _fits_group(group: list[CalendarEntry], at: datetime, rule: SpacingRule) -> 
         if sum(1 for e in group if e.at.astimezone(local).date() == day) >= rule.max_per_day:
             return False
     if rule.quota is not None:
-        times = sorted([*(e.at.astimezone(timezone.utc) for e in group), instant])
+        times = sorted([*(as_utc(e.at) for e in group), instant])
         # Every rolling window that contains the new instant must stay within the quota.
         for right in times:
             if right < instant or right - instant >= rule.quota_period:

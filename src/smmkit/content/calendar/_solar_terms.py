@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from pydantic import Field
 
 from smmkit.content.calendar._astro import jd_tt_to_utc, term_jde
+from smmkit.content.calendar._recurrence import require_aware
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel
 
@@ -127,9 +128,8 @@ def solar_terms_between(start: datetime, end: datetime) -> tuple[SolarTerm, ...]
         >>> [t.name for t in found]
         ['大雪', '冬至']
     """
-    for field, value in (("start", start), ("end", end)):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise InvalidInputError.single(field, "must be timezone-aware", value)
+    require_aware(start, "start")
+    require_aware(end, "end")
     first = max(FIRST_YEAR, start.astimezone(CHINA_STANDARD_TIME).year)
     last = min(LAST_YEAR, end.astimezone(CHINA_STANDARD_TIME).year)
     return tuple(
