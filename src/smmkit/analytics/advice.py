@@ -26,7 +26,7 @@ from itertools import pairwise
 from smmkit.analytics.attribution import Attribution
 from smmkit.analytics.growth import PeriodValue, period_values
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import SmmkitModel, as_utc
+from smmkit.models._base import SmmkitModel, as_utc, require_aware
 from smmkit.models.metrics import MetricObservation
 
 __all__ = ["Evidence", "Recommendation", "RecommendationKind", "suggest_iterations"]
@@ -403,10 +403,7 @@ def suggest_iterations(
         >>> recs[0].action
         'Move budget from weibo to zhihu.'
     """
-    try:
-        cutoff = as_utc(now)
-    except (ValueError, AttributeError):
-        raise InvalidInputError.single("now", "must be a timezone-aware datetime", now) from None
+    cutoff = as_utc(require_aware(now, "now"))
     if not isinstance(periods, int) or isinstance(periods, bool) or periods < 1:
         raise InvalidInputError.single("periods", "must be an integer >= 1", periods)
     if not budget_ratio > 1:

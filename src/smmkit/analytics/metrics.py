@@ -21,7 +21,7 @@ from enum import Enum
 from pydantic import Field
 
 from smmkit.exceptions import InvalidInputError, UnknownPlatformError
-from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
+from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc, require_aware
 
 __all__ = [
     "ExposureBasis",
@@ -719,18 +719,10 @@ def repurchase_rate(
     """
     if not isinstance(window, timedelta) or window <= timedelta(0):
         raise InvalidInputError.single("window", "must be a positive timedelta", window)
-    try:
-        cutoff = as_utc(as_of)
-    except ValueError:
-        raise InvalidInputError.single("as_of", "must be timezone-aware", as_of) from None
+    cutoff = as_utc(require_aware(as_of, "as_of", "must be timezone-aware"))
     by_customer: dict[str, list[datetime]] = {}
     for index, (customer, at) in enumerate(orders):
-        try:
-            moment = as_utc(at)
-        except ValueError:
-            raise InvalidInputError.single(
-                f"orders.{index}", "order time must be timezone-aware", at
-            ) from None
+        moment = as_utc(require_aware(at, f"orders.{index}", "order time must be timezone-aware"))
         if moment <= cutoff:
             by_customer.setdefault(customer, []).append(moment)
     eligible = 0

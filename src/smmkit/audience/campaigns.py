@@ -25,7 +25,7 @@ from pydantic import Field, field_validator, model_validator
 from smmkit.audience.influencers import ENGAGEMENT_WEIGHTS
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import KPI, ContentPiece, ContentSource, LifecycleStage, Money, Period
-from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
+from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc, require_aware
 
 __all__ = [
     "CampaignKind",
@@ -360,10 +360,7 @@ def curate_ugc(
     """
     if limit < 1 or per_creator < 1:
         raise InvalidInputError.single("limit/per_creator", "must both be at least 1")
-    try:
-        now_utc = as_utc(now)
-    except (ValueError, AttributeError, TypeError):
-        raise InvalidInputError.single("now", "must be a timezone-aware datetime", now) from None
+    now_utc = as_utc(require_aware(now, "now"))
     rejected: list[CurationDecision] = []
     eligible: list[tuple[UgcSubmission, float, list[str]]] = []
     for sub in submissions:

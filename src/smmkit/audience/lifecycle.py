@@ -56,7 +56,7 @@ from pydantic import Field, model_validator
 
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import Interaction, InteractionKind, LifecycleStage, User, UserSegment
-from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
+from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc, require_aware
 
 __all__ = [
     "InteractionBatch",
@@ -267,12 +267,7 @@ class LifecycleAccumulator:
     )
 
     def __init__(self, *, now: datetime, rules: LifecycleRules | None = None) -> None:
-        try:
-            self.now = as_utc(now)
-        except (ValueError, AttributeError, TypeError):
-            raise InvalidInputError.single(
-                "now", "must be a timezone-aware datetime", now
-            ) from None
+        self.now = as_utc(require_aware(now, "now"))
         self.rules = rules if rules is not None else LifecycleRules()
         self._now_ts = self.now.timestamp()
         self._window_ts = self._now_ts - self.rules.loyal_window_days * _DAY
@@ -861,10 +856,7 @@ def segment_columns(
     """
     from smmkit.audience._columnar import segment_columns_numpy
 
-    try:
-        now_utc = as_utc(now)
-    except (ValueError, AttributeError, TypeError):
-        raise InvalidInputError.single("now", "must be a timezone-aware datetime", now) from None
+    now_utc = as_utc(require_aware(now, "now"))
     result: Segmentation = segment_columns_numpy(
         user_ids, joined_at, interactions, now=now_utc, rules=rules or LifecycleRules()
     )

@@ -33,7 +33,7 @@ from types import MappingProxyType
 from pydantic import Field, model_validator
 
 from smmkit.exceptions import IllegalTransitionError, InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import AwareDatetime, SmmkitModel, require_aware
 
 __all__ = ["PostState", "PostWorkflow", "TRANSITIONS", "Transition"]
 
@@ -201,8 +201,7 @@ class PostWorkflow(SmmkitModel):
             raise InvalidInputError.single(
                 "reason", f"is required to move a post to {goal.value!r}", reason
             )
-        if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
-            raise InvalidInputError.single("at", "must be a timezone-aware datetime", at)
+        require_aware(at, "at")
         if self.history and at < self.history[-1].at:
             raise InvalidInputError.single(
                 "at", "is earlier than the previous step of this workflow", at

@@ -24,7 +24,7 @@ from smmkit.crisis.sentiment import SentimentAnalyzer, SentimentLabel
 from smmkit.crisis.watchlist import TermKind, Watchlist
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import CrisisSignal, Mention, SignalKind
-from smmkit.models._base import SmmkitModel
+from smmkit.models._base import SmmkitModel, require_aware
 
 __all__ = ["ALL", "DetectionConfig", "WindowStats", "WindowTable", "detect_signals"]
 
@@ -131,8 +131,7 @@ class WindowTable:
             >>> t.start_of(t.window_of(datetime(2026, 3, 2, 9, 41, tzinfo=timezone.utc))).minute
             0
         """
-        if at.tzinfo is None:
-            raise InvalidInputError.single("at", "must be timezone-aware", at)
+        require_aware(at, "at", "must be timezone-aware")
         return int((at - _EPOCH).total_seconds() // self.config.window_seconds)
 
     def start_of(self, window: int) -> datetime:

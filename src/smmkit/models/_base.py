@@ -15,7 +15,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from smmkit.exceptions import FieldProblem, InvalidInputError
 
-__all__ = ["AwareDatetime", "SmmkitModel", "as_utc", "translate_validation_error"]
+__all__ = [
+    "AwareDatetime",
+    "SmmkitModel",
+    "as_utc",
+    "require_aware",
+    "translate_validation_error",
+]
 
 
 def translate_validation_error(
@@ -110,3 +116,18 @@ def as_utc(value: datetime) -> datetime:
     """
     _require_aware(value)
     return value.astimezone(timezone.utc)
+
+
+def require_aware(
+    value: object, field: str, problem: str = "must be a timezone-aware datetime"
+) -> datetime:
+    """``value`` unchanged if it is an aware datetime, else an InvalidInputError naming ``field``.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> require_aware(datetime(2026, 1, 1, tzinfo=timezone.utc), "now").year
+        2026
+    """
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInputError.single(field, problem, value)
+    return value

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.rrule import rrule, rrulestr
 
 from smmkit.exceptions import InvalidInputError
+from smmkit.models._base import require_aware as _require_aware
 
 __all__ = ["expand_recurrence", "normalize_rule"]
 
@@ -28,9 +29,7 @@ def require_aware(value: datetime, field: str) -> datetime:
     """``value`` if it is an aware datetime, else an input error naming ``field``."""
     if not isinstance(value, datetime):
         raise InvalidInputError.single(field, "must be a datetime", value)
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInputError.single(field, "must be timezone-aware", value)
-    return value
+    return _require_aware(value, field, "must be timezone-aware")
 
 
 def normalize_local(value: datetime) -> datetime:
