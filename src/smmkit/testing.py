@@ -374,6 +374,18 @@ def refresh_in_processes(
     token each process ended up using (or ``"error: ..."``). Afterwards
     ``CountingTokenEndpoint(directory).fetches`` tells how many refreshes reached the
     platform: one, when the store's lock works.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from smmkit.platforms import FileTokenStore, Token
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> endpoint = CountingTokenEndpoint(folder)
+        >>> store = FileTokenStore(folder / "tokens.json")
+        >>> store.put("sandbox:default", Token(access_token="token-0", refresh_token="refresh-0"))
+        >>> endpoint.seed("token-other", "refresh-0")  # another worker moved on already
+        >>> refresh_in_processes(store.path, folder, processes=2), endpoint.fetches
+        (['token-1', 'token-1'], 1)
     """
     import multiprocessing
     import queue

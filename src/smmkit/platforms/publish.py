@@ -370,6 +370,17 @@ def publish_flow(
     ``deadline`` is in seconds from the start, read on ``now`` (the driver's clock).
     Raises :class:`~smmkit.exceptions.PublishTimeoutError` past the deadline and
     :class:`~smmkit.exceptions.APIError` when the platform reports the publish failed.
+    ``Client.publish`` runs this flow for you; use it directly to compose a custom flow.
+
+    Example:
+        >>> from smmkit.platforms import SandboxPlatform, SimulatedClock
+        >>> clock = SimulatedClock()
+        >>> sandbox = SandboxPlatform(clock=clock)
+        >>> with sandbox.client() as client:
+        ...     flow = publish_flow(client.adapter, sandbox.sample_post("hi"), now=clock.time)
+        ...     receipt = client.run(flow)
+        >>> receipt.status.value, sandbox.published_count
+        ('published', 1)
     """
     started = now()
     _check_capabilities(adapter, post)
