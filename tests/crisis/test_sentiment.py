@@ -50,6 +50,38 @@ def test_rules_table(text: str, label: SentimentLabel) -> None:
     assert default_analyzer().score(text).label is label
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # News and crisis events: no review word, the event itself carries the sign.
+        ("工厂发生火灾，3人遇难", NEG),
+        ("某品牌涉嫌虚假宣传被罚款", NEG),
+        ("公司营收创新高", POS),
+        ("女排夺冠", POS),
+        # One-character fallback: no word from the lists, the characters lean one way.
+        ("昨夜暴雨致山体滑坡", NEG),
+        ("全家福", POS),
+        # Names and everyday words that hold such a character stay neutral.
+        ("顺丰到了", NEU),
+        ("明天去重庆", NEU),
+        ("输入验证码", NEU),
+        # A negator still reaches a fallback character.
+        ("没错", POS),
+    ],
+)
+def test_events_and_character_fallback(text: str, label: SentimentLabel) -> None:
+    assert default_analyzer().score(text).label is label
+
+
+def test_longer_entry_wins_over_character() -> None:
+    a = default_analyzer()
+    # "厉害" is a word (+2) although "害" alone leans negative; "破案" is shielded.
+    assert a.polarity("真厉害") > 0
+    assert a.polarity("警方破案") == 0.0
+    # A character weighs half a word: "灾" alone is weaker than "灾难".
+    assert a.polarity("灾难") < a.polarity("有灾") < 0
+
+
 def test_intensifier_strengthens() -> None:
     a = default_analyzer()
     assert a.polarity("非常失望") < a.polarity("失望") < 0

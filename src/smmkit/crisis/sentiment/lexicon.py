@@ -9,6 +9,9 @@ produced it. The rules are the ones that matter most in complaints and reviews:
 * **intensifiers and diminishers** scale it ("非常失望", "slightly dull");
 * **contrast**: after "但是 / 不过 / but / however" the rest of the sentence counts
   more and what came before counts less; a clause opened by "虽然 / although" counts less;
+* **one-character fallback**: Chinese text that holds no word from the lists is read by
+  the characters that lean one way in almost every word they make (灾, 骗, 赢, 福), at
+  half a word's weight; any longer entry that covers a character wins;
 * **emoji, emoticons and Weibo-style bracket emoticons** (``[怒]``, ``😡``, ``:(``) carry
   weight of their own; "!" strengthens its clause.
 """
@@ -112,8 +115,10 @@ class LexiconAnalyzer:
             if word.isascii():
                 en[word] = (_BEFORE, 0.0)
         zh: dict[str, tuple[int, float]] = dict.fromkeys(lx.ZH_NEUTRAL, (_WORD, 0.0))
-        for word, weight in lx.ZH_WORDS.items():
-            zh[word] = (_WORD, weight)
+        # Later lists win on a shared entry: characters, then events, then review words.
+        for table in (lx.ZH_CHARS, lx.ZH_EVENT_WORDS, lx.ZH_WORDS):
+            for word, weight in table.items():
+                zh[word] = (_WORD, weight)
         for word, factor in lx.ZH_BOOSTERS.items():
             zh[word] = (_BOOST, factor)
         for word in lx.ZH_NEGATORS:
