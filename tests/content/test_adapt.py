@@ -94,6 +94,26 @@ def test_xiaohongshu_title_body_topics_and_no_links() -> None:
     assert "title_truncated" in codes(post)
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("冷泡茶做法。详情见 https://tea.example.cn/a", "冷泡茶做法。"),
+        ("冷泡茶做法，戳链接👉 https://tea.example.cn/a 就能买", "冷泡茶做法，就能买"),
+        ("Cold brew in 3 minutes. Read more: https://tea.example.cn/a", "Cold brew in 3 minutes."),
+        # Only words that point at the link go with it.
+        ("我们的hyperlink https://tea.example.cn/a", "我们的hyperlink"),
+        ("更多好茶 https://tea.example.cn/a", "更多好茶"),
+    ],
+)
+def test_removed_link_takes_its_lead_in_along(body: str, expected: str) -> None:
+    piece = ContentPiece(id="p", title="冷泡茶", body=body)
+    post = adapt(piece, "xiaohongshu", utm=False)
+    assert post.body.startswith(expected)
+    assert "详情见" not in post.body and "http" not in post.body
+    assert post.links == ("https://tea.example.cn/a",)
+    assert adapt(piece_from_post(post), "xiaohongshu", utm=False).body == post.body
+
+
 def test_douyin_prefix_topics_and_video_checks() -> None:
     clips = (
         MediaAsset(kind="video", url="file:///a.mp4", duration_seconds=60),

@@ -318,16 +318,42 @@ def _utm(url: str, spec: Platform, utm: Mapping[str, str | None]) -> str:
         return url
 
 
+# Words that only point at the link right after them ("详情见 https://…", "more: https://…"):
+# they go with the link, or the post would end in "详情见".
+_LINK_LEAD_IN = regex.compile(
+    r"(?:详情(?:请)?(?:见|看|戳)|详见|请见|请看|点击(?:链接)?|戳(?:链接)?|链接|(?:阅读)?原文|传送门"
+    r"|(?:read |see |learn |find out )?more|details|link|see|via)"
+    r"\s*[:：]?\s*(?:👉|👇|→|->|>>)?\s*$",
+    regex.IGNORECASE,
+)
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """Whether a Latin word starts at ``at`` ("link" in "hyperlink" does not); CJK always."""
+    return at == 0 or not text[at].isascii() or not text[at - 1].isalnum()
+
+
 def _remove_entities(text: str, kinds: set[EntityKind]) -> tuple[str, list[str]]:
     removed: list[str] = []
     out: list[str] = []
     last = 0
+    glue = True  # the text before the gap ends in CJK (or is empty): no space after it
     for e in extract_entities(text):
         if e.kind in kinds:
             removed.append(e.text)
-            out.append(text[last : e.start])
+            before = text[last : e.start]
+            if glue:
+                before = before.lstrip(" \t")
+            if e.kind is EntityKind.URL:
+                lead = _LINK_LEAD_IN.search(before)
+                if lead and _starts_word(before, lead.start()):
+                    before = before[: lead.start()]
+            out.append(before)
             last = e.end
-    out.append(text[last:])
+            kept = before.rstrip(" \t")
+            if kept:
+                glue = not kept[-1].isascii()
+    out.append(text[last:].lstrip(" \t") if glue else text[last:])
     return regex.sub(r"[ \t]{2,}", " ", "".join(out)).strip(), removed
 
 
