@@ -5,6 +5,7 @@ import pickle
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from smmkit.crisis import (
     LexiconAnalyzer,
@@ -169,3 +170,58 @@ def test_adapters_name_their_extra(monkeypatch: pytest.MonkeyPatch) -> None:
         SnowNLPAnalyzer()
     with pytest.raises(MissingExtraError, match="sentiment"):
         VaderAnalyzer()
+
+
+@given(st.lists(st.text(max_size=60) | st.sampled_from(["not bad", "好", "a\0b", "\0"])))
+def test_polarity_many_matches_one_by_one(texts: list[str]) -> None:
+    a = default_analyzer()
+    assert a.polarity_many(texts) == [a.polarity(t) for t in texts]
+    assert [s.polarity for s in a.score_many(texts)] == a.polarity_many(texts)
+
+
+def test_nul_is_whitespace_not_a_text_boundary() -> None:
+    a = default_analyzer()
+    assert a.polarity_many(["not\0bad", "good"]) == [a.polarity("not bad"), a.polarity("good")]
+
+
+@pytest.mark.parametrize("polarity", [-1.0, -0.3, 0.0, 0.02, 0.7, 1.0])
+def test_fast_scores_equal_validated_ones(polarity: float) -> None:
+    from smmkit.crisis.sentiment import _base
+    from smmkit.crisis.sentiment._base import SentimentScore, label_for
+
+    fast = SentimentScore.from_polarity(polarity)
+    checked = SentimentScore(polarity=polarity, label=label_for(polarity))
+    assert fast == checked and hash(fast) == hash(checked)
+    assert fast.model_fields_set == checked.model_fields_set
+    assert fast.model_dump_json() == checked.model_dump_json()
+    assert SentimentScore.model_validate_json(fast.model_dump_json()) == fast
+    assert pickle.loads(pickle.dumps(fast)) == fast
+    with pytest.raises(ValidationError):  # still frozen
+        fast.polarity = 0.5  # type: ignore[misc]
+    # This pydantic builds identical objects the fast way, so the fast way is in use.
+    assert _base._trusted is _base._trusted_fast
+
+
+def test_shared_results_follow_a_changed_neutral_band() -> None:
+    a = LexiconAnalyzer()
+    weak = a.polarity("decent")
+    assert 0 < weak < 0.5
+    assert a.score("decent").label is POS
+    a.neutral_band = 0.5  # wider than the polarity: now neutral
+    assert a.score("decent").label is NEU
+    assert a.score_many(["decent", "decent"])[1].label is NEU
+
+
+def test_result_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from smmkit.crisis.sentiment import lexicon
+
+    monkeypatch.setattr(lexicon, "_MADE_MAX", 10)
+    a = LexiconAnalyzer()
+    words = ["good", "bad", "great", "awful", "fine", "poor", "superb", "dull"]
+    texts = [" ".join(words[j] for j in range(8) if i >> j & 1) for i in range(256)]
+    sizes = []
+    for k in range(0, 256, 8):
+        scores = a.score_many(texts[k : k + 8])
+        assert [s.polarity for s in scores] == a.polarity_many(texts[k : k + 8])
+        sizes.append(len(a._made))
+    assert max(sizes) <= 10 + 8  # cleared before a batch once past the bound

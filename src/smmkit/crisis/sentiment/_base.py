@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
@@ -56,9 +56,47 @@ class SentimentScore(SmmkitModel):
         """
         value = max(-1.0, min(1.0, float(polarity)))
         # Built from a checked float and an enum: skip re-validation on the hot path.
-        return cls.model_construct(
-            polarity=value, label=label_for(value, neutral_band=neutral_band)
+        return _trusted(cls, value, label_for(value, neutral_band=neutral_band))
+
+
+_FIELDS_SET = frozenset({"polarity", "label"})
+_set = object.__setattr__
+
+
+def _trusted_fast(
+    cls: type[SentimentScore], polarity: float, label: SentimentLabel
+) -> SentimentScore:
+    # What pydantic's model_construct sets, without its per-call generality (it costs
+    # about three times as much, more than scoring an English sentence). Used only if
+    # the self-check below finds the result identical to a validated instance.
+    score = cls.__new__(cls)
+    _set(score, "__dict__", {"polarity": polarity, "label": label})
+    _set(score, "__pydantic_fields_set__", _FIELDS_SET)
+    _set(score, "__pydantic_extra__", None)
+    _set(score, "__pydantic_private__", None)
+    return score
+
+
+def _trusted_construct(
+    cls: type[SentimentScore], polarity: float, label: SentimentLabel
+) -> SentimentScore:
+    return cls.model_construct(polarity=polarity, label=label)
+
+
+def _pick_trusted() -> Callable[[type[SentimentScore], float, SentimentLabel], SentimentScore]:
+    """The fast constructor when this pydantic version builds the same object with it."""
+    try:
+        fast = _trusted_fast(SentimentScore, -0.5, SentimentLabel.NEGATIVE)
+        checked = SentimentScore(polarity=-0.5, label=SentimentLabel.NEGATIVE)
+        same = (
+            fast == checked
+            and fast.model_fields_set == checked.model_fields_set
+            and fast.model_dump_json() == checked.model_dump_json()
+            and hash(fast) == hash(checked)
         )
+    except Exception:  # any surprise from pydantic internals: take the slow path
+        same = False
+    return _trusted_fast if same else _trusted_construct
 
 
 def label_for(polarity: float, *, neutral_band: float = NEUTRAL_BAND) -> SentimentLabel:
@@ -92,3 +130,6 @@ class SentimentAnalyzer(Protocol):
     def score_many(self, texts: Iterable[str]) -> tuple[SentimentScore, ...]:
         """Score many texts, in order."""
         ...
+
+
+_trusted = _pick_trusted()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from itertools import compress
 from typing import Any
 
 from smmkit.crisis._automaton import AhoCorasick
@@ -31,7 +32,7 @@ from smmkit.crisis.sentiment._base import NEUTRAL_BAND, SentimentScore
 __all__ = ["LexiconAnalyzer", "default_analyzer"]
 
 # Token kinds in the event stream.
-_WORD, _NEG, _BOOST, _AFTER, _BEFORE, _CLAUSE, _SENTENCE = range(7)
+_WORD, _NEG, _BOOST, _AFTER, _BEFORE, _CLAUSE, _SENTENCE, _TEXT_END = range(8)
 _SENTENCE_ENDS = frozenset("。！？…\n.!?~～")
 _EXCLAIM = frozenset("!！")
 _ZH_NEG_REACH = 4  # characters between a Chinese negator and the word it negates
@@ -51,6 +52,7 @@ _ASCII_BREAKS: dict[str, tuple[int, float]] = {
     "!": (_SENTENCE, 1.0),
     "…": (_SENTENCE, 0.0),
 }
+_MADE_MAX = 4096  # results kept for reuse per analyzer
 _NEGATED = -0.6  # "not good" is weaker than "bad"
 _SQUASH = 6.0
 
@@ -92,12 +94,24 @@ class LexiconAnalyzer:
         'positive'
     """
 
-    __slots__ = ("_ac", "_ac_kinds", "_en", "_en_tokens", "_extra", "neutral_band")
+    __slots__ = (
+        "_ac",
+        "_ac_kinds",
+        "_en",
+        "_en_tokens",
+        "_extra",
+        "_made",
+        "_made_band",
+        "neutral_band",
+    )
 
     def __init__(
         self, *, extra: Mapping[str, float] | None = None, neutral_band: float = NEUTRAL_BAND
     ) -> None:
         self.neutral_band = neutral_band
+        # Results are frozen values, so equal polarities can share one (bounded cache).
+        self._made: dict[float, SentimentScore] = {}
+        self._made_band = neutral_band
         self._extra = dict(extra or {})
         en: dict[str, tuple[int, float]] = {}
         for word, weight in _inflect(lx.EN_WORDS).items():
@@ -142,6 +156,7 @@ class LexiconAnalyzer:
         tokens = dict(en)
         for mark, end in _ASCII_BREAKS.items():
             tokens[mark] = end
+        tokens["\0"] = (_TEXT_END, 0.0)  # joins texts scored in one pass
         self._en_tokens = tokens
         patterns = sorted(zh)
         self._ac = AhoCorasick(patterns)
@@ -154,18 +169,34 @@ class LexiconAnalyzer:
             >>> LexiconAnalyzer().polarity("") == 0.0
             True
         """
-        folded = fold(text)
-        if folded.isascii() or _NEEDS_AUTOMATON.search(folded) is None:
-            # English only: positions are token numbers, the negation reach is in words.
-            events = self._ascii_events(folded)
-            reach = _EN_NEG_REACH_WORDS
-        else:
-            events = self._events(folded)
-            reach = _EN_NEG_REACH
-        if not events:
-            return 0.0
-        raw = _combine(events, reach)
-        return raw / math.sqrt(raw * raw + _SQUASH)
+        if text.isascii():
+            # The common case: plain ASCII folds by lower-casing alone, as fold() would.
+            return _squash(self._ascii_events(text.lower()), _EN_NEG_REACH_WORDS)
+        return self._folded_polarity(fold(text))
+
+    def polarity_many(self, texts: Iterable[str]) -> list[float]:
+        """The polarity of every text, in order: :meth:`polarity` over a batch.
+
+        Plain-ASCII texts are tokenised together in one pass, which is the fastest way
+        to score many English mentions; the result is the same as one call per text.
+
+        Example:
+            >>> LexiconAnalyzer().polarity_many(["great", "糟糕", ""])[1] < 0
+            True
+        """
+        items = list(texts)
+        out = [0.0] * len(items)
+        ascii_at: list[int] = []
+        for i, text in enumerate(items):
+            if text.isascii():
+                ascii_at.append(i)
+            else:
+                out[i] = self._folded_polarity(fold(text))
+        if ascii_at:
+            lists = self._ascii_event_lists([items[i].lower() for i in ascii_at])
+            for i, events in zip(ascii_at, lists, strict=True):
+                out[i] = _squash(events, _EN_NEG_REACH_WORDS)
+        return out
 
     def score(self, text: str) -> SentimentScore:
         """Score one text.
@@ -174,36 +205,72 @@ class LexiconAnalyzer:
             >>> LexiconAnalyzer().score("质量很差，客服态度恶劣").polarity < -0.5
             True
         """
-        return SentimentScore.from_polarity(self.polarity(text), neutral_band=self.neutral_band)
+        return self._results([self.polarity(text)])[0]
 
     def score_many(self, texts: Iterable[str]) -> tuple[SentimentScore, ...]:
-        """Score many texts, in order.
+        """Score many texts, in order (plain-ASCII ones in one pass, as in
+        :meth:`polarity_many`).
 
         Example:
             >>> [s.label.value for s in LexiconAnalyzer().score_many(["great", "糟糕"])]
             ['positive', 'negative']
         """
+        return self._results(self.polarity_many(texts))
+
+    def _results(self, polarities: list[float]) -> tuple[SentimentScore, ...]:
+        """A frozen result per polarity; equal polarities share one (a flat 0 is common)."""
         band = self.neutral_band
-        make = SentimentScore.from_polarity
-        return tuple(make(self.polarity(t), neutral_band=band) for t in texts)
+        made = self._made
+        if band != self._made_band or len(made) > _MADE_MAX:
+            made.clear()
+            self._made_band = band
+        out: list[SentimentScore] = []
+        for polarity in polarities:
+            result = made.get(polarity)
+            if result is None:
+                result = made[polarity] = SentimentScore.from_polarity(polarity, neutral_band=band)
+            out.append(result)
+        return tuple(out)
+
+    def _folded_polarity(self, folded: str) -> float:
+        if _NEEDS_AUTOMATON.search(folded) is None:
+            # Latin script beyond ASCII (accents, curly quotes): the whitespace tokens.
+            return _squash(self._ascii_events(folded), _EN_NEG_REACH_WORDS)
+        # Positions are characters; an English negator reaches _EN_NEG_REACH of them.
+        return _squash(self._events(folded), _EN_NEG_REACH)
 
     def _ascii_events(self, folded: str) -> list[tuple[int, int, int, float]]:
-        """Events of a Latin-script text, by whitespace tokens (``str.split`` is C-fast).
-
-        Sentence and clause marks are first set apart as tokens of their own (a few
-        C-level ``str.replace`` calls), so that every token needs one dictionary look-up.
-        """
-        for mark, spaced in _SPACED:
-            if mark in folded:
-                folded = folded.replace(mark, spaced)
+        """Events of one Latin-script text by whitespace tokens; positions are token
+        numbers. Sentence and clause marks are first set apart as tokens of their own."""
         get = self._en_tokens.get
         events: list[tuple[int, int, int, float]] = []
-        append = events.append
-        for i, token in enumerate(folded.split()):
+        for i, token in enumerate(_space_marks(folded.replace("\0", " ")).split()):
             hit = get(token)
             if hit is not None:
-                append((i, i + 1, hit[0], hit[1]))
+                events.append((i, i + 1, hit[0], hit[1]))
         return events
+
+    def _ascii_event_lists(self, folded: list[str]) -> list[list[tuple[int, int, int, float]]]:
+        """:meth:`_ascii_events` of many texts in one pass, the same result per text.
+
+        The texts are joined with a NUL token between them and every token is looked up
+        with one C-level ``map``: only the hits, and the NULs that close each text, reach
+        Python code.
+        """
+        joined = " \0 ".join(folded) + " \0"
+        if joined.count("\0") != len(folded):  # a text holds a NUL of its own
+            joined = " \0 ".join(t.replace("\0", " ") for t in folded) + " \0"
+        hits = list(map(self._en_tokens.get, _space_marks(joined).split()))
+        lists: list[list[tuple[int, int, int, float]]] = []
+        events: list[tuple[int, int, int, float]] = []
+        for i in compress(range(len(hits)), hits):
+            kind, value = hits[i]  # type: ignore[misc]  # compress() kept only the hits
+            if kind == _TEXT_END:
+                lists.append(events)
+                events = []
+            else:
+                events.append((i, i + 1, kind, value))
+        return lists
 
     def _events(self, folded: str) -> list[tuple[int, int, int, float]]:
         """(start, end, kind, value) for every lexicon hit, in text order."""
@@ -242,6 +309,24 @@ class LexiconAnalyzer:
 
 def _rebuild(extra: dict[str, float], neutral_band: float) -> LexiconAnalyzer:
     return LexiconAnalyzer(extra=extra, neutral_band=neutral_band)
+
+
+def _space_marks(text: str) -> str:
+    """Set sentence and clause marks apart as tokens (C-level ``str.replace`` calls)."""
+    for mark, spaced in _SPACED:
+        if mark in text:
+            text = text.replace(mark, spaced)
+    return text
+
+
+def _squash(events: list[tuple[int, int, int, float]], en_reach: int) -> float:
+    """The combined score of ``events`` squashed into (-1, 1)."""
+    if not events:
+        return 0.0
+    raw = _combine(events, en_reach)
+    if not raw:
+        return 0.0  # never -0.0: equal results must print alike
+    return raw / math.sqrt(raw * raw + _SQUASH)
 
 
 def _combine(events: list[tuple[int, int, int, float]], en_reach: int) -> float:
