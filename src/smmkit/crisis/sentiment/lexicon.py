@@ -246,7 +246,7 @@ class LexiconAnalyzer:
         events: list[tuple[int, int, int, float]] = []
         for i, token in enumerate(_space_marks(folded.replace("\0", " ")).split()):
             hit = get(token)
-            if hit is not None:
+            if hit is not None and (events or hit[0] < _CLAUSE):
                 events.append((i, i + 1, hit[0], hit[1]))
         return events
 
@@ -268,7 +268,7 @@ class LexiconAnalyzer:
             if kind == _TEXT_END:
                 lists.append(events)
                 events = []
-            else:
+            elif events or kind < _CLAUSE:  # a break before anything else changes nothing
                 events.append((i, i + 1, kind, value))
         return lists
 
