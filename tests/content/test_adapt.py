@@ -100,9 +100,12 @@ def test_xiaohongshu_title_body_topics_and_no_links() -> None:
         ("冷泡茶做法。详情见 https://tea.example.cn/a", "冷泡茶做法。"),
         ("冷泡茶做法，戳链接👉 https://tea.example.cn/a 就能买", "冷泡茶做法，就能买"),
         ("Cold brew in 3 minutes. Read more: https://tea.example.cn/a", "Cold brew in 3 minutes."),
+        ("Brewing guide:\nDetails → https://tea.example.cn/a", "Brewing guide:"),
         # Only words that point at the link go with it.
         ("我们的hyperlink https://tea.example.cn/a", "我们的hyperlink"),
         ("更多好茶 https://tea.example.cn/a", "更多好茶"),
+        ("Come and see https://tea.example.cn/a", "Come and see"),
+        ("We want more https://tea.example.cn/a", "We want more"),
     ],
 )
 def test_removed_link_takes_its_lead_in_along(body: str, expected: str) -> None:

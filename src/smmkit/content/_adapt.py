@@ -328,9 +328,20 @@ _LINK_LEAD_IN = regex.compile(
 )
 
 
-def _starts_word(text: str, at: int) -> bool:
-    """Whether a Latin word starts at ``at`` ("link" in "hyperlink" does not); CJK always."""
-    return at == 0 or not text[at].isascii() or not text[at - 1].isalnum()
+def _starts_phrase(text: str, at: int) -> bool:
+    """Whether a lead-in at ``at`` stands as a phrase of its own.
+
+    Chinese lead-ins (详情见, 戳链接) always do. A Latin one must open the text or a
+    sentence or clause: "Read more:" after a full stop goes with its link, while "see"
+    in "come and see" and "link" in "hyperlink" stay.
+    """
+    if not text[at].isascii():
+        return True
+    before = text[:at].rstrip()
+    return not before or before[-1] in _PHRASE_BREAKS
+
+
+_PHRASE_BREAKS = frozenset(".!?;:,)(-—–|\n。！？；：，、")
 
 
 def _remove_entities(text: str, kinds: set[EntityKind]) -> tuple[str, list[str]]:
@@ -346,7 +357,7 @@ def _remove_entities(text: str, kinds: set[EntityKind]) -> tuple[str, list[str]]
                 before = before.lstrip(" \t")
             if e.kind is EntityKind.URL:
                 lead = _LINK_LEAD_IN.search(before)
-                if lead and _starts_word(before, lead.start()):
+                if lead and _starts_phrase(before, lead.start()):
                     before = before[: lead.start()]
             out.append(before)
             last = e.end
