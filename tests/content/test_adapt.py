@@ -105,6 +105,8 @@ def test_xiaohongshu_title_body_topics_and_no_links() -> None:
         ("我们的hyperlink https://tea.example.cn/a", "我们的hyperlink"),
         ("更多好茶 https://tea.example.cn/a", "更多好茶"),
         ("Come and see https://tea.example.cn/a", "Come and see"),
+        ("我很喜欢这个链接 https://tea.example.cn/a", "我很喜欢这个链接"),
+        ("快来看看详情见https://tea.example.cn/a", "快来看看"),
         ("We want more https://tea.example.cn/a", "We want more"),
     ],
 )

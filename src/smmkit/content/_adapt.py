@@ -321,24 +321,28 @@ def _utm(url: str, spec: Platform, utm: Mapping[str, str | None]) -> str:
 # Words that only point at the link right after them ("详情见 https://…", "more: https://…"):
 # they go with the link, or the post would end in "详情见".
 _LINK_LEAD_IN = regex.compile(
-    r"(?:详情(?:请)?(?:见|看|戳)|详见|请见|请看|点击(?:链接)?|戳(?:链接)?|链接|(?:阅读)?原文|传送门"
-    r"|(?:read |see |learn |find out )?more|details|link|see|via)"
+    r"(?P<sure>详情(?:请)?(?:见|看|戳)|详见|戳链接|点击链接|阅读原文|传送门)?"
+    r"(?(sure)|(?:请见|请看|点击|戳|链接|原文"
+    r"|(?:read |see |learn |find out )?more|details|link|see|via))"
     r"\s*[:：]?\s*(?:👉|👇|→|->|>>)?\s*$",
     regex.IGNORECASE,
 )
 
 
-def _starts_phrase(text: str, at: int) -> bool:
-    """Whether a lead-in at ``at`` stands as a phrase of its own.
+def _lead_in(text: str) -> int | None:
+    """Where the words that only point at a link at the end of ``text`` begin, if any.
 
-    Chinese lead-ins (详情见, 戳链接) always do. A Latin one must open the text or a
-    sentence or clause: "Read more:" after a full stop goes with its link, while "see"
-    in "come and see" and "link" in "hyperlink" stay.
+    Unambiguous Chinese lead-ins (详情见, 戳链接) always count. The others must open the
+    text or a sentence or clause: "Read more:" after a full stop goes with its link,
+    while "see" in "come and see", "链接" in "这个链接" and "link" in "hyperlink" stay.
     """
-    if not text[at].isascii():
-        return True
-    before = text[:at].rstrip()
-    return not before or before[-1] in _PHRASE_BREAKS
+    lead = _LINK_LEAD_IN.search(text)
+    if lead is None:
+        return None
+    if lead.group("sure"):
+        return lead.start()
+    before = text[: lead.start()].rstrip()
+    return lead.start() if not before or before[-1] in _PHRASE_BREAKS else None
 
 
 _PHRASE_BREAKS = frozenset(".!?;:,)(-—–|\n。！？；：，、")
@@ -356,9 +360,9 @@ def _remove_entities(text: str, kinds: set[EntityKind]) -> tuple[str, list[str]]
             if glue:
                 before = before.lstrip(" \t")
             if e.kind is EntityKind.URL:
-                lead = _LINK_LEAD_IN.search(before)
-                if lead and _starts_phrase(before, lead.start()):
-                    before = before[: lead.start()]
+                cut = _lead_in(before)
+                if cut is not None:
+                    before = before[:cut]
             out.append(before)
             last = e.end
             kept = before.rstrip(" \t")
