@@ -196,6 +196,13 @@ def test_fast_scores_equal_validated_ones(polarity: float) -> None:
     assert fast.model_dump_json() == checked.model_dump_json()
     assert SentimentScore.model_validate_json(fast.model_dump_json()) == fast
     assert pickle.loads(pickle.dumps(fast)) == fast
+    assert fast.model_dump(exclude_unset=True) == checked.model_dump(exclude_unset=True)
+    assert fast.model_dump_json(exclude_unset=True) == checked.model_dump_json(exclude_unset=True)
+    moved = fast.model_copy(update={"polarity": 0.3})
+    assert moved.polarity == 0.3 and fast.polarity == polarity
+    assert fast.model_copy(deep=True) == fast
+    # Each object owns its fields-set, as pydantic's own constructors give it.
+    assert fast.model_fields_set is not SentimentScore.from_polarity(polarity).model_fields_set
     with pytest.raises(ValidationError):  # still frozen
         fast.polarity = 0.5  # type: ignore[misc]
     # This pydantic builds identical objects the fast way, so the fast way is in use.

@@ -59,7 +59,6 @@ class SentimentScore(SmmkitModel):
         return _trusted(cls, value, label_for(value, neutral_band=neutral_band))
 
 
-_FIELDS_SET = frozenset({"polarity", "label"})
 _set = object.__setattr__
 
 
@@ -71,7 +70,7 @@ def _trusted_fast(
     # the self-check below finds the result identical to a validated instance.
     score = cls.__new__(cls)
     _set(score, "__dict__", {"polarity": polarity, "label": label})
-    _set(score, "__pydantic_fields_set__", _FIELDS_SET)
+    _set(score, "__pydantic_fields_set__", {"polarity", "label"})  # pydantic mutates it
     _set(score, "__pydantic_extra__", None)
     _set(score, "__pydantic_private__", None)
     return score
@@ -88,10 +87,14 @@ def _pick_trusted() -> Callable[[type[SentimentScore], float, SentimentLabel], S
     try:
         fast = _trusted_fast(SentimentScore, -0.5, SentimentLabel.NEGATIVE)
         checked = SentimentScore(polarity=-0.5, label=SentimentLabel.NEGATIVE)
+        update = {"polarity": 0.25}
         same = (
             fast == checked
+            and type(fast.model_fields_set) is type(checked.model_fields_set)
             and fast.model_fields_set == checked.model_fields_set
             and fast.model_dump_json() == checked.model_dump_json()
+            and fast.model_dump(exclude_unset=True) == checked.model_dump(exclude_unset=True)
+            and fast.model_copy(update=update) == checked.model_copy(update=update)
             and hash(fast) == hash(checked)
         )
     except Exception:  # any surprise from pydantic internals: take the slow path
