@@ -57,7 +57,7 @@ def test_rules_table(text: str, label: SentimentLabel) -> None:
         # News and crisis events: no review word, the event itself carries the sign.
         ("工厂发生火灾，3人遇难", NEG),
         ("某品牌涉嫌虚假宣传被罚款", NEG),
-        ("公司营收创新高", POS),
+        ("公司扭亏为盈", POS),
         ("女排夺冠", POS),
         # One-character fallback: no word from the lists, the characters lean one way.
         ("昨夜暴雨致山体滑坡", NEG),
@@ -71,6 +71,43 @@ def test_rules_table(text: str, label: SentimentLabel) -> None:
     ],
 )
 def test_events_and_character_fallback(text: str, label: SentimentLabel) -> None:
+    assert default_analyzer().score(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # Movements take no side: what moves decides (review of everyday phrases).
+        ("油价上涨", NEU),
+        ("疫情反弹", NEG),
+        ("冲突升级", NEG),
+        ("失业率创新高", NEG),
+        ("瑞幸咖啡财务造假", NEG),
+        ("富士康员工跳楼", NEG),
+        ("突破底线", NEG),
+        # Everyday and commercial copy that holds a leaning character.
+        ("增强免疫力", NEU),
+        ("高温杀菌", POS),
+        ("防盗门", NEU),
+        ("撞色设计", NEU),
+        ("热闹非凡", NEU),
+        ("炎炎夏日来一杯冰饮", NEU),
+        ("零风险试用", POS),
+        ("很有感染力", POS),
+        ("通报表扬", POS),
+        # Brands and places.
+        ("佳能", NEU),
+        ("乐高", NEU),
+        ("荣耀", NEU),
+        ("雅安", NEU),
+        # Verbs that turn what follows around.
+        ("缓解焦虑", POS),
+        ("告别痘痘", POS),
+        ("避免过敏", POS),
+        ("这口红我狠狠爱了", POS),
+    ],
+)
+def test_everyday_phrases(text: str, label: SentimentLabel) -> None:
     assert default_analyzer().score(text).label is label
 
 
