@@ -101,6 +101,17 @@ def test_xiaohongshu_title_body_topics_and_no_links() -> None:
         ("冷泡茶做法，戳链接👉 https://tea.example.cn/a 就能买", "冷泡茶做法，就能买"),
         ("Cold brew in 3 minutes. Read more: https://tea.example.cn/a", "Cold brew in 3 minutes."),
         ("Brewing guide:\nDetails → https://tea.example.cn/a", "Brewing guide:"),
+        ("新品上市，详情请点击链接 https://tea.example.cn/a", "新品上市"),
+        ("更多内容，点击阅读原文 https://tea.example.cn/a", "更多内容"),
+        ("新品，详情见 https://tea.example.cn/a 。欢迎品尝", "新品。欢迎品尝"),
+        ("（详见 https://tea.example.cn/a）好喝", "好喝"),
+        ("Full recipe (see https://tea.example.cn/a) for details", "Full recipe for details"),
+        ("Intro.\nRead more:\nhttps://tea.example.cn/a\nNext line", "Intro.\nNext line"),
+        ("Love it 😍https://tea.example.cn/a today", "Love it 😍 today"),
+        # A phrase that goes on after the link keeps its words (only the link goes).
+        ("Read more: https://tea.example.cn/a, then come back", "Read more: , then come back"),
+        # A long run of spaces costs no quadratic search.
+        ("more" + " " * 800 + "x https://tea.example.cn/a", "more x"),
         # Only words that point at the link go with it.
         ("我们的hyperlink https://tea.example.cn/a", "我们的hyperlink"),
         ("更多好茶 https://tea.example.cn/a", "更多好茶"),

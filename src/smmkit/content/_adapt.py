@@ -321,31 +321,64 @@ def _utm(url: str, spec: Platform, utm: Mapping[str, str | None]) -> str:
 # Words that only point at the link right after them ("详情见 https://…", "more: https://…"):
 # they go with the link, or the post would end in "详情见".
 _LINK_LEAD_IN = regex.compile(
-    r"(?P<sure>详情(?:请)?(?:见|看|戳)|详见|戳链接|点击链接|阅读原文|传送门)?"
-    r"(?(sure)|(?:请见|请看|点击|戳|链接|原文"
-    r"|(?:read |see |learn |find out )?more|details|link|see|via))"
+    r"(?P<sure>详情(?:请)?(?:点击|戳)?(?:见|看|查看)?(?:链接)?|详见|(?:请)?(?:点击|戳)(?:链接|阅读原文)"
+    r"|阅读原文|传送门|(?:购买|下载|报名|活动|直播)(?:链接|地址)|链接地址)?"
+    r"(?(sure)|(?:请见|请看|点击|戳|链接|原文|地址"
+    r"|(?:(?:read|see|learn|find out) )?more(?: (?:info|here|at))?|info|details|link|see|via"
+    r"|(?:click |tap )?here))"
     r"\s*[:：]?\s*(?:👉|👇|→|->|>>)?\s*$",
     regex.IGNORECASE,
 )
+_LEAD_WINDOW = 24  # characters a lead-in can span, spaces included (bounds the search)
+_PHRASE_BREAKS = frozenset(".!?;:,)(-—–|\n。！？；：，、")
+_PHRASE_ENDS = frozenset("\n\r。！？.!?；;")
+_DANGLING = " \t，,、：:"
+_CJK_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff00-\uffef]$")
 
 
-def _lead_in(text: str) -> int | None:
-    """Where the words that only point at a link at the end of ``text`` begin, if any.
-
-    Unambiguous Chinese lead-ins (详情见, 戳链接) always count. The others must open the
-    text or a sentence or clause: "Read more:" after a full stop goes with its link,
-    while "see" in "come and see", "链接" in "这个链接" and "link" in "hyperlink" stay.
+def _lead_in(text: str) -> tuple[int, bool] | None:
+    """Where the words that only point at a link at the end of ``text`` begin, and
+    whether they are unambiguous (详情见, 戳链接) rather than a phrase such as "Read more:"
+    or "链接" that counts only when it opens the text, a sentence or a clause ("see" in
+    "come and see", "链接" in "这个链接" and "link" in "hyperlink" stay).
     """
-    lead = _LINK_LEAD_IN.search(text)
+    offset = max(0, len(text) - _LEAD_WINDOW)
+    lead = _LINK_LEAD_IN.search(text, offset)
     if lead is None:
         return None
     if lead.group("sure"):
-        return lead.start()
+        return lead.start(), True
     before = text[: lead.start()].rstrip()
-    return lead.start() if not before or before[-1] in _PHRASE_BREAKS else None
+    if before and before[-1] not in _PHRASE_BREAKS:
+        return None
+    return lead.start(), False
 
 
-_PHRASE_BREAKS = frozenset(".!?;:,)(-—–|\n。！？；：，、")
+def _drop_link_pointer(before: str, text: str, end: int) -> tuple[str, int]:
+    """``before`` without the words that pointed at the link removed at ``end``, and
+    where the text after the link resumes.
+
+    An unambiguous lead-in always goes; a phrase such as "Read more:" only when the link
+    closed its phrase (what follows is the end, a line break or a sentence end), so in
+    "Read more: <link>, then come back" it stays. A link in brackets takes the brackets
+    along: "Full recipe (see <link>) here".
+    """
+    after = text[end:]
+    rest = after.lstrip(" \t")
+    lead = _lead_in(before)
+    head = before if lead is None else before[: lead[0]]
+    opened = head.rstrip(" \t")
+    if opened.endswith(("(", "（")) and rest.startswith((")", "）")):
+        return opened[:-1].rstrip(" \t"), end + len(after) - len(rest) + 1
+    if lead is None:
+        return before, end
+    closes = not rest or rest[0] in _PHRASE_ENDS
+    if not closes:
+        # "戳链接👉 <link> 就能买" loses its pointer; "Read more: <link>, then" keeps it.
+        return (head if lead[1] else before), end
+    if head.endswith("\n") and after.startswith("\n"):
+        return head, end + 1  # no blank line where the lead-in line was
+    return head.rstrip(_DANGLING), end  # "更多内容，<link>" ends "更多内容"
 
 
 def _remove_entities(text: str, kinds: set[EntityKind]) -> tuple[str, list[str]]:
@@ -359,15 +392,13 @@ def _remove_entities(text: str, kinds: set[EntityKind]) -> tuple[str, list[str]]
             before = text[last : e.start]
             if glue:
                 before = before.lstrip(" \t")
-            if e.kind is EntityKind.URL:
-                cut = _lead_in(before)
-                if cut is not None:
-                    before = before[:cut]
-            out.append(before)
             last = e.end
+            if e.kind is EntityKind.URL:
+                before, last = _drop_link_pointer(before, text, e.end)
+            out.append(before)
             kept = before.rstrip(" \t")
             if kept:
-                glue = not kept[-1].isascii()
+                glue = _CJK_END.search(kept) is not None
     out.append(text[last:].lstrip(" \t") if glue else text[last:])
     return regex.sub(r"[ \t]{2,}", " ", "".join(out)).strip(), removed
 
