@@ -177,24 +177,21 @@ def festival_campaign(
         >>> c.mechanics.rules[0]
         'post a story about Mid-Autumn under the topic 中秋茶话'
     """
-    return ScenarioCampaign(
-        name=name,
-        kind=CampaignKind.FESTIVAL,
+    return _campaign(
+        name,
+        CampaignKind.FESTIVAL,
         theme=f"{festival} story contest",
         start=start,
-        mechanics=CampaignMechanics(
-            ugc_topic=topic,
-            reward=reward,
-            duration_days=days,
-            rules=(
-                f"post a story about {festival} under the topic {topic}",
-                "winners chosen by likes and a jury, announced after the festival",
-                *_COMMON_RULES,
-            ),
-            entry_requirements=("at least one picture or video",),
+        topic=topic,
+        reward=reward,
+        days=days,
+        rules=(
+            f"post a story about {festival} under the topic {topic}",
+            "winners chosen by likes and a jury, announced after the festival",
         ),
-        platforms=tuple(platforms),
-        target_stages=tuple(LifecycleStage(s) for s in target_stages),
+        platforms=platforms,
+        target_stages=target_stages,
+        entry_requirements=("at least one picture or video",),
     )
 
 
@@ -218,23 +215,20 @@ def hot_topic_campaign(
         >>> c.mechanics.duration_days
         3
     """
-    return ScenarioCampaign(
-        name=name,
-        kind=CampaignKind.HOT_TOPIC,
+    return _campaign(
+        name,
+        CampaignKind.HOT_TOPIC,
         theme=angle or f"memories of {topic}",
         start=start,
-        mechanics=CampaignMechanics(
-            ugc_topic=topic,
-            reward=reward,
-            duration_days=days,
-            rules=(
-                "share a personal memory or photo under the topic",
-                "stay respectful: no mocking, no sensitive personal data",
-                *_COMMON_RULES,
-            ),
+        topic=topic,
+        reward=reward,
+        days=days,
+        rules=(
+            "share a personal memory or photo under the topic",
+            "stay respectful: no mocking, no sensitive personal data",
         ),
-        platforms=tuple(platforms),
-        target_stages=tuple(LifecycleStage(s) for s in target_stages),
+        platforms=platforms,
+        target_stages=target_stages,
     )
 
 
@@ -258,21 +252,50 @@ def product_campaign(
         >>> c.theme
         'hidden-feature challenge: cold-brew kit'
     """
+    return _campaign(
+        name,
+        CampaignKind.PRODUCT,
+        theme=f"hidden-feature challenge: {product}",
+        start=start,
+        topic=topic,
+        reward=reward,
+        days=days,
+        rules=(
+            f"show a use of {product} most people do not know, under the topic",
+            "a video or step-by-step pictures",
+        ),
+        platforms=platforms,
+        target_stages=target_stages,
+        entry_requirements=("shows the product in use",),
+    )
+
+
+def _campaign(
+    name: str,
+    kind: CampaignKind,
+    *,
+    theme: str,
+    start: date,
+    topic: str,
+    reward: Reward,
+    days: int,
+    rules: tuple[str, ...],
+    platforms: Sequence[str],
+    target_stages: Sequence[LifecycleStage | str],
+    entry_requirements: tuple[str, ...] = (),
+) -> ScenarioCampaign:
+    """The campaign every scenario builds: its own rules first, then the common ones."""
     return ScenarioCampaign(
         name=name,
-        kind=CampaignKind.PRODUCT,
-        theme=f"hidden-feature challenge: {product}",
+        kind=kind,
+        theme=theme,
         start=start,
         mechanics=CampaignMechanics(
             ugc_topic=topic,
             reward=reward,
             duration_days=days,
-            rules=(
-                f"show a use of {product} most people do not know, under the topic",
-                "a video or step-by-step pictures",
-                *_COMMON_RULES,
-            ),
-            entry_requirements=("shows the product in use",),
+            rules=(*rules, *_COMMON_RULES),
+            entry_requirements=entry_requirements,
         ),
         platforms=tuple(platforms),
         target_stages=tuple(LifecycleStage(s) for s in target_stages),
