@@ -315,25 +315,16 @@ def _budget_rule(
         best, worst = pair
         factor = "infinitely" if rates[worst] == 0 else f"{rates[best] / rates[worst]:.1f}x"
         out.append(
-            Recommendation(
-                kind=RecommendationKind.SHIFT_BUDGET,
-                platform=worst,
-                target_platform=best,
-                rule="5.2 attribution: platform",
-                action=f"Move budget from {worst} to {best}.",
-                rationale=(
-                    f"{best} leads convert to orders {factor} as well as {worst}'s "
-                    f"({rates[best]:.1%} vs {rates[worst]:.1%})."
-                ),
-                evidence=tuple(
-                    Evidence(
-                        metric="orders / leads",
-                        platform=p,
-                        summary=f"{orders.get(p, 0.0):g} orders from {leads[p]:g} leads "
-                        f"= {rates[p]:.1%}",
-                    )
+            _shift_budget(
+                best,
+                worst,
+                f"{best} leads convert to orders {factor} as well as {worst}'s "
+                f"({rates[best]:.1%} vs {rates[worst]:.1%}).",
+                "orders / leads",
+                {
+                    p: f"{orders.get(p, 0.0):g} orders from {leads[p]:g} leads = {rates[p]:.1%}"
                     for p in (best, worst)
-                ),
+                },
             )
         )
     spend = _sum_metric(obs, "spend")
@@ -347,29 +338,38 @@ def _budget_rule(
         if pair is not None:
             best, worst = pair
             out.append(
-                Recommendation(
-                    kind=RecommendationKind.SHIFT_BUDGET,
-                    platform=worst,
-                    target_platform=best,
-                    rule="5.2 attribution: platform",
-                    action=f"Move budget from {worst} to {best}.",
-                    rationale=(
-                        f"Under {attribution.model.value} attribution {best} earns "
-                        f"{per_cost[best] * 1000:.2f} conversions per 1000 spent, "
-                        f"{worst} {per_cost[worst] * 1000:.2f}."
-                    ),
-                    evidence=tuple(
-                        Evidence(
-                            metric="attributed conversions / spend",
-                            platform=p,
-                            summary=f"{attribution.credit(p).conversions:.1f} conversions"
-                            f" for {spend[p]:g} spent",
-                        )
+                _shift_budget(
+                    best,
+                    worst,
+                    f"Under {attribution.model.value} attribution {best} earns "
+                    f"{per_cost[best] * 1000:.2f} conversions per 1000 spent, "
+                    f"{worst} {per_cost[worst] * 1000:.2f}.",
+                    "attributed conversions / spend",
+                    {
+                        p: f"{attribution.credit(p).conversions:.1f} conversions"
+                        f" for {spend[p]:g} spent"
                         for p in (best, worst)
-                    ),
+                    },
                 )
             )
     return out
+
+
+def _shift_budget(
+    best: str, worst: str, rationale: str, metric: str, summaries: dict[str, str]
+) -> Recommendation:
+    """Move budget from ``worst`` to ``best`` (playbook 5.2), with one evidence line each."""
+    return Recommendation(
+        kind=RecommendationKind.SHIFT_BUDGET,
+        platform=worst,
+        target_platform=best,
+        rule="5.2 attribution: platform",
+        action=f"Move budget from {worst} to {best}.",
+        rationale=rationale,
+        evidence=tuple(
+            Evidence(metric=metric, platform=p, summary=summary) for p, summary in summaries.items()
+        ),
+    )
 
 
 def suggest_iterations(
