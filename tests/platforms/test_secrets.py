@@ -118,3 +118,49 @@ def test_token_store_file_is_the_only_place_with_the_token(tmp_path: Path) -> No
     assert token is not None
     assert token.access_token.get_secret_value() in (tmp_path / "tokens.json").read_text()
     assert (tmp_path / "tokens.json").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_transport_errors_keep_no_authorised_request(kind: str) -> None:
+    """A network failure after authorising must not carry the httpx error along: its
+    request holds the token in the URL (WeChat) or headers, and error reporters walk
+    ``__cause__`` and ``__context__``."""
+    import asyncio
+
+    from smmkit.exceptions import TransportError
+    from smmkit.platforms.wechat import WeChatOfficialAccountAdapter
+
+    token = "ACCESS-TOKEN-" + SENTINEL_SECRET
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/cgi-bin/stable_token":
+            return httpx.Response(200, json={"access_token": token, "expires_in": 7200})
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    adapter = WeChatOfficialAccountAdapter(
+        credentials=Credentials(client_id="wx1", client_secret=SENTINEL_SECRET)
+    )
+    retry = RetryPolicy(max_attempts=1)
+    if kind == "sync":
+        client: Any = Client(
+            adapter,
+            http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+            clock=SimulatedClock(),
+            retry=retry,
+        )
+        with pytest.raises(TransportError) as info:
+            client.send_message("openid", "hi")
+    else:
+        aclient = AsyncClient(
+            adapter,
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
+            clock=SimulatedClock(),
+            retry=retry,
+        )
+        with pytest.raises(TransportError) as info:
+            asyncio.run(aclient.send_message("openid", "hi"))
+    err = info.value
+    assert err.__cause__ is None and err.__context__ is None
+    assert err.outcome_unknown is True  # a read timeout may hide a message that went out
+    seen = [str(err), repr(err), *map(repr, vars(err).values())]
+    assert not any(token in text or SENTINEL_SECRET in text for text in seen)

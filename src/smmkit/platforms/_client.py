@@ -379,10 +379,17 @@ class Client:
         if authenticated and core.adapter.requires_token:
             token = core.fresh_cached_token() or _final(self._refresh, core.rejected)
             request = core.adapter.authorize(request, token)
+        failed: PlatformError | None
         try:
             response = self._http.send(request)
         except httpx.HTTPError as exc:
-            raise core.transport_error(exc, request) from exc
+            failed = core.transport_error(exc, request)
+        else:
+            failed = None
+        if failed is not None:
+            # Raised outside the handler: neither __cause__ nor __context__ keeps the
+            # httpx error, whose request carries the token.
+            raise failed
         response.extensions[RECEIVED_AT] = core.clock.time()
         try:
             return core.check(request, response)
@@ -557,10 +564,17 @@ class AsyncClient:
         if authenticated and core.adapter.requires_token:
             token = core.fresh_cached_token() or await _afinal(self._refresh, core.rejected)
             request = core.adapter.authorize(request, token)
+        failed: PlatformError | None
         try:
             response = await self._http.send(request)
         except httpx.HTTPError as exc:
-            raise core.transport_error(exc, request) from exc
+            failed = core.transport_error(exc, request)
+        else:
+            failed = None
+        if failed is not None:
+            # Raised outside the handler: neither __cause__ nor __context__ keeps the
+            # httpx error, whose request carries the token.
+            raise failed
         response.extensions[RECEIVED_AT] = core.clock.time()
         try:
             return core.check(request, response)

@@ -173,17 +173,21 @@ def translate_transport_error(
         >>> import httpx
         >>> req = httpx.Request("POST", "https://h.example/posts?token=t")
         >>> err = translate_transport_error(httpx.ReadTimeout("slow"), req, platform="demo")
-        >>> type(err).__name__, err.url
-        ('RequestTimeoutError', 'https://h.example/posts?token=[redacted]')
+        >>> type(err).__name__, err.url, err.outcome_unknown
+        ('RequestTimeoutError', 'https://h.example/posts?token=[redacted]', True)
     """
     kind = RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
     what = type(exc).__name__
-    return kind(
+    err = kind(
         f"{what} while talking to {platform}",
         platform=platform,
         method=request.method,
         url=redact_url(request.url),
     )
+    # Decided here, so that callers can raise it ``from None``: the httpx exception holds
+    # the authorised request (tokens in its URL and headers) and must not travel along.
+    err.outcome_unknown = not isinstance(exc, _NOT_SENT)  # type: ignore[attr-defined]
+    return err
 
 
 def outcome_unknown(exc: BaseException) -> bool:
