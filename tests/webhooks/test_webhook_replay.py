@@ -54,7 +54,16 @@ def test_scope_separates_apps_sharing_a_store() -> None:
 
 @pytest.mark.parametrize(
     ("timestamp", "nonce"),
-    [("", "n"), (None, "n"), ("12a", "n"), ("1" * 13, "n"), (str(T), ""), (str(T), None)],
+    [
+        ("", "n"),
+        (None, "n"),
+        ("12a", "n"),
+        ("1" * 13, "n"),
+        ("²", "n"),  # a digit to str.isdigit(), not to int()
+        ("١٧٠٠٠٠٠٠٠٠", "n"),  # Arabic-Indic digits: not POSIX seconds on the wire
+        (str(T), ""),
+        (str(T), None),
+    ],
 )
 def test_missing_or_malformed_values(timestamp: str | None, nonce: str | None) -> None:
     with pytest.raises(MalformedPayloadError):

@@ -252,7 +252,11 @@ class ReplayGuard:
             ...
             smmkit.exceptions.ReplayError: timestamp is 500 s old; the window is ±60 s
         """
-        if not timestamp or not timestamp.isdigit() or len(timestamp) > 12:
+        if (
+            not timestamp
+            or not (timestamp.isascii() and timestamp.isdigit())
+            or len(timestamp) > 12
+        ):
             raise MalformedPayloadError("timestamp is missing or not a number of seconds")
         if not nonce:
             raise MalformedPayloadError("nonce is missing")
