@@ -319,7 +319,15 @@ class OutsideWindowError(APIError):
 
 
 class ServerError(APIError):
-    """The platform failed (5xx, "system busy")."""
+    """The platform failed (5xx, "system busy").
+
+    ``retry_after`` is the wait in seconds the platform asked for (a 503's
+    ``Retry-After``), if it said.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
 
 
 class UnsupportedOperationError(PlatformError):

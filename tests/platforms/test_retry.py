@@ -41,6 +41,8 @@ def _transport(cause: Exception) -> TransportError:
         (ServerError("busy", status=200), False, True),  # "busy" code in a 200 body
         (ServerError("timeout", status=408), False, True),
         (ServerError("nope", status=501), True, False),
+        (ServerError("back in 30 s", status=503, retry_after=30), True, True),
+        (ServerError("back in an hour", status=503, retry_after=3600), True, False),
         (RateLimitError("slow", status=429), False, True),
         (RateLimitError("slow", status=429, retry_after=60), False, True),
         (RateLimitError("slow", status=429, retry_after=900), True, False),  # above the cap
@@ -194,3 +196,32 @@ def test_async_retrying_retries_a_rejected_token_once() -> None:
     with pytest.raises(TokenExpiredError):
         asyncio.run(policy.async_retrying(safe=False, sleep=nap)(call))
     assert len(attempts) == 2
+
+
+def test_a_503_with_retry_after_waits_as_asked() -> None:
+    from smmkit.platforms import Client, SimulatedClock
+    from smmkit.platforms._auth import InMemoryTokenStore, Token
+    from smmkit.platforms.sandbox import SandboxAdapter
+
+    clock = SimulatedClock()
+    hits: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        hits.append(clock.time())
+        if len(hits) == 1:
+            return httpx.Response(503, headers={"Retry-After": "30"}, json={"error": "down"})
+        body = {"period_start": 0, "period_end": 1, "impressions": 1}
+        return httpx.Response(200, json={**body, "likes": 0, "comments": 0, "shares": 0})
+
+    store = InMemoryTokenStore()
+    client = Client(
+        SandboxAdapter(),
+        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+        token_store=store,
+        clock=clock,
+        retry=RetryPolicy(jitter=0),
+    )
+    store.put(client._core.token_key, Token(access_token="t"))
+    client.metrics("p1")
+    assert hits[1] - hits[0] == 30.0
+    assert RetryPolicy().wait_seconds(1, ServerError("x", status=503, retry_after=12)) == 12.0

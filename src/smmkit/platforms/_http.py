@@ -242,7 +242,7 @@ def translate_response(
     method, url = request.method, redact_url(request.url)
     status, code, platform = response.status_code, info.code, adapter.platform_id
     extra: dict[str, Any] = {}
-    if issubclass(info.kind, RateLimitError):
+    if issubclass(info.kind, (RateLimitError, ServerError)):
         retry_after = info.retry_after
         if retry_after is None:
             retry_after = parse_retry_after(response.headers, now=now)

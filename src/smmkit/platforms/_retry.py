@@ -16,10 +16,12 @@
   is raised (a platform that refuses fresh tokens is a configuration problem, and
   refreshing in a loop would burn quotas such as WeChat's 20 forced refreshes a day).
 
-Waits: the server's ``Retry-After``/reset header when it gave one, else capped
-exponential backoff. A server asking for more than ``max_retry_after`` seconds is not
-waited for: the :class:`~smmkit.exceptions.RateLimitError` (with ``retry_after``) is
-raised so the caller can schedule, instead of a worker sleeping for fifteen minutes.
+Waits: the server's ``Retry-After``/reset header when it gave one (on a 429, or on a
+503 that says when to come back), else capped exponential backoff. A server asking for
+more than ``max_retry_after`` seconds is not waited for: the
+:class:`~smmkit.exceptions.RateLimitError` or :class:`~smmkit.exceptions.ServerError`
+(with ``retry_after``) is raised so the caller can schedule, instead of a worker sleeping
+for fifteen minutes.
 """
 
 from __future__ import annotations
@@ -100,6 +102,8 @@ class RetryPolicy(SmmkitModel):
             return token_refreshes < 1  # the driver refreshes before the retry
         if isinstance(exc, RateLimitError):
             return exc.retry_after is None or exc.retry_after <= self.max_retry_after
+        if isinstance(exc, ServerError) and (exc.retry_after or 0.0) > self.max_retry_after:
+            return False  # "come back in an hour": not worth holding the caller
         if (
             isinstance(exc, ServerError)
             and exc.status is not None
@@ -117,7 +121,7 @@ class RetryPolicy(SmmkitModel):
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
         if isinstance(exc, TokenExpiredError):
             return 0.0
-        if isinstance(exc, RateLimitError) and exc.retry_after is not None:
+        if isinstance(exc, (RateLimitError, ServerError)) and exc.retry_after is not None:
             return float(min(exc.retry_after, self.max_retry_after))
         backoff = self.initial_backoff * self.backoff_multiplier ** max(attempt - 1, 0)
         backoff = min(backoff, self.max_backoff)
