@@ -335,3 +335,82 @@ def test_sync_driver_batch_through_faults_publishes_exactly_once() -> None:
     assert batch.summary()["published"] == 120
     assert sandbox.published_count == 120
     assert set(sandbox.publish_counts().values()) == {1}
+
+
+# -- answers an adapter cannot read, and failures that are not smmkit's ------------------
+
+
+def _token_or(body: httpx.Response) -> Any:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+        return body
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        httpx.Response(200, text="<html>maintenance</html>"),  # a proxy's page
+        httpx.Response(201, json={"id": "p9"}),  # a field the adapter needs is missing
+    ],
+)
+def test_an_unreadable_answer_is_a_typed_failure(body: httpx.Response) -> None:
+    from smmkit.exceptions import APIError
+
+    sandbox = SandboxPlatform(clock=SimulatedClock())
+    client = Client(
+        SandboxAdapter(credentials=sandbox.credentials()),
+        http_client=httpx.Client(transport=httpx.MockTransport(_token_or(body))),
+        clock=sandbox.clock,
+    )
+    result = client.publish(sandbox.sample_post("hi"))
+    assert not result.ok and result.error is not None
+    assert result.error.error_type == "APIError"
+    assert "unexpected form" in result.error.message
+    assert result.error.outcome_unknown  # the platform said yes: the post may be live
+    assert "maintenance" not in result.error.message
+    err = result.exception
+    assert isinstance(err, APIError) and err.__cause__ is None and err.__context__ is None
+
+
+class _Broken:
+    """A third-party client whose adapter has a bug: it raises a non-smmkit error."""
+
+    def __init__(self, adapter: Any) -> None:
+        self.adapter = adapter
+
+    def publish(self, post: PlatformPost, *, dry_run: bool = False) -> Any:
+        raise RuntimeError("bug in a plugin, quoting https://x.example/?token=SECRET")
+
+    async def apublish(self, post: PlatformPost, *, dry_run: bool = False) -> Any:
+        raise RuntimeError("bug in a plugin, quoting https://x.example/?token=SECRET")
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_foreign_exception_fails_one_result_not_the_batch(kind: str) -> None:
+    sandbox = SandboxPlatform(clock=SimulatedClock())
+    piece = ContentPiece(id="p1", body="Cold brew at three.")
+    broken: Any = _Broken(sandbox.adapter())
+    if kind == "sync":
+        with sandbox.client() as good:
+            batch = Publisher({"sandbox": good, "plugin": broken}, adapt=verbatim).publish_many(
+                piece
+            )
+    else:
+        broken.publish = broken.apublish
+
+        async def run() -> Any:
+            async with sandbox.async_client() as good:
+                publisher = AsyncPublisher({"sandbox": good, "plugin": broken}, adapt=verbatim)
+                return await publisher.publish_many(piece)
+
+        batch = asyncio.run(run())
+    assert batch.summary() == {"total": 2, "published": 1, "failed": 1, "dry_run": 0}
+    failed = batch.failed[0]
+    assert failed.platform == "plugin" and failed.error is not None
+    assert failed.error.message == "unexpected RuntimeError"  # its text is not ours to dump
+    assert "SECRET" not in failed.model_dump_json()
+    with pytest.raises(RuntimeError):
+        failed.raise_for_error()

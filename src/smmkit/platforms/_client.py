@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 import httpx
 import tenacity
 
-from smmkit.exceptions import PlatformError, TokenExpiredError
+from smmkit.exceptions import PlatformError, SmmkitError, TokenExpiredError
 from smmkit.models.content import MediaAsset, PlatformPost
 from smmkit.models.metrics import MetricObservation
 from smmkit.platforms._adapter import (
@@ -62,6 +62,7 @@ from smmkit.platforms._http import (
     redact_url,
     translate_response,
     translate_transport_error,
+    unexpected_answer,
 )
 from smmkit.platforms._ratelimit import BucketKey, RateLimiter
 from smmkit.platforms._retry import RetryPolicy
@@ -260,6 +261,27 @@ class _Core:
         return f"{kind}({self.adapter!r})"
 
 
+def _answer(
+    flow: Flow[Any], request: httpx.Request, response: httpx.Response, platform: str
+) -> Any:
+    """Hand ``response`` to the adapter's flow; a parse failure becomes a typed error.
+
+    An adapter reading an answer it did not expect (HTML from a proxy, a field missing)
+    raises ``KeyError``/``ValueError``/``TypeError``: that must reach callers, and
+    :class:`Publisher` batches, as an :class:`~smmkit.exceptions.APIError`. Raised
+    outside the handler so the parse error (a ``JSONDecodeError`` holds the body) does
+    not travel along.
+    """
+    failed: SmmkitError | None
+    try:
+        return flow.send(response)
+    except (StopIteration, SmmkitError):
+        raise
+    except (LookupError, ValueError, TypeError, AttributeError) as exc:
+        failed = unexpected_answer(exc, request, response, platform=platform)
+    raise failed
+
+
 def _final(refresh: Callable[..., Token], stale: Token | None) -> Token:
     """Refresh inside an attempt; its failure already went through its own retries."""
     try:
@@ -354,7 +376,7 @@ class Client:
                 except PlatformError as exc:
                     item = flow.throw(exc)
                 else:
-                    item = flow.send(response)
+                    item = _answer(flow, item, response, self._core.adapter.platform_id)
         except StopIteration as done:
             result: T = done.value
             return result
@@ -539,7 +561,7 @@ class AsyncClient:
                 except PlatformError as exc:
                     item = flow.throw(exc)
                 else:
-                    item = flow.send(response)
+                    item = _answer(flow, item, response, self._core.adapter.platform_id)
         except StopIteration as done:
             result: T = done.value
             return result

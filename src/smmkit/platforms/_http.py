@@ -42,6 +42,7 @@ __all__ = [
     "redact_url",
     "translate_response",
     "translate_transport_error",
+    "unexpected_answer",
 ]
 
 REDACTED = "[redacted]"
@@ -187,6 +188,39 @@ def translate_transport_error(
     # Decided here, so that callers can raise it ``from None``: the httpx exception holds
     # the authorised request (tokens in its URL and headers) and must not travel along.
     err.outcome_unknown = not isinstance(exc, _NOT_SENT)  # type: ignore[attr-defined]
+    return err
+
+
+def unexpected_answer(
+    exc: Exception, request: httpx.Request, response: httpx.Response, *, platform: str
+) -> APIError:
+    """The smmkit error for an answer the adapter could not read (HTML from a proxy,
+    a JSON body without a field it needs).
+
+    Only the type of the parse error is kept, and the caller raises this without
+    chaining it: a ``JSONDecodeError`` holds the whole body, which for a token endpoint
+    holds the token.
+
+    Example:
+        >>> import httpx
+        >>> req = httpx.Request("POST", "https://h.example/api/posts?token=t")
+        >>> resp = httpx.Response(200, text="<html>maintenance</html>", request=req)
+        >>> err = unexpected_answer(KeyError("id"), req, resp, platform="demo")
+        >>> type(err).__name__, err.status, err.url, err.outcome_unknown
+        ('APIError', 200, 'https://h.example/api/posts?token=[redacted]', True)
+        >>> str(err).split(" [")[0]
+        'demo answered in an unexpected form (KeyError)'
+    """
+    err = APIError(
+        f"{platform} answered in an unexpected form ({type(exc).__name__})",
+        platform=platform,
+        status=response.status_code,
+        method=request.method,
+        url=redact_url(request.url),
+    )
+    # A success status says the platform acted (a post may be live) even if we cannot
+    # read what it did.
+    err.outcome_unknown = response.is_success  # type: ignore[attr-defined]
     return err
 
 

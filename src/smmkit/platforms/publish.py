@@ -115,9 +115,12 @@ class ErrorReport(SmmkitModel):
         retryable = isinstance(
             exc, (RateLimitError, ServerError, TransportError, PublishTimeoutError)
         )
+        # A foreign exception's message is not ours to vouch for (it may quote a request
+        # or a body); the exception itself stays on the result for raise_for_error().
+        message = str(exc) if isinstance(exc, SmmkitError) else f"unexpected {type(exc).__name__}"
         return cls(
             error_type=type(exc).__name__,
-            message=str(exc),
+            message=message,
             platform=getattr(platform_error, "platform", None),
             status=getattr(platform_error, "status", None),
             code=None if code is None else str(code),
@@ -144,7 +147,7 @@ class PublishResult(SmmkitModel):
     error: ErrorReport | None = None
     dry_run: bool = False
     problems: tuple[str, ...] = ()
-    exception: SmmkitError | None = Field(default=None, exclude=True, repr=False)
+    exception: Exception | None = Field(default=None, exclude=True, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -495,7 +498,7 @@ def dry_run_result(adapter: PlatformAdapter, post: PlatformPost) -> PublishResul
 
 
 def failed_result(
-    adapter: PlatformAdapter, post: PlatformPost | None, exc: SmmkitError, *, piece_id: str = ""
+    adapter: PlatformAdapter, post: PlatformPost | None, exc: Exception, *, piece_id: str = ""
 ) -> PublishResult:
     """A failed result carrying ``exc`` (reported, not raised)."""
     return PublishResult(
@@ -597,7 +600,7 @@ class Publisher:
                 try:
                     post = _adapt_one(self._adapt, piece, client.adapter, adapt_options)
                     result = client.publish(post, dry_run=dry_run)
-                except SmmkitError as exc:
+                except Exception as exc:  # one platform's failure must not cost the others
                     result = failed_result(client.adapter, None, exc, piece_id=piece.id)
                 results.append(result.model_copy(update={"platform": name}))
         return BatchResult(results=tuple(results))
@@ -657,7 +660,7 @@ class AsyncPublisher:
                 try:
                     post = _adapt_one(self._adapt, piece, client.adapter, adapt_options)
                     result = await client.publish(post, dry_run=dry_run)
-                except SmmkitError as exc:
+                except Exception as exc:  # one platform's failure must not cost the others
                     result = failed_result(client.adapter, None, exc, piece_id=piece.id)
             return result.model_copy(update={"platform": name})
 
