@@ -254,3 +254,38 @@ def test_wrong_secret_is_an_authentication_error(driver: Any, clock: SimulatedCl
     assert isinstance(result.exception, AuthenticationError)
     assert "guess" not in str(result.exception)
     assert sandbox.published_count == 0
+
+
+def test_a_cancelled_async_refresh_gives_the_store_lock_back() -> None:
+    """A task cancelled while waiting for a store's blocking lock must not leave it held
+    once the worker thread finally gets it (an ordinary lock, not a generator one)."""
+    import asyncio
+    import threading
+
+    from smmkit.platforms import InMemoryTokenStore, SandboxPlatform, SimulatedClock
+
+    class PlainLockStore(InMemoryTokenStore):
+        def __init__(self) -> None:
+            super().__init__()
+            self.the_lock = threading.Lock()
+
+        def lock(self, key: str) -> Any:
+            return self.the_lock
+
+    sandbox = SandboxPlatform(clock=SimulatedClock())
+    store = PlainLockStore()
+
+    async def main() -> bool:
+        client = sandbox.async_client(token_store=store)
+        store.the_lock.acquire()  # another worker is refreshing
+        with pytest.raises((asyncio.TimeoutError, TimeoutError)):
+            await asyncio.wait_for(client.metrics("p1"), timeout=0.05)
+        store.the_lock.release()  # ... and finishes
+        await asyncio.sleep(0.1)  # the abandoned thread takes the lock meanwhile
+        for _ in range(200):  # ... and must give it back (bounded wait, no timing check)
+            if not store.the_lock.locked():
+                break
+            await asyncio.sleep(0.01)
+        return store.the_lock.locked()
+
+    assert asyncio.run(main()) is False

@@ -27,6 +27,7 @@ import logging
 import re
 import sys
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -280,6 +281,25 @@ def _answer(
     except (LookupError, ValueError, TypeError, AttributeError) as exc:
         failed = unexpected_answer(exc, request, response, platform=platform)
     raise failed
+
+
+async def _acquire_in_thread(lock: AbstractContextManager[Any]) -> None:
+    """Enter a blocking lock (a token store's) from a worker thread.
+
+    If the waiting task is cancelled (a timeout), the thread still gets the lock
+    later; it is then given back at once instead of staying held for ever.
+    """
+    entering = asyncio.ensure_future(asyncio.to_thread(lock.__enter__))
+    try:
+        await asyncio.shield(entering)
+    except BaseException:
+
+        def give_back(done: asyncio.Future[Any]) -> None:
+            if not done.cancelled() and done.exception() is None:
+                lock.__exit__(None, None, None)
+
+        entering.add_done_callback(give_back)  # runs at once if already done
+        raise
 
 
 def _final(refresh: Callable[..., Token], stale: Token | None) -> Token:
@@ -621,7 +641,7 @@ class AsyncClient:
             if cached is not None and not cached.same_as(stale):
                 return cached
             lock = core.token_store.lock(core.token_key)
-            await asyncio.to_thread(lock.__enter__)
+            await _acquire_in_thread(lock)
             try:
                 adopted = core.adopt_stored(stale)
                 if adopted is not None:
