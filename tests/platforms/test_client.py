@@ -403,3 +403,48 @@ def test_client_reprs_show_no_credentials(sandbox: SandboxPlatform) -> None:
     for text in (repr(client), repr(async_client)):
         assert "sandbox-secret" not in text
         assert "SandboxAdapter" in text
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("lose_first_answer", [True, False])
+def test_a_retried_delete_that_finds_nothing_succeeded(kind: str, lose_first_answer: bool) -> None:
+    """DELETE is retried after a lost answer; the retry's 404 means the first attempt
+    deleted the post. Without a lost answer a 404 stays a NotFoundError."""
+    import asyncio
+
+    from smmkit.exceptions import NotFoundError
+    from smmkit.platforms import AsyncClient, Client, SandboxPlatform, SimulatedClock
+
+    clock = SimulatedClock()
+    sandbox = SandboxPlatform(clock=clock)
+    lost: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        response = sandbox.handle_request(request)
+        if request.method == "DELETE" and lose_first_answer and not lost:
+            lost.append(1)
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return response
+
+    post_id = sandbox.client().publish(sandbox.sample_post("bye")).receipt.post_id  # type: ignore[union-attr]
+    missing = post_id if lose_first_answer else "no-such-post"
+    if kind == "sync":
+        client = Client(
+            sandbox.adapter(),
+            http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+            clock=clock,
+        )
+        call = lambda: client.delete(missing)  # noqa: E731
+    else:
+        aclient = AsyncClient(
+            sandbox.adapter(),
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
+            clock=clock,
+        )
+        call = lambda: asyncio.run(aclient.delete(missing))  # noqa: E731
+    if lose_first_answer:
+        call()
+        assert sandbox.posts[0].deleted and lost == [1]
+    else:
+        with pytest.raises(NotFoundError):
+            call()

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 import httpx
 import tenacity
 
-from smmkit.exceptions import PlatformError, SmmkitError, TokenExpiredError
+from smmkit.exceptions import NotFoundError, PlatformError, SmmkitError, TokenExpiredError
 from smmkit.models.content import MediaAsset, PlatformPost
 from smmkit.models.metrics import MetricObservation
 from smmkit.platforms._adapter import (
@@ -60,6 +60,7 @@ from smmkit.platforms._auth import (
 from smmkit.platforms._clock import Clock, SystemClock
 from smmkit.platforms._http import (
     describe_request,
+    outcome_unknown,
     redact_url,
     translate_response,
     translate_transport_error,
@@ -76,6 +77,8 @@ from smmkit.platforms.publish import (
 )
 
 __all__ = ["AsyncClient", "Client"]
+
+_ANSWER_LOST = "smmkit.answer_lost"  # request extension: an attempt's outcome is unknown
 
 T = TypeVar("T")
 logger = logging.getLogger("smmkit.platforms")
@@ -166,14 +169,32 @@ class _Core:
     def bucket(self, request: httpx.Request) -> BucketKey:
         return BucketKey(self.adapter.platform_id, self.adapter.account, endpoint_of(request))
 
-    def check(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    def check(
+        self, request: httpx.Request, response: httpx.Response, *, origin: httpx.Request
+    ) -> httpx.Response:
+        """``response`` if it is a success, else raise its error. ``origin`` is the
+        request before authorising: the one every retry of it starts from."""
         error = translate_response(self.adapter, request, response, now=self.clock.time())
-        if error is not None:
-            raise error
-        return response
+        if error is None:
+            return response
+        if (
+            isinstance(error, NotFoundError)
+            and request.method == "DELETE"
+            and origin.extensions.get(_ANSWER_LOST)
+        ):
+            # An earlier attempt's answer was lost: that attempt deleted it.
+            return httpx.Response(204, request=request)
+        if outcome_unknown(error):
+            origin.extensions[_ANSWER_LOST] = True
+        raise error
 
-    def transport_error(self, exc: httpx.HTTPError, request: httpx.Request) -> PlatformError:
-        return translate_transport_error(exc, request, platform=self.adapter.platform_id)
+    def transport_error(
+        self, exc: httpx.HTTPError, request: httpx.Request, *, origin: httpx.Request
+    ) -> PlatformError:
+        error = translate_transport_error(exc, request, platform=self.adapter.platform_id)
+        if outcome_unknown(error):
+            origin.extensions[_ANSWER_LOST] = True
+        return error
 
     def fresh_cached_token(self) -> Token | None:
         token = self._token
@@ -414,18 +435,19 @@ class Client:
 
     def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
         core = self._core
+        origin = request
         delay = core.rate_limiter.reserve(core.bucket(request))
         if delay > 0:
             core.clock.sleep(delay)
         token = None
         if authenticated and core.adapter.requires_token:
             token = core.fresh_cached_token() or _final(self._refresh, core.rejected)
-            request = core.adapter.authorize(request, token)
+            request = core.adapter.authorize(origin, token)
         failed: PlatformError | None
         try:
             response = self._http.send(request)
         except httpx.HTTPError as exc:
-            failed = core.transport_error(exc, request)
+            failed = core.transport_error(exc, request, origin=origin)
         else:
             failed = None
         if failed is not None:
@@ -434,7 +456,7 @@ class Client:
             raise failed
         response.extensions[RECEIVED_AT] = core.clock.time()
         try:
-            return core.check(request, response)
+            return core.check(request, response, origin=origin)
         except TokenExpiredError as exc:
             core.token_rejected(exc, token)  # the retry, if the policy allows one, refreshes
             raise
@@ -599,18 +621,19 @@ class AsyncClient:
 
     async def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
         core = self._core
+        origin = request
         delay = core.rate_limiter.reserve(core.bucket(request))
         if delay > 0:
             await core.clock.asleep(delay)
         token = None
         if authenticated and core.adapter.requires_token:
             token = core.fresh_cached_token() or await _afinal(self._refresh, core.rejected)
-            request = core.adapter.authorize(request, token)
+            request = core.adapter.authorize(origin, token)
         failed: PlatformError | None
         try:
             response = await self._http.send(request)
         except httpx.HTTPError as exc:
-            failed = core.transport_error(exc, request)
+            failed = core.transport_error(exc, request, origin=origin)
         else:
             failed = None
         if failed is not None:
@@ -619,7 +642,7 @@ class AsyncClient:
             raise failed
         response.extensions[RECEIVED_AT] = core.clock.time()
         try:
-            return core.check(request, response)
+            return core.check(request, response, origin=origin)
         except TokenExpiredError as exc:
             core.token_rejected(exc, token)  # the retry, if the policy allows one, refreshes
             raise
