@@ -82,6 +82,45 @@ def test_largest_remainder_rounding_to_the_minor_unit() -> None:
     assert MINOR_UNITS["JPY"] == 0
 
 
+# ISO 4217 minor units, written out here independently of the table under test.
+ISO_4217_MINOR_UNITS: dict[str, int] = {}
+for _exponent, _codes in [
+    (0, "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"),
+    (3, "BHD IQD JOD KWD LYD OMR TND"),
+    (4, "CLF UYW"),
+    (2, "CNY USD EUR GBP HKD INR MGA MRU"),
+]:
+    ISO_4217_MINOR_UNITS.update(dict.fromkeys(_codes.split(), _exponent))
+
+
+@pytest.mark.parametrize(("currency", "exponent"), sorted(ISO_4217_MINOR_UNITS.items()))
+def test_split_uses_the_iso_4217_minor_unit(currency: str, exponent: int) -> None:
+    # Regression: 1001 XOF used to split into 350.35 XOF although XOF has no minor unit.
+    assert MINOR_UNITS.get(currency, 2) == exponent
+    step = Decimal(1).scaleb(-exponent)
+    total = Money(amount=Decimal(1001) + step, currency=currency)
+    plan = allocate_budget(total, business_model="b2c", platforms=["douyin", "xiaohongshu"])
+    amounts = [line.amount.amount for line in plan.lines]
+    amounts += [a.amount.amount for a in plan.platform_split]
+    assert all(a == a.quantize(step) for a in amounts), amounts
+    assert sum(line.amount.amount for line in plan.lines) == total.amount
+    for line in plan.lines:
+        quota = total.amount * line.percent / 100
+        assert abs(line.amount.amount - quota) < step
+    with pytest.raises(BudgetError) as info:
+        allocate_budget(
+            Money(amount=total.amount + step / 10, currency=currency), business_model="b2c"
+        )
+    assert info.value.fields == ("total.amount",)
+
+
+def test_zero_decimal_cfa_franc_split_is_whole_francs() -> None:
+    plan = allocate_budget(Money(amount=1001, currency="XOF"), business_model="b2c")
+    paid = plan.amount("paid_reach").amount
+    assert paid == paid.to_integral_value() and abs(paid - Decimal("350.35")) < 1
+    assert sum(line.amount.amount for line in plan.lines) == 1001
+
+
 @pytest.mark.parametrize(
     ("total", "field"),
     [(cny("-1"), "total.amount"), (cny("10.005"), "total.amount")],
@@ -124,7 +163,7 @@ def test_duplicate_platform_rejected() -> None:
 
 
 amounts = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False)
-currencies = st.sampled_from(["CNY", "USD", "JPY", "KWD"])
+currencies = st.sampled_from(["CNY", "USD", "JPY", "KWD", "XOF", "RWF", "BHD", "CLF", "UYW"])
 percent = st.integers(min_value=0, max_value=100)
 
 
@@ -152,7 +191,11 @@ def test_parts_sum_exactly_to_the_total_for_any_input(  # noqa: PLR0917
     shares[BudgetItem.PAID_REACH] = Decimal(paid)
     shares[BudgetItem.TOOLS] = tools
     others = sum(v for k, v in shares.items() if k is not BudgetItem.KOL_KOC)
-    overrides = {"paid_reach": paid, "tools": tools, "kol_koc": 100 - others}
+    overrides: dict[str, Decimal | int] = {
+        "paid_reach": paid,
+        "tools": tools,
+        "kol_koc": 100 - others,
+    }
     plan = allocate_budget(
         total, business_model=model, platforms=platforms or None, overrides=overrides
     )

@@ -7,8 +7,9 @@ explicitly instead of leaving it unaccounted for: KOL/KOC co-operation, industry
 (B2B) and a contingency reserve.
 
 Money is :class:`decimal.Decimal` in one currency. Parts are computed in the currency's
-minor unit (cents, fen; none for JPY) and rounded with the largest-remainder method, so
-they always add up to the total exactly: no cent appears or disappears.
+minor unit (cents, fen; none for JPY or the CFA francs, thousandths for KWD, see
+:data:`MINOR_UNITS`) and rounded with the largest-remainder method, so they always add up
+to the total exactly: no cent appears or disappears.
 """
 
 from __future__ import annotations
@@ -82,23 +83,21 @@ DEFAULT_SHARES: Mapping[BusinessModel, Mapping[BudgetItem, Decimal]] = {
 """Default shares (percent). B2C leans on paid reach and KOC/KOL seeding; B2B on content
 depth (white papers) and the research behind it."""
 
+# ISO 4217 minor units ("exponent") of the active currencies that do not use 2 decimals.
+# A currency missing here is split into hundredths; for a zero-decimal currency that
+# invents fractions nobody can pay (1001 XOF -> 350.35 XOF), so the list is complete.
+_ZERO_DECIMALS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
+_THREE_DECIMALS = "BHD IQD JOD KWD LYD OMR TND"
+_FOUR_DECIMALS = "CLF UYW"
 MINOR_UNITS: Mapping[str, int] = {
-    "JPY": 0,
-    "KRW": 0,
-    "VND": 0,
-    "CLP": 0,
-    "ISK": 0,
-    "UGX": 0,
-    "PYG": 0,
-    "BHD": 3,
-    "KWD": 3,
-    "OMR": 3,
-    "JOD": 3,
-    "TND": 3,
-    "IQD": 3,
-    "LYD": 3,
+    **dict.fromkeys(_ZERO_DECIMALS.split(), 0),
+    **dict.fromkeys(_THREE_DECIMALS.split(), 3),
+    **dict.fromkeys(_FOUR_DECIMALS.split(), 4),
 }
-"""ISO 4217 exponents that differ from the usual 2 decimals."""
+"""ISO 4217 minor units (decimals) of every active currency that does not use 2.
+
+Zero: BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF; three: BHD IQD
+JOD KWD LYD OMR TND; four: CLF UYW. Any other code is split into hundredths."""
 
 _P, _T, _D = PlatformRole.PROPAGATION, PlatformRole.TRUST, PlatformRole.PRIVATE_DOMAIN
 _PRO, _V, _C = PlatformRole.PROFESSIONAL, PlatformRole.VIDEO, PlatformRole.COMMUNITY

@@ -6,6 +6,11 @@ favourability, user operations is private-domain size, repurchase and retention.
 tree's root is the result KPI; its children are the process KPIs that drive it, each
 with a formula and a unit, so a dashboard knows what to compute and a weekly review
 knows which lever moved.
+
+A goal's own KPIs are never dropped: those the tree has get their targets copied in,
+the others are kept beside the tree in :attr:`KpiTree.extra` (level ``"extra"``).
+Money KPIs (cost per lead, cost per order) are in the currency passed to
+:func:`kpis_for`, or in the neutral unit ``"currency"`` when none is given.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from smmkit.exceptions import InvalidInputError
-from smmkit.models import KPI, BusinessModel, Direction, Goal, Objective
+from smmkit.models import KPI, BusinessModel, Direction, Goal, Money, Objective
 from smmkit.models._base import SmmkitModel
 from smmkit.strategy._enums import coerce_enum
 
@@ -25,7 +30,9 @@ class KpiNode(SmmkitModel):
     """One KPI in a tree, with the KPIs that drive it.
 
     ``target_set`` is ``False`` when the goal did not give a target for this KPI: the
-    KPI then carries ``target=0`` as a placeholder to be filled in.
+    KPI then carries ``target=0`` as a placeholder to be filled in. ``level`` is
+    ``"result"`` for the root, ``"process"`` for its drivers and ``"extra"`` for a goal
+    KPI the tree does not contain (see :attr:`KpiTree.extra`).
 
     Example:
         >>> from smmkit.models import KPI
@@ -48,21 +55,38 @@ class KpiNode(SmmkitModel):
 class KpiTree(SmmkitModel):
     """The KPI tree of one goal family for one business model.
 
+    ``extra`` holds the goal's KPIs that are not part of the tree (for example a
+    ``leads`` target on a B2C acquisition goal, whose funnel ends in orders), each with
+    the goal's target, unit and baseline, ``level="extra"`` and ``target_set=True``.
+
     Example:
         >>> tree = kpis_for("acquisition", business_model="b2b")
         >>> tree.root.kpi.name
         'won_deals'
         >>> [k.name for k in tree.kpis()][:3]
         ['won_deals', 'sales_qualified_leads', 'leads']
+        >>> tree.extra
+        ()
     """
 
     objective: Objective
     business_model: BusinessModel
     root: KpiNode
+    extra: tuple[KpiNode, ...] = ()
+
+    def nodes(self) -> Iterator[KpiNode]:
+        """Every node: the tree root first, depth first, then the :attr:`extra` KPIs.
+
+        Example:
+            >>> [n.level for n in kpis_for("brand", business_model="b2b").nodes()][:2]
+            ['result', 'process']
+        """
+        yield from self.root.walk()
+        yield from self.extra
 
     def kpis(self) -> tuple[KPI, ...]:
-        """Every KPI of the tree, root first, depth first."""
-        return tuple(node.kpi for node in self.root.walk())
+        """Every KPI: the tree's, root first, depth first, then the :attr:`extra` ones."""
+        return tuple(node.kpi for node in self.nodes())
 
     def get(self, name: str) -> KpiNode:
         """The node of the KPI called ``name``.
@@ -71,10 +95,10 @@ class KpiTree(SmmkitModel):
             >>> kpis_for("brand", business_model="b2c").get("share_of_voice").kpi.unit
             '%'
         """
-        for node in self.root.walk():
+        for node in self.nodes():
             if node.kpi.name == name:
                 return node
-        known = ", ".join(n.kpi.name for n in self.root.walk())
+        known = ", ".join(n.kpi.name for n in self.nodes())
         raise InvalidInputError.single("name", f"no such KPI in this tree; known: {known}", name)
 
 
@@ -86,6 +110,16 @@ class _Spec(NamedTuple):
     children: tuple[_Spec, ...] = ()
     direction: Direction = Direction.INCREASE
 
+
+# Money KPIs carry this unit in the table; kpis_for replaces it with the caller's
+# currency code. A fixed "CNY" here mislabelled every non-Chinese budget.
+_MONEY = "currency"
+# The same net-sentiment formula smmkit.analytics.brand_favourability computes, in percent,
+# so the tree's target and the measured value are the same number (-100..100).
+_FAVOURABILITY = (
+    "(positive_mentions - negative_mentions)"
+    " / (positive_mentions + negative_mentions + neutral_mentions) * 100"
+)
 
 # Process KPIs are the levers; the root is the result the goal is judged on.
 _S = _Spec
@@ -132,7 +166,7 @@ _TREES: dict[tuple[Objective, BusinessModel], _Spec] = {
             ),
             _S(
                 "cost_per_lead",
-                "CNY",
+                _MONEY,
                 "spend / leads",
                 "what one lead costs",
                 direction=Direction.DECREASE,
@@ -173,7 +207,7 @@ _TREES: dict[tuple[Objective, BusinessModel], _Spec] = {
             ),
             _S(
                 "cost_per_order",
-                "CNY",
+                _MONEY,
                 "spend / orders",
                 "acquisition cost of one order",
                 direction=Direction.DECREASE,
@@ -183,8 +217,8 @@ _TREES: dict[tuple[Objective, BusinessModel], _Spec] = {
     (Objective.BRAND, BusinessModel.B2C): _S(
         "favourability",
         "%",
-        "positive_mentions / (positive_mentions + negative_mentions) * 100",
-        "brand favourability from sentiment monitoring",
+        _FAVOURABILITY,
+        "net brand sentiment from sentiment monitoring (analytics.brand_favourability)",
         (
             _S(
                 "exposure",
@@ -218,8 +252,8 @@ _TREES: dict[tuple[Objective, BusinessModel], _Spec] = {
     (Objective.BRAND, BusinessModel.B2B): _S(
         "favourability",
         "%",
-        "positive_mentions / (positive_mentions + negative_mentions) * 100",
-        "favourability among professionals and decision makers",
+        _FAVOURABILITY,
+        "net sentiment among professionals and decision makers (analytics.brand_favourability)",
         (
             _S(
                 "exposure",
@@ -321,13 +355,22 @@ _TREES: dict[tuple[Objective, BusinessModel], _Spec] = {
 
 
 def kpis_for(
-    goal: Goal | Objective | str, *, business_model: BusinessModel | str | None = None
+    goal: Goal | Objective | str,
+    *,
+    business_model: BusinessModel | str | None = None,
+    currency: Money | str | None = None,
 ) -> KpiTree:
     """The KPI tree for a goal: result KPI at the root, its drivers below.
 
-    Pass a :class:`~smmkit.models.Goal` (its targets are copied into the tree where the
-    KPI names match; other KPIs get ``target=0`` and ``target_set=False``), or an
-    objective plus ``business_model``.
+    Pass a :class:`~smmkit.models.Goal`, or an objective plus ``business_model``. A goal's
+    KPIs are never dropped: targets whose name is in the tree are copied into it (the other
+    tree KPIs get ``target=0`` and ``target_set=False``); goal KPIs the tree does not have
+    are kept, target and all, in :attr:`KpiTree.extra`, and :meth:`KpiTree.kpis` and
+    :meth:`KpiTree.get` include them.
+
+    ``currency`` (an ISO 4217 code, or the budget's :class:`~smmkit.models.Money`) is the
+    unit of the money KPIs (``cost_per_lead``, ``cost_per_order``); without it their unit
+    is the neutral ``"currency"``. A unit given on the goal's own KPI wins.
 
     Example:
         >>> tree = kpis_for("user_operations", business_model="b2c")
@@ -335,6 +378,19 @@ def kpis_for(
         ('repurchase_rate', '%')
         >>> tree.get("retention_rate").kpi.formula
         'users_active_at_end_and_start / users_active_at_start * 100'
+        >>> kpis_for("acquisition", business_model="b2c", currency="eur").get(
+        ...     "cost_per_order").kpi.unit
+        'EUR'
+
+        A goal KPI outside the tree is kept, not dropped:
+
+        >>> from datetime import date
+        >>> from smmkit.models import KPI, Goal, Period
+        >>> goal = Goal(objective="acquisition", business_model="b2c", owner="growth",
+        ...             period=Period(start=date(2026, 1, 1), end=date(2026, 3, 31)),
+        ...             kpis=[KPI(name="leads", target=500, unit="count")])
+        >>> [(n.kpi.name, n.kpi.target, n.level) for n in kpis_for(goal).extra]
+        [('leads', 500.0, 'extra')]
     """
     targets: Mapping[str, KPI] = {}
     if isinstance(goal, Goal):
@@ -352,21 +408,46 @@ def kpis_for(
                 "business_model", "is required when goal is an objective", None
             )
         model = coerce_enum(BusinessModel, business_model, "business_model")
+    money_unit = _currency_code(currency)
     spec = _TREES[(objective, model)]
-    level = "result"
-    return KpiTree(objective=objective, business_model=model, root=_build(spec, targets, level))
+    root = _build(spec, targets, "result", money_unit)
+    in_tree = {node.kpi.name for node in root.walk()}
+    extra = tuple(
+        KpiNode(kpi=kpi, level="extra", target_set=True)
+        for name, kpi in targets.items()
+        if name not in in_tree
+    )
+    return KpiTree(objective=objective, business_model=model, root=root, extra=extra)
 
 
-def _build(spec: _Spec, targets: Mapping[str, KPI], level: str) -> KpiNode:
+def _currency_code(currency: Money | str | None) -> str:
+    if currency is None:
+        return _MONEY
+    if isinstance(currency, Money):
+        return currency.currency
+    if not isinstance(currency, str):
+        raise InvalidInputError.single(
+            "currency", "must be an ISO 4217 code such as CNY, or a Money", currency
+        )
+    try:
+        return Money(amount=0, currency=currency).currency
+    except InvalidInputError:
+        raise InvalidInputError.single(
+            "currency", "must be a 3-letter ISO 4217 code such as CNY or USD", currency
+        ) from None
+
+
+def _build(spec: _Spec, targets: Mapping[str, KPI], level: str, money_unit: str) -> KpiNode:
     given = targets.get(spec.name)
+    default_unit = money_unit if spec.unit == _MONEY else spec.unit
     kpi = KPI(
         name=spec.name,
         target=given.target if given else 0,
-        unit=given.unit if given else spec.unit,
+        unit=given.unit if given else default_unit,
         baseline=given.baseline if given else None,
         direction=given.direction if given else spec.direction,
         formula=spec.formula,
         description=spec.description,
     )
-    children = tuple(_build(c, targets, "process") for c in spec.children)
+    children = tuple(_build(c, targets, "process", money_unit) for c in spec.children)
     return KpiNode(kpi=kpi, level=level, target_set=given is not None, children=children)
