@@ -5,6 +5,8 @@ occurrences), one VEVENT with RECURRENCE-ID per occurrence that differs from its
 series (moved, paused, approved...), one VEVENT per single entry and per blackout.
 Every time zone used gets a VTIMEZONE built from the IANA database for the years the
 plan covers; TZIDs are IANA names, which is also how the parser resolves them.
+The second of two identical fall-back wall times is written in UTC (a TZID wall time
+means the first); ``X-SMMKIT-TZID``/``X-SMMKIT-FOLD`` parameters restore zone and fold.
 smmkit's own fields travel losslessly in ``X-SMMKIT-*`` JSON properties that calendar
 applications ignore, so an export imports back to an equal calendar.
 """
@@ -17,10 +19,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smmkit.content.calendar._recurrence import expand_recurrence, require_aware, zone
 from smmkit.exceptions import InvalidInputError
+from smmkit.models._base import as_utc
 
 if TYPE_CHECKING:
     from smmkit.content.calendar._plan import (
@@ -35,6 +38,14 @@ __all__: list[str] = []
 _PRODID = "-//smmkit//content calendar//EN"
 _UTC_FORMAT = "%Y%m%dT%H%M%SZ"
 _LOCAL_FORMAT = "%Y%m%dT%H%M%S"
+# RFC 5545 §3.1 CONTROL characters other than HTAB, LF and CR (which escape_text turns
+# into ``\n``): no escape exists for them, so an id holding one cannot be written.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Non-standard parameters (RFC 5545 §3.2 x-param; other applications ignore them) that
+# keep what a bare DATE-TIME cannot say: the zone of a UTC-written instant, and which
+# of two identical fall-back wall times a recurring series starts at.
+_TZID_HINT = "X-SMMKIT-TZID"
+_FOLD_HINT = "X-SMMKIT-FOLD"
 
 
 # ---------------------------------------------------------------------- writing
@@ -73,19 +84,88 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _zone_key(moment: datetime) -> str | None:
-    """The IANA name to write as TZID, or None to write UTC."""
-    tz = moment.tzinfo
-    if isinstance(tz, ZoneInfo) and tz.key not in ("UTC", "Etc/UTC"):
-        return tz.key
+def _same_offsets(a: tzinfo, b: tzinfo, moment: datetime) -> bool:
+    """Whether ``a`` and ``b`` give the same UTC offsets around ``moment``'s year."""
+    probes = [as_utc(moment)]
+    probes += [
+        datetime(year, month, 1, tzinfo=timezone.utc)
+        for year in (moment.year - 1, moment.year, moment.year + 1)
+        for month in range(1, 13)
+    ]
+    return all(p.astimezone(a).utcoffset() == p.astimezone(b).utcoffset() for p in probes)
+
+
+def _iana_key(tz: tzinfo, moment: datetime, *, fixed: bool) -> str | None:
+    """The IANA name of a non-zoneinfo ``tz`` (dateutil, pytz; with ``fixed``, a whole-hour
+    ``datetime.timezone`` as ``Etc/GMT-8``), if any."""
+    candidates: list[str] = []
+    for attr in ("key", "zone", "_filename"):  # zoneinfo-like, pytz, dateutil.tz.tzfile
+        value = getattr(tz, attr, None)
+        if isinstance(value, str):
+            candidates.append(value)
+    if fixed and isinstance(tz, timezone):
+        hours, rest = divmod(tz.utcoffset(None), timedelta(hours=1))
+        if not rest:
+            candidates.append(f"Etc/GMT{-hours:+d}")  # POSIX sign: Etc/GMT-8 is UTC+8
+    for candidate in candidates:
+        parts = candidate.replace("\\", "/").split("/")
+        # dateutil keeps a file path (/usr/share/zoneinfo/America/New_York): try its tails.
+        for i in range(len(parts)):
+            key = "/".join(parts[i:])
+            try:
+                found = ZoneInfo(key)
+            except (ZoneInfoNotFoundError, ValueError, OSError):
+                continue
+            if _same_offsets(found, tz, moment):
+                return key
     return None
 
 
-def _dt_line(name: str, moment: datetime) -> str:
-    key = _zone_key(moment)
+def _zone_key(moment: datetime, *, series_start: bool = False) -> str | None:
+    """The IANA name to write as TZID, or None to write UTC.
+
+    A single instant is exact in UTC; a series' DTSTART needs a named zone because its
+    RRULE runs on that zone's wall clock (weekdays, hours, DST).
+    """
+    tz = moment.tzinfo
+    if isinstance(tz, ZoneInfo):
+        return None if tz.key in ("UTC", "Etc/UTC") else tz.key
+    if tz is None or _same_offsets(tz, timezone.utc, moment):
+        return None
+    key = _iana_key(tz, moment, fixed=series_start)
+    return None if key in ("UTC", "Etc/UTC") else key
+
+
+def _ambiguous_second(moment: datetime) -> bool:
+    """True for the later of two identical wall times (``fold=1`` in a fall-back overlap)."""
+    return bool(moment.fold) and (
+        moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset()
+    )
+
+
+def _dt_line(name: str, moment: datetime, *, series_start: bool = False) -> str:
+    key = _zone_key(moment, series_start=series_start)
+    utc = moment.astimezone(timezone.utc).strftime(_UTC_FORMAT)
     if key is None:
-        return f"{name}:{moment.astimezone(timezone.utc).strftime(_UTC_FORMAT)}"
-    return f"{name};TZID={key}:{moment.strftime(_LOCAL_FORMAT)}"
+        return f"{name}:{utc}"
+    local = moment.strftime(_LOCAL_FORMAT)
+    if _ambiguous_second(moment):
+        if series_start:
+            # The rule must run on the zone's wall clock, so DTSTART keeps its TZID; the
+            # fold travels in a parameter only smmkit reads.
+            return f"{name};TZID={key};{_FOLD_HINT}=1:{local}"
+        # A TZID wall time in the overlap means the *first* one (RFC 5545 §3.3.5): write
+        # the instant in UTC, which every reader gets right.
+        return f"{name};{_TZID_HINT}={key}:{utc}"
+    return f"{name};TZID={key}:{local}"
+
+
+def _uid(value: str, field: str) -> str:
+    if _CONTROL.search(value):
+        raise InvalidInputError.single(
+            field, "contains a control character, which iCalendar cannot carry", value
+        )
+    return f"UID:{escape_text(value)}"
 
 
 def _duration(delta: timedelta) -> str:
@@ -191,31 +271,44 @@ def calendar_to_ical(cal: ContentCalendar, *, now: datetime, name: str | None = 
     zones: set[str] = set()
     years: set[int] = set()
 
-    def note(moment: datetime) -> None:
-        key = _zone_key(moment)
+    def note(moment: datetime, *, series_start: bool = False) -> None:
+        key = _zone_key(moment, series_start=series_start)
         if key is not None:
             zones.add(key)
             years.add(moment.year)
 
-    by_series: dict[str, dict[datetime, CalendarEntry]] = {}
+    # Keyed by UTC instant: same-zone datetimes compare by wall clock, so the two
+    # fall-back 01:30s would be one key.
+    by_series: dict[str, set[datetime]] = {}
     for e in cal.entries:
         if e.series is not None and e.occurrence is not None:
-            by_series.setdefault(e.series, {})[e.occurrence] = e
+            by_series.setdefault(e.series, set()).add(as_utc(e.occurrence))
 
-    for s in cal.series:
+    expanded: dict[str, dict[datetime, datetime]] = {}
+    for i, s in enumerate(cal.series):
         occurrences = s.occurrences()
-        present = by_series.get(s.id, {})
+        expanded[s.id] = {as_utc(occ): occ for occ in occurrences}
+        present = by_series.get(s.id, set())
+        if _zone_key(s.dtstart, series_start=True) is None and not _same_offsets(
+            s.dtstart.tzinfo or timezone.utc, timezone.utc, s.dtstart
+        ):
+            raise InvalidInputError.single(
+                f"series[{i}].dtstart",
+                "its time zone has no IANA name, so the RRULE cannot be written to run on "
+                "local time; use zoneinfo.ZoneInfo",
+                s.dtstart,
+            )
         lines = [
             "BEGIN:VEVENT",
-            f"UID:{s.id}",
+            _uid(s.id, f"series[{i}].id"),
             f"DTSTAMP:{stamp}",
-            _dt_line("DTSTART", s.dtstart),
+            _dt_line("DTSTART", s.dtstart, series_start=True),
             f"RRULE:{s.rule}",
         ]
-        note(s.dtstart)
+        note(s.dtstart, series_start=True)
         if occurrences:
             note(occurrences[-1])
-        lines += [_dt_line("EXDATE", occ) for occ in occurrences if occ not in present]
+        lines += [_dt_line("EXDATE", occ) for occ in occurrences if as_utc(occ) not in present]
         if s.duration is not None:
             lines.append(f"DURATION:{_duration(s.duration)}")
         lines += [
@@ -228,14 +321,25 @@ def calendar_to_ical(cal: ContentCalendar, *, now: datetime, name: str | None = 
         events.append(lines)
 
     series_by_id = {s.id: s for s in cal.series}
-    for e in cal.entries:
+    for i, e in enumerate(cal.entries):
         if e.series is not None and e.occurrence is not None:
-            if e == series_by_id[e.series].template(e.occurrence):
-                continue  # the RRULE already says everything about it
-            head = [f"UID:{e.series}", _dt_line("RECURRENCE-ID", e.occurrence)]
+            own = expanded[e.series].get(as_utc(e.occurrence))
+            if own is not None:
+                template = series_by_id[e.series].template(own)
+                # ``==`` alone would equate the two fall-back 01:30s; compare instants too.
+                if (
+                    e == template
+                    and as_utc(e.at) == as_utc(template.at)
+                    and as_utc(e.occurrence) == as_utc(own)
+                ):
+                    continue  # the RRULE already says everything about it
+            head = [
+                _uid(e.series, f"entries[{i}].series"),
+                _dt_line("RECURRENCE-ID", e.occurrence),
+            ]
             note(e.occurrence)
         else:
-            head = [f"UID:{e.id}"]
+            head = [_uid(e.id, f"entries[{i}].id")]
         note(e.at)
         lines = ["BEGIN:VEVENT", head[0], f"DTSTAMP:{stamp}", *head[1:], _dt_line("DTSTART", e.at)]
         if e.duration is not None:
@@ -254,10 +358,10 @@ def calendar_to_ical(cal: ContentCalendar, *, now: datetime, name: str | None = 
         ]
         events.append(lines)
 
-    for b in cal.blackouts:
+    for i, b in enumerate(cal.blackouts):
         lines = [
             "BEGIN:VEVENT",
-            f"UID:blackout-{b.id}",
+            _uid(f"blackout-{b.id}", f"blackouts[{i}].id"),
             f"DTSTAMP:{stamp}",
             _dt_line("DTSTART", b.start),
         ]
@@ -388,9 +492,16 @@ def unescape_text(value: str) -> str:
     return "".join(out)
 
 
-def _parse_datetime(prop: _Prop, where: str) -> list[datetime]:
+def _parse_datetime(prop: _Prop, where: str, *, keep_wall: bool = False) -> list[datetime]:
+    """The values of a DATE-TIME property, aware.
+
+    A TZID wall time is resolved to a real instant (a spring-forward gap time moves
+    forward) unless ``keep_wall``: a series' DTSTART keeps the wall time its rule runs on.
+    """
     values = prop.value.split(",")
     tzid = prop.params.get("TZID")
+    hint = prop.params.get(_TZID_HINT)
+    second = prop.params.get(_FOLD_HINT) == "1"
     if prop.params.get("VALUE", "DATE-TIME").upper() == "DATE" or (values and "T" not in values[0]):
         raise InvalidInputError.single(where, "all-day (DATE) values cannot be posts", prop.value)
     tz: tzinfo | None = zone(tzid.lstrip("/"), where) if tzid else None
@@ -399,10 +510,11 @@ def _parse_datetime(prop: _Prop, where: str) -> list[datetime]:
         raw = item.strip()
         try:
             if raw.endswith("Z"):
-                found.append(datetime.strptime(raw, _UTC_FORMAT).replace(tzinfo=timezone.utc))
+                instant = datetime.strptime(raw, _UTC_FORMAT).replace(tzinfo=timezone.utc)
+                found.append(instant.astimezone(zone(hint, where)) if hint else instant)
             elif tz is not None:
-                naive = datetime.strptime(raw, _LOCAL_FORMAT)
-                found.append(naive.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz))
+                naive = datetime.strptime(raw, _LOCAL_FORMAT).replace(tzinfo=tz, fold=int(second))
+                found.append(naive if keep_wall else naive.astimezone(timezone.utc).astimezone(tz))
             else:
                 raise InvalidInputError.single(
                     where, "floating time (no TZID, no Z) is ambiguous", raw
@@ -432,11 +544,11 @@ def _parse_duration(value: str, where: str) -> timedelta:
     return -delta if sign == "-" else delta
 
 
-def _one_dt(comp: _Component, name: str, where: str) -> datetime | None:
+def _one_dt(comp: _Component, name: str, where: str, *, keep_wall: bool = False) -> datetime | None:
     prop = comp.first(name)
     if prop is None:
         return None
-    return _parse_datetime(prop, f"{where}.{name}")[0]
+    return _parse_datetime(prop, f"{where}.{name}", keep_wall=keep_wall)[0]
 
 
 def _text(comp: _Component, name: str) -> str | None:
@@ -487,7 +599,7 @@ def calendar_from_ical(text: str, *, base: ContentCalendar) -> ContentCalendar:
             data["end"] = _one_dt(ev, "DTEND", where)  # the DT lines keep the zone
             blackouts.append(Blackout.model_validate(data))
         elif ev.first("RRULE") is not None:
-            start = _one_dt(ev, "DTSTART", where)
+            start = _one_dt(ev, "DTSTART", where, keep_wall=True)
             if start is None:
                 raise InvalidInputError.single(f"{where}.DTSTART", "is required", None)
             raw = _text(ev, "X-SMMKIT-SERIES")

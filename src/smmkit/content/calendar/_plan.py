@@ -570,9 +570,12 @@ class ContentCalendar(SmmkitModel):
             title=title,
         )
         occurrences = series.occurrences()
-        if occurrences and occurrences[0] != start:
+        if occurrences and as_utc(occurrences[0]) != as_utc(start):
             # RFC 5545 counts DTSTART as the first instance: keep it on the rule, or a
             # calendar application would show an extra event (a Saturday live, say).
+            # Instants, not wall clocks, decide: 02:30 in a spring-forward gap *is* the
+            # 03:30 first occurrence, and rewriting it to 03:30 would move every later
+            # occurrence to 03:30 as well.
             series = series.model_copy(update={"dtstart": occurrences[0]})
         cal = self._with(series=(*self.series, series))
         for occurrence in occurrences:
@@ -928,6 +931,9 @@ class ContentCalendar(SmmkitModel):
         """Add ``entry`` at the first time from its ``at`` on (in ``step``s) that
         :meth:`fits`; a moved entry keeps its wish in ``requested_at``.
 
+        Steps are taken in real (UTC) time, so a post is never placed before the instant
+        it asked for, even across the repeated hour of a fall-back night.
+
         Raises :class:`~smmkit.exceptions.InvalidInputError` when nothing fits within
         ``horizon``.
 
@@ -944,19 +950,25 @@ class ContentCalendar(SmmkitModel):
         """
         if step <= timedelta(0):
             raise InvalidInputError.single("step", "must be positive", step)
-        candidate = entry.at
-        limit = entry.at + horizon
-        while candidate <= limit:
+        # Step on the UTC line: wall-clock arithmetic resets ``fold`` and would jump
+        # back an hour across a fall-back overlap, placing a post *earlier* than asked.
+        origin = as_utc(entry.at)
+        local = entry.at.tzinfo
+        offset = timedelta(0)
+        while offset <= horizon:
             moved = (
                 entry
-                if candidate == entry.at
+                if not offset
                 else entry.model_copy(
-                    update={"at": candidate, "requested_at": entry.requested_at or entry.at}
+                    update={
+                        "at": (origin + offset).astimezone(local),
+                        "requested_at": entry.requested_at or entry.at,
+                    }
                 )
             )
             if self.fits(moved):
                 return self.add(moved)
-            candidate = normalize_local(candidate + step)
+            offset += step
         raise InvalidInputError.single(
             "entry.at",
             f"no slot within {horizon} respects the windows, spacing and blackouts",
@@ -1024,7 +1036,10 @@ class ContentCalendar(SmmkitModel):
     def to_ical(self, *, now: datetime, name: str | None = None) -> str:
         """This calendar as an RFC 5545 document (see :mod:`smmkit.content.calendar`).
 
-        ``now`` becomes every DTSTAMP (the library never reads the clock).
+        ``now`` becomes every DTSTAMP (the library never reads the clock). Raises
+        :class:`~smmkit.exceptions.InvalidInputError` for an id holding a control
+        character (``entries[i].id``) and for a series whose ``dtstart`` zone has no IANA
+        name (``series[i].dtstart``): its RRULE could not run on local time.
 
         Example:
             >>> from datetime import datetime, timezone

@@ -128,8 +128,11 @@ def expand_recurrence(
     The rule runs on the local wall clock: a weekly 09:00 America/New_York rule stays
     09:00 local across both DST changes, so the UTC instants shift by an hour. A wall
     time that does not exist on a spring-forward day is moved forward by the gap.
-    ``end`` (exclusive) bounds an open-ended rule; a rule that would expand to more than
-    10,000 occurrences without one is an error.
+    An occurrence that lands on the same instant as an earlier one that way (``BYHOUR=2,3``
+    on that day) is dropped, so a COUNT rule can then yield fewer occurrences. At
+    dtstart's own wall time the occurrence keeps dtstart's ``fold`` (which of two
+    fall-back 01:30s is meant). ``end`` (exclusive) bounds an open-ended rule; a rule
+    that would expand to more than 10,000 occurrences without one is an error.
 
     Example:
         >>> from datetime import datetime
@@ -150,10 +153,23 @@ def expand_recurrence(
     except (ValueError, TypeError) as exc:
         raise InvalidInputError.single("rule", f"not a valid RRULE: {exc}", text) from None
     found: list[datetime] = []
+    seen: set[datetime] = set()
+    wall_start = start.replace(tzinfo=None)
+    stop = None if end is None else end.astimezone(timezone.utc)
     for raw in compiled:
-        moment = normalize_local(raw)
-        if end is not None and moment >= end:
+        # dateutil rebuilds each occurrence from fields and drops ``fold``: the occurrence
+        # at dtstart's own wall time keeps dtstart's fold (the second 01:30 of a fall-back
+        # night stays the second).
+        same_wall = raw.replace(tzinfo=None) == wall_start
+        moment = normalize_local(raw.replace(fold=start.fold) if same_wall else raw)
+        instant = moment.astimezone(timezone.utc)
+        if stop is not None and instant >= stop:
             break
+        if instant in seen:
+            # A spring-forward gap maps a skipped wall time onto one that exists
+            # (02:00 -> 03:00); one post per instant, so the duplicate is dropped.
+            continue
+        seen.add(instant)
         found.append(moment)
         if len(found) > _MAX_OCCURRENCES:
             raise InvalidInputError.single(
