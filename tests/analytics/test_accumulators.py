@@ -253,3 +253,112 @@ def test_non_numbers_are_refused_with_the_smmkit_error(bad: object) -> None:
     if not isinstance(bad, bool):  # a bool column is a natural "converted" flag
         with pytest.raises(InvalidInputError):
             PathCounts.from_records(["a"], [bad])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    ("columns", "field"),
+    [
+        ((["a>b", "a", "b"], [1, 0]), "conversions"),  # review regression: row "b" was dropped
+        ((["a>b"], [1, 0, 1], [5, 5, 5]), "conversions"),
+        ((["a", "b"], [1, 0], [5]), "values"),
+        ((["a", "b"], [1, 0], None, [0, 1, 1]), "nulls"),
+        ((["a", "b"], [1, 0], [1, 2], [5]), "nulls"),
+        (([], [1]), "conversions"),
+    ],
+)
+def test_from_records_refuses_columns_of_different_lengths(
+    columns: tuple[Any, ...], field: str
+) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        PathCounts.from_records(*columns)
+    assert info.value.fields == (field,)
+    assert "same length" in str(info.value)
+
+
+def test_from_records_takes_generators_of_equal_length() -> None:
+    built = PathCounts.from_records(
+        (p for p in ["a", "b>c"]), (c for c in [1, 0]), nulls=(n for n in [0, 2])
+    )
+    assert list(built.items()) == [(("a",), 1.0, 0.0, 0.0), (("b", "c"), 0.0, 0.0, 2.0)]
+
+
+def _grown(acc: Any) -> Any:
+    if isinstance(acc, Counts):
+        acc.add("weibo", 5)
+        acc.add("new", 1)
+    elif isinstance(acc, PathCounts):
+        acc.add(("a", "b"), conversions=3, value=7.0, nulls=1)
+        acc.add(("z",), nulls=1)
+    else:
+        acc.update([1.0, -4.0, 0.0, 9e9])
+    return acc
+
+
+def _seeded(kind: str) -> Any:
+    if kind == "counts":
+        counts: Counts[str] = Counts({"weibo": 2})
+        return counts
+    if kind == "paths":
+        paths = PathCounts()
+        paths.add(("a", "b"), conversions=1, value=2.0)
+        return paths
+    sketch = QuantileSketch()
+    sketch.update([1.0, -2.0, 0.0])
+    return sketch
+
+
+@pytest.mark.parametrize("kind", ["counts", "paths", "sketch"])
+def test_copy_does_not_share_state(kind: str) -> None:
+    import copy
+
+    original = _seeded(kind)
+    snapshot = pickle.loads(pickle.dumps(original))
+    duplicate = copy.copy(original)
+    assert duplicate == original and type(duplicate) is type(original)
+    _grown(duplicate)
+    assert original == snapshot  # review regression: adding to the copy changed the original
+    assert duplicate != original
+    _grown(original)
+    assert original == duplicate
+    deep = copy.deepcopy(original)
+    _grown(deep)
+    assert original == duplicate
+
+
+@pytest.mark.parametrize("big", [1.7976931348623157e308, 1.79e308, 1e308])
+def test_quantile_of_huge_values_does_not_overflow(big: float) -> None:
+    sketch = QuantileSketch()
+    sketch.update([big, -big, big])
+    assert sketch.quantile(0.0) == pytest.approx(-big, rel=0.01)
+    assert sketch.quantile(1.0) == pytest.approx(big, rel=0.01)
+    assert sketch.quantile(0.5) == pytest.approx(big, rel=0.01)
+    coarse = QuantileSketch(relative_accuracy=0.5)
+    coarse.add(big)
+    assert coarse.quantile(0.5) == pytest.approx(big, rel=0.5)
+
+
+@pytest.mark.parametrize(
+    "bad", [True, False, "3.5", "12", None, [1.0], pytest.param(10**400, id="int_10e400"), math.nan]
+)
+def test_quantile_update_refuses_what_add_refuses(bad: object) -> None:
+    one, many = QuantileSketch(), QuantileSketch()
+    with pytest.raises(InvalidInputError) as by_add:
+        one.add(bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError) as by_update:
+        many.update([2.0, bad])  # type: ignore[list-item]
+    assert by_update.value.fields == by_add.value.fields == ("value",)
+    assert many.count == 1  # the values before the bad one stay added, as documented
+
+
+def test_accumulators_take_any_real_number() -> None:
+    from decimal import Decimal
+    from fractions import Fraction
+
+    numbers: list[Any] = [Decimal("0.5"), Fraction(1, 4), 1]
+    sketch = QuantileSketch()
+    sketch.update(numbers)
+    assert sketch.count == 3
+    assert sketch.quantile(0.0) == pytest.approx(0.25, rel=0.01)
+    total = Sum()
+    total.update(numbers)
+    assert total.value == 1.75

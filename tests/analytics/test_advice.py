@@ -180,3 +180,53 @@ def test_bad_arguments(kwargs: dict[str, object], field: str) -> None:
     with pytest.raises(InvalidInputError) as info:
         suggest_iterations([], **args)  # type: ignore[arg-type]
     assert info.value.fields == (field,)
+
+
+def test_per_post_rates_are_averaged_not_summed() -> None:
+    # Review regression: 4, 3, 2, 1 posts per month, each at 5 %, read as 20 % → 5 %.
+    history = []
+    for month, posts in zip(range(8, 12), [4, 3, 2, 1], strict=True):
+        history += [
+            _m(month, "interaction_rate_by_reach", 0.05, "xiaohongshu", content_type="review")
+            for _ in range(posts)
+        ]
+        history.append(_m(month, "interactions", 50 * posts, "xiaohongshu", content_type="review"))
+    assert suggest_iterations(history, now=NOW) == ()
+
+
+def test_averaged_rates_still_flag_a_real_decline() -> None:
+    history = []
+    for month, rates in zip(
+        range(8, 12), [(0.06, 0.04), (0.045, 0.035), (0.04, 0.02, 0.03), (0.02,)], strict=True
+    ):
+        history += [
+            _m(month, "interaction_rate_by_reach", r, "x", content_type="thread") for r in rates
+        ]
+    recs = suggest_iterations(history, now=NOW)
+    assert _kinds(recs) == [RecommendationKind.CHANGE_CONTENT_FORMAT]
+    assert [p.value for p in recs[0].evidence[0].points] == pytest.approx([0.05, 0.04, 0.03, 0.02])
+
+
+def test_direct_rate_alone_is_evaluated() -> None:
+    # Review regression: segments used to come only from "interactions" observations.
+    history = [
+        _m(month, "interaction_rate_by_reach", rate, "xiaohongshu", content_type="review")
+        for month, rate in zip(range(8, 12), [0.05, 0.04, 0.03, 0.02], strict=True)
+    ]
+    recs = suggest_iterations(history, now=NOW)
+    assert _kinds(recs) == [RecommendationKind.CHANGE_CONTENT_FORMAT]
+    assert (recs[0].platform, recs[0].content_type) == ("xiaohongshu", "review")
+    assert recs[0].evidence[0].metric == "interaction_rate_by_reach"
+    assert recs[0].evidence[0].summary.endswith("5.00% → 4.00% → 3.00% → 2.00%")
+
+
+def test_counts_are_preferred_over_reported_rates() -> None:
+    # The reported rates fall, but the exposure-weighted rate from counts is steady.
+    history = []
+    for month, rate in zip(range(8, 12), [0.05, 0.04, 0.03, 0.02], strict=True):
+        history += [
+            _m(month, "interaction_rate_by_reach", rate, "x", content_type="thread"),
+            _m(month, "interactions", 50, "x", content_type="thread"),
+            _m(month, "reach", 1000, "x", content_type="thread"),
+        ]
+    assert suggest_iterations(history, now=NOW) == ()

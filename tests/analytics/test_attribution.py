@@ -182,7 +182,11 @@ def test_credits_are_non_negative_and_sum_to_the_totals(
     summaries = [PathSummary(path=p, conversions=c, value=v, nulls=n) for p, c, v, n in rows]
     result = attribute(summaries, model=model, order=order)
     assert result.total_conversions == pytest.approx(math.fsum(c for _, c, _, _ in rows))
-    assert result.total_value == pytest.approx(math.fsum(v for _, _, v, _ in rows))
+    # Markov reports the value of paths without journeys (conversions + nulls == 0) as
+    # unattributed; every other model credits it, so it is part of their totals.
+    assert result.total_value + result.unattributed_value == pytest.approx(
+        math.fsum(v for _, _, v, _ in rows)
+    )
     assert all(c.conversions >= 0 and c.value >= 0 and c.share >= 0 for c in result.channels)
     conv = math.fsum(c.conversions for c in result.channels)
     value = math.fsum(c.value for c in result.channels)
@@ -190,8 +194,7 @@ def test_credits_are_non_negative_and_sum_to_the_totals(
     if model == "markov" and converting_mass and result.conversion_probability == 0:
         return  # pragma: no cover - every converting path leaves a positive probability
     assert conv == pytest.approx(result.total_conversions, rel=1e-9, abs=1e-9)
-    if model != "markov" or value > 0:
-        assert value == pytest.approx(result.total_value, rel=1e-9, abs=1e-6)
+    assert value == pytest.approx(result.total_value, rel=1e-9, abs=1e-6)
     assert {c.channel for c in result.channels} == {ch for p, *_ in rows for ch in p}
 
 
@@ -320,3 +323,22 @@ def test_conversion_kind_filters_leads_from_orders() -> None:
     with pytest.raises(InvalidInputError) as info:
         attribute([_p("a", 1)], model="linear", conversion_kind="lead")
     assert info.value.fields == ("conversion_kind",)
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_markov_reports_value_without_journeys_as_unattributed(order: int) -> None:
+    # Review regression: a path with value but conversions = nulls = 0 adds nothing to the
+    # chain, and its value used to vanish (channels summed to 0, total_value said 5).
+    alone = attribute([_p("d>c>d", 0, value=5.0)], model="markov", order=order)
+    assert alone.total_value == 0.0
+    assert alone.unattributed_value == 5.0
+    assert math.fsum(c.value for c in alone.channels) == 0.0
+    mixed = attribute(
+        [_p("a>b", 2, value=100.0, nulls=1), _p("b", 0, nulls=3), _p("c>a", 0, value=7.0)],
+        model="markov",
+        order=order,
+    )
+    assert mixed.total_value == 100.0
+    assert mixed.unattributed_value == 7.0
+    assert math.fsum(c.value for c in mixed.channels) == pytest.approx(100.0)
+    assert math.fsum(c.conversions for c in mixed.channels) == pytest.approx(2.0)

@@ -128,3 +128,35 @@ def test_unknown_segment_or_stage_is_a_typed_error() -> None:
     with pytest.raises(InvalidInputError) as info:
         report.funnels[0].count("purchase")
     assert info.value.fields == ("stage",)
+
+
+def test_pooled_stage_missing_in_one_part_is_unknown_not_zero() -> None:
+    # Review regression: video tracks no orders, so pooled lead quality read 12 / 100.
+    data = _segment(
+        "zhihu", "article", {"views": 1000, "interactions": 50, "leads": 40, "orders": 12}
+    ) + _segment("zhihu", "video", {"views": 9000, "leads": 60})
+    pooled = build_funnels(data, by_content_type=False).funnel("zhihu")
+    assert pooled.count("lead") == 100
+    assert pooled.count("exposure") == 10000
+    assert pooled.exposure_basis == "views"
+    assert pooled.count("order") is None
+    assert pooled.count("interaction") is None
+    assert pooled.lead_quality is None
+    assert pooled.interaction_rate is None
+    assert pooled.rate("lead", "order") is None
+    assert pooled.incomplete_stages == (FunnelStage.INTERACTION, FunnelStage.ORDER)
+    # each part on its own still has its full funnel
+    article = build_funnels(data).funnel("zhihu", "article")
+    assert article.lead_quality == pytest.approx(0.3)
+    assert article.incomplete_stages == ()
+
+
+def test_pooled_exposure_missing_in_one_part_is_incomplete_not_mixed() -> None:
+    data = _segment("zhihu", "article", {"views": 1000, "leads": 40}) + _segment(
+        "zhihu", "video", {"leads": 60}
+    )
+    pooled = build_funnels(data, by_content_type=False).funnel("zhihu")
+    assert pooled.count("exposure") is None
+    assert pooled.exposure_basis == "views"  # the basis is not mixed, only incomplete
+    assert pooled.incomplete_stages == (FunnelStage.EXPOSURE,)
+    assert pooled.count("lead") == 100

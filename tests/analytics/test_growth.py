@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -143,3 +146,28 @@ def test_overlapping_periods_are_refused() -> None:
     with pytest.raises(InvalidInputError) as info:
         period_values([_month(1, 10), weekly], metric="impressions")
     assert info.value.fields == ("observations",)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current"),
+    [(Decimal("300"), Decimal("900")), (Fraction(300), 900), (300, Decimal("900.0"))],
+)
+def test_compare_takes_any_real_number(baseline: Any, current: Any) -> None:
+    # Review regression: numpy ints, Decimal and Fraction raised "must be a number".
+    change = compare(baseline, current)
+    assert (change.baseline, change.current, change.relative) == (300.0, 900.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    "bad", [True, "300", Decimal("Infinity"), pytest.param(10**400, id="int_10e400")]
+)
+def test_compare_still_refuses_flags_strings_and_non_finite(bad: object) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        compare(bad, 1)  # type: ignore[arg-type]
+    assert info.value.fields == ("baseline",)
+
+
+def test_compare_takes_numpy_scalars() -> None:
+    import numpy as np  # the test extra has numpy; the required cases above need none
+
+    assert compare(np.int64(300), np.int32(900)).relative == 2.0

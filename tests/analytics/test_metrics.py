@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -190,3 +193,37 @@ def test_favourability_from_the_crisis_sentiment_scores() -> None:
     with pytest.raises(InvalidInputError) as info:
         favourability_from_sentiment(["great"])
     assert info.value.fields == ("scores.0",)
+
+
+@pytest.mark.parametrize(
+    ("interactions", "reach"),
+    [
+        (30, 1000),
+        (Decimal("30"), Decimal("1000")),
+        (Fraction(30), Fraction(1000)),
+        (30.0, Decimal("1000.0")),
+    ],
+)
+def test_ratio_inputs_take_any_real_number(interactions: Any, reach: Any) -> None:
+    # Review regression: Decimal and Fraction (and numpy ints) raised "must be a number".
+    result = interaction_rate_by_reach(interactions, reach)
+    assert result.value == 0.03
+    assert (result.numerator, result.denominator) == (30.0, 1000.0)
+
+
+@pytest.mark.parametrize(
+    "bad", [Decimal("NaN"), Decimal("-1"), pytest.param(10**400, id="int_10e400"), "0.5", False]
+)
+def test_ratio_refuses_non_finite_or_non_number_decimals(bad: object) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        interaction_rate_by_reach(100, bad)  # type: ignore[arg-type]
+    assert info.value.fields == ("reach",)
+
+
+def test_ratio_inputs_take_numpy_scalars() -> None:
+    import numpy as np  # the test extra has numpy; the required cases above need none
+
+    assert interaction_rate_by_reach(np.int64(30), np.int64(1000)).value == 0.03
+    assert interaction_rate_by_reach(np.float32(30), np.uint16(1000)).value == 0.03
+    with pytest.raises(InvalidInputError):
+        interaction_rate_by_reach(np.bool_(True), 10)  # type: ignore[arg-type]

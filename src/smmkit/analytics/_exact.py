@@ -14,18 +14,27 @@ from decimal import Decimal
 
 from smmkit.exceptions import InvalidInputError
 
-__all__ = ["FIXED_ONE", "FIXED_SHIFT", "check_finite", "from_fixed", "to_fixed"]
+__all__ = ["FIXED_ONE", "FIXED_SHIFT", "check_finite", "from_fixed", "is_number", "to_fixed"]
 
 FIXED_SHIFT = 1074
 _SHIFT = FIXED_SHIFT
 FIXED_ONE = 1 << _SHIFT
 
 
+def is_number(value: object) -> bool:
+    """Whether smmkit takes ``value`` as a number: any real (int, float, Fraction, numpy
+    scalars) or Decimal, but not ``bool`` (a flag is not a count) and not ``str``."""
+    return not isinstance(value, bool) and isinstance(value, (numbers.Real, Decimal))
+
+
 def check_finite(field: str, value: float) -> float:
     """Return ``value`` as a float, or raise if it is NaN or infinite."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
+    if not is_number(value):
         raise InvalidInputError.single(field, "must be a number", value)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int or Fraction too large for a float
+        number = math.inf
     if not math.isfinite(number):
         raise InvalidInputError.single(field, "must be a finite number", value)
     return number

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -111,6 +112,12 @@ class Counts(Generic[K]):
 
     def __setstate__(self, state: dict[K, int]) -> None:
         self._counts = state
+
+    def __copy__(self) -> Counts[K]:
+        # The default copy would share the dict, so adding to the copy changed the original.
+        out: Counts[K] = type(self).__new__(type(self))
+        out._counts = dict(self._counts)
+        return out
 
     def __repr__(self) -> str:
         return f"Counts({self._counts!r})"
@@ -455,14 +462,19 @@ class QuantileSketch:
         self._max = max(self._max, x)
 
     def update(self, values: Iterable[float]) -> None:
-        """Add many numbers; on a non-finite value, the values before it stay added."""
+        """Add many numbers, accepting what :meth:`add` accepts (no bools, no strings).
+
+        On a refused value, the values before it stay added.
+        """
         pos, neg = self._pos, self._neg
         log, ceil, inf = math.log, math.ceil, math.inf
         scale = 1.0 / self._log_gamma
         low, high = self._min, self._max
         try:
             for value in values:
-                x = float(value)
+                # Same acceptance as ``add``: floats take the fast path, other numbers
+                # (ints, numpy, Decimal) go through the check; bools and strings are refused.
+                x = value if type(value) is float else check_finite("value", value)
                 if x > 0:
                     if x == inf:
                         raise ValueError
@@ -479,6 +491,8 @@ class QuantileSketch:
                     raise ValueError
                 low = min(low, x)
                 high = max(high, x)
+        except InvalidInputError:
+            raise
         except ValueError:
             raise InvalidInputError.single("value", "must be a finite number", value) from None
         finally:
@@ -517,19 +531,28 @@ class QuantileSketch:
             return None
         rank = math.floor(q * (n - 1))
         seen = 0
-        gamma = math.exp(self._log_gamma)
         for key in sorted(self._neg, reverse=True):
             seen += self._neg[key]
             if seen > rank:
-                return max(self._min, -2 * gamma**key / (gamma + 1))
+                return max(self._min, -self._bucket_value(key))
         seen += self._zeros
         if seen > rank:
             return 0.0
         for key in sorted(self._pos):
             seen += self._pos[key]
             if seen > rank:
-                return min(self._max, 2 * gamma**key / (gamma + 1))
+                return min(self._max, self._bucket_value(key))
         return self._max  # pragma: no cover - ranks always land in a bucket
+
+    def _bucket_value(self, key: int) -> float:
+        """The bucket's representative ``2 * gamma**key / (gamma + 1)``, or inf on overflow."""
+        gamma = math.exp(self._log_gamma)
+        try:
+            # The top bucket's bound can exceed the largest float even though every value
+            # in it is finite; the caller clamps to the observed min/max.
+            return (2 / (gamma + 1)) * gamma**key
+        except OverflowError:
+            return math.inf
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, QuantileSketch) and self.__getstate__() == other.__getstate__()
@@ -549,6 +572,13 @@ class QuantileSketch:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.relative_accuracy, self._pos, self._neg, self._zeros, self._min, self._max = state
         self._log_gamma = math.log((1 + self.relative_accuracy) / (1 - self.relative_accuracy))
+
+    def __copy__(self) -> QuantileSketch:
+        # The default copy would share the bucket dicts with the original.
+        out = type(self).__new__(type(self))
+        state = self.__getstate__()
+        out.__setstate__((state[0], dict(state[1]), dict(state[2]), *state[3:]))
+        return out
 
     def __repr__(self) -> str:
         return f"QuantileSketch(relative_accuracy={self.relative_accuracy}, count={self.count})"
@@ -612,7 +642,9 @@ class PathCounts:
         """Build from parallel columns with paths as ``"a > b > c"`` strings.
 
         Amounts are non-negative numbers (booleans count as 0 and 1, so a "converted"
-        flag column works as ``conversions``).
+        flag column works as ``conversions``). The columns must have the same length;
+        otherwise :class:`~smmkit.exceptions.InvalidInputError` names the column that
+        differs (a silent ``zip`` would drop the longer column's tail).
 
         Rows are grouped by their raw string first, so each distinct string is split once:
         a million journeys over ten thousand distinct paths cost ten thousand splits.
@@ -625,16 +657,12 @@ class PathCounts:
             (('weibo', 'zhihu'), 1.0, 1.0)
         """
         raw: dict[str, list[int]] = {}
-        value_column: Iterable[float] = values if values is not None else _zeros()
-        null_column: Iterable[float] = nulls if nulls is not None else _zeros()
         fixed = to_fixed
-        for row, (text, conv, val, null) in enumerate(
-            zip(paths, conversions, value_column, null_column, strict=False)
-        ):
+        for row, (text, conv, val, null) in enumerate(_columns(paths, conversions, values, nulls)):
             # One comparison rejects negatives, NaN and infinity alike.
             try:
                 ok = 0 <= conv < math.inf and 0 <= val < math.inf and 0 <= null < math.inf
-            except TypeError:
+            except (TypeError, ArithmeticError):  # Decimal("NaN") refuses to compare
                 ok = False
             if not ok:
                 raise InvalidInputError.single(
@@ -702,13 +730,62 @@ class PathCounts:
     def __setstate__(self, state: dict[tuple[str, ...], list[int]]) -> None:
         self._paths = state
 
+    def __copy__(self) -> PathCounts:
+        # The default copy would share the per-path lists, which ``add`` mutates in place.
+        out = type(self).__new__(type(self))
+        out._paths = {k: list(v) for k, v in self._paths.items()}
+        return out
+
     def __repr__(self) -> str:
         return f"PathCounts({len(self._paths)} paths)"
 
 
-def _zeros() -> Iterator[float]:
+_ZIP_MISMATCH = re.compile(r"zip\(\) argument (\d+) is (shorter|longer)")
+
+
+def _columns(
+    paths: Iterable[str],
+    conversions: Iterable[float],
+    values: Iterable[float] | None,
+    nulls: Iterable[float] | None,
+) -> Iterator[tuple[str, float, float, float]]:
+    """``(path, conversions, value, nulls)`` rows; columns of different lengths are refused.
+
+    A silent ``zip`` would drop the tail of the longer column, and with it conversions.
+    """
+    named: list[tuple[str, Iterable[Any]]] = [("paths", paths), ("conversions", conversions)]
+    if values is not None:
+        named.append(("values", values))
+    if nulls is not None:
+        named.append(("nulls", nulls))
+    rows: Iterator[tuple[Any, ...]] = zip(*(column for _, column in named), strict=True)
+    value_at = 2 if values is not None else None
+    null_at = len(named) - 1 if nulls is not None else None
+    done = 0
     while True:
-        yield 0.0
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except ValueError as exc:
+            found = _ZIP_MISMATCH.match(str(exc))
+            if found is None:
+                raise
+            name = named[int(found.group(1)) - 1][0]
+            more = "fewer" if found.group(2) == "shorter" else "more"
+            columns = ", ".join(n for n, _ in named)
+            raise InvalidInputError.single(
+                name,
+                f"has {more} rows than paths (they agree for {done} rows); "
+                f"the columns {columns} must have the same length",
+            ) from None
+        yield (
+            row[0],
+            row[1],
+            0.0 if value_at is None else row[value_at],
+            0.0 if null_at is None else row[null_at],
+        )
+        done += 1
 
 
 def _check_path(path: Sequence[str]) -> tuple[str, ...]:

@@ -1,7 +1,9 @@
 """Iteration advice: the playbook's three iteration rules plus budget shifts, with evidence.
 
 * **Content**: a content type's interaction rate keeps falling for ``periods`` periods
-  in a row → change the format (short product reviews → sketch + review).
+  in a row → change the format (short product reviews → sketch + review). The rate is
+  total interactions / total exposure when both are reported, else the per-period mean
+  of the reported ``interaction_rate_by_reach`` values (rates are never summed).
 * **Platform**: follower growth on a platform stalls for ``periods`` periods → check
   whether the audience moved to a platform that is still growing, shift resources there.
 * **Interaction mechanics**: campaign participation (check-ins) keeps dropping → add a
@@ -88,6 +90,7 @@ class Recommendation(SmmkitModel):
 
 _EXPOSURE = ("impressions", "reach", "views", "exposure")
 _PARTICIPATION = ("participants", "checkin_participants", "participation")
+_RATE = "interaction_rate_by_reach"
 
 
 def _falling(values: list[float | None], periods: int) -> list[float] | None:
@@ -115,29 +118,60 @@ def _rate_points(
     return tuple(out)
 
 
+def _period_means(
+    obs: list[MetricObservation], metric: str, platform: str, content_type: str
+) -> tuple[PeriodValue, ...]:
+    """Per-period mean of ``metric``: several posts' rates in one period average, never add."""
+    counts: dict[tuple[datetime, datetime], int] = {}
+    for o in obs:
+        if o.metric == metric and o.platform == platform and o.content_type == content_type:
+            key = (o.period_start, o.period_end)
+            counts[key] = counts.get(key, 0) + 1
+    totals = period_values(obs, metric=metric, platform=platform, content_type=content_type)
+    return tuple(
+        PeriodValue(
+            start=p.start,
+            end=p.end,
+            value=None if p.value is None else p.value / counts[(p.start, p.end)],
+        )
+        for p in totals
+    )
+
+
+def _interaction_rate_points(
+    obs: list[MetricObservation], platform: str, content_type: str
+) -> tuple[tuple[PeriodValue, ...], str]:
+    """A segment's interaction rate per period, and where it came from.
+
+    Counts are preferred: total interactions / total exposure weighs each post by its
+    reach. Without counts, the reported ``interaction_rate_by_reach`` values of a period
+    are averaged (summing them would make four posts at 5 % read as 20 %).
+    """
+    interactions = period_values(
+        obs, metric="interactions", platform=platform, content_type=content_type
+    )
+    if interactions:
+        for name in _EXPOSURE:
+            exposure = period_values(obs, metric=name, platform=platform, content_type=content_type)
+            if exposure:
+                return _rate_points(interactions, exposure), f"interactions / {name}"
+    direct = _period_means(obs, _RATE, platform, content_type)
+    if direct:
+        return direct, _RATE
+    return (), ""
+
+
 def _content_rule(obs: list[MetricObservation], periods: int) -> list[Recommendation]:
     out = []
     segments = sorted(
-        {(o.platform, o.content_type) for o in obs if o.content_type and o.metric == "interactions"}
+        {
+            (o.platform, o.content_type)
+            for o in obs
+            if o.content_type and o.metric in ("interactions", _RATE)
+        }
     )
     for platform, content_type in segments:
-        direct = period_values(
-            obs, metric="interaction_rate_by_reach", platform=platform, content_type=content_type
-        )
-        if direct:
-            points, label = direct, "interaction_rate_by_reach"
-        else:
-            interactions = period_values(
-                obs, metric="interactions", platform=platform, content_type=content_type
-            )
-            points, label = (), ""
-            for name in _EXPOSURE:
-                exposure = period_values(
-                    obs, metric=name, platform=platform, content_type=content_type
-                )
-                if exposure:
-                    points, label = _rate_points(interactions, exposure), f"interactions / {name}"
-                    break
+        points, label = _interaction_rate_points(obs, platform, content_type)
         falling = _falling([p.value for p in points], periods)
         if falling is None:
             continue

@@ -81,6 +81,10 @@ class Funnel(SmmkitModel):
     ``exposure_basis`` names the metric the exposure count came from (``"views"``...);
     it is ``"mixed"`` (and the exposure count ``None``) when a pooled segment's parts
     report different bases, because impressions and views do not add up.
+    ``incomplete_stages`` lists the stages that only some of a pooled segment's parts
+    report: their counts are ``None`` rather than a partial sum, since an untracked stage
+    is unknown, not zero (pooling leads from two content types with orders from one would
+    understate lead quality).
     ``interaction_rate`` is interactions / exposure; ``lead_quality`` is orders / leads
     (the share of leads that buy).
 
@@ -99,6 +103,7 @@ class Funnel(SmmkitModel):
     rates: tuple[StageRate, ...]
     interaction_rate: float | None
     lead_quality: float | None
+    incomplete_stages: tuple[FunnelStage, ...] = ()
 
     def count(self, stage: FunnelStage | str) -> float | None:
         """The count at ``stage`` (``None`` when not reported)."""
@@ -287,13 +292,18 @@ def build_funnels(
         pooled.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")
     ):
         counts: list[tuple[FunnelStage, float | None]] = []
+        incomplete: list[FunnelStage] = []
         basis: str | None = None
         for stage in FunnelStage:
             found = [part[stage] for part in parts if stage in part]
             value: float | None = math.fsum(v for _, v in found) if found else None
+            if found and len(found) < len(parts):
+                # Some parts do not track this stage: a partial sum would read as a drop.
+                incomplete.append(stage)
+                value = None
             if stage is FunnelStage.EXPOSURE and found:
                 names = {name for name, _ in found}
-                if len(names) > 1 or len(found) < len(parts):
+                if len(names) > 1:
                     basis, value = "mixed", None
                 else:
                     basis = names.pop()
@@ -315,6 +325,7 @@ def build_funnels(
                     by_stage[FunnelStage.INTERACTION], by_stage[FunnelStage.EXPOSURE]
                 ),
                 lead_quality=_div(by_stage[FunnelStage.ORDER], by_stage[FunnelStage.LEAD]),
+                incomplete_stages=tuple(incomplete),
             )
         )
     return FunnelReport(funnels=tuple(funnels), insights=_insights(funnels))

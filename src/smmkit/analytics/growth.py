@@ -16,6 +16,7 @@ from datetime import datetime
 from enum import Enum
 from itertools import pairwise
 
+from smmkit.analytics._exact import is_number
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel
 from smmkit.models.metrics import MetricObservation
@@ -112,9 +113,13 @@ class Change(SmmkitModel):
 def _number(field: str, value: float | None) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    # Any real number (numpy scalars, Fraction) or Decimal, as the accumulators take.
+    if not is_number(value):
         raise InvalidInputError.single(field, "must be a number or None", value)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
     if not math.isfinite(number):
         raise InvalidInputError.single(field, "must be finite (use None for missing)", value)
     return number

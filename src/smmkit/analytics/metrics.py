@@ -20,6 +20,7 @@ from enum import Enum
 
 from pydantic import Field
 
+from smmkit.analytics._exact import is_number
 from smmkit.exceptions import InvalidInputError, UnknownPlatformError
 from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc, require_aware
 
@@ -527,9 +528,13 @@ class Ratio(SmmkitModel):
 
 
 def _non_negative(field: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    # Any real number (numpy scalars, Fraction) or Decimal, as the accumulators take.
+    if not is_number(value):
         raise InvalidInputError.single(field, "must be a number", value)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
     if not math.isfinite(number) or number < 0:
         raise InvalidInputError.single(field, "must be a finite number >= 0", value)
     return number

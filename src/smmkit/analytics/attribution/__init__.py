@@ -143,6 +143,15 @@ def attribute(
     if chosen is AttributionModel.MARKOV:
         if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= 4:
             raise InvalidInputError.single("order", "must be an integer from 1 to 4", order)
+        # A path with value but no journeys (conversions + nulls == 0) adds no transition
+        # to the chain, so no removal effect can reach its value: report it as
+        # unattributed instead of counting it in a total no channel receives.
+        orphan_value = math.fsum(
+            r.value for r in rows if r.conversions + r.nulls <= 0 and r.value > 0
+        )
+        if orphan_value > 0:
+            total_value = math.fsum(r.value for r in rows if r.conversions + r.nulls > 0)
+            unattributed = (lost_conv, math.fsum((lost_value, orphan_value)))
         chain = build_chain(rows, order)
         base_p, _, effects = chain.removal_effects()
         sum_conv = math.fsum(e[0] for e in effects.values())

@@ -81,7 +81,9 @@ class Attribution(SmmkitModel):
     Channel conversions sum to ``total_conversions`` and channel values to
     ``total_value`` (up to float rounding); ``unattributed_conversions`` counts
     conversions that had no touchpoint before them and so cannot be credited to any
-    channel (they are not part of the totals).
+    channel (they are not part of the totals). Under the Markov model
+    ``unattributed_value`` also holds the value of paths with no journeys
+    (``conversions`` and ``nulls`` both 0), which add no step to the chain.
 
     Example:
         >>> from smmkit.analytics import attribute, PathSummary
