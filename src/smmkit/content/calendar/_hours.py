@@ -59,7 +59,9 @@ class PostingHourStats(SmmkitModel):
     """A mergeable accumulator of recency-weighted engagement per local hour.
 
     Partitions built with the same ``tz``, ``now``, ``half_life`` and ``use_rate`` merge
-    associatively and commutatively, so the statistic can be computed over shards.
+    commutatively, and associatively up to float rounding (the grouping of merges can
+    change the last bits of ``weights`` and ``sums``, never the ranking of clearly
+    different hours), so the statistic can be computed over shards.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
