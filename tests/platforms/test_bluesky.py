@@ -471,3 +471,21 @@ def test_session_secrets_stay_out_of_reprs_and_errors(kind: str, server: FakePDS
     for secret in secrets:
         assert all(secret not in output for output in outputs)
     assert isinstance(bad.exception, AuthenticationError)
+
+
+def test_a_thread_that_fails_midway_reports_the_posts_already_live(kind: str) -> None:
+    class SecondPartRefused(FakePDS):
+        def _xrpc(self, nsid: str, request: httpx.Request) -> httpx.Response:
+            if (
+                nsid == "com.atproto.repo.createRecord"
+                and "reply" in json.loads(request.content)["record"]
+            ):
+                return error(400, "InvalidRequest", "Record/text must not be longer than 300")
+            return super()._xrpc(nsid, request)
+
+    server = SecondPartRefused(clock=SimulatedClock())
+    thread = post("1/2", parts=("1/2 tea", "2/2 more tea"))
+    result = drive(kind, make_client(kind, server), lambda c: c.publish(thread))
+    assert not result.ok and result.error is not None
+    (first,) = server.records.values()
+    assert result.error.delivered == (first["uri"],)

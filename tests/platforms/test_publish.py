@@ -414,3 +414,62 @@ def test_a_foreign_exception_fails_one_result_not_the_batch(kind: str) -> None:
     assert "SECRET" not in failed.model_dump_json()
     with pytest.raises(RuntimeError):
         failed.raise_for_error()
+
+
+# -- posts sent as several requests: what went live before a failure is reported ---------
+
+
+def test_a_thread_that_fails_midway_reports_the_statuses_already_live() -> None:
+    import json
+
+    from smmkit.platforms.mastodon import MastodonAdapter
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if "in_reply_to_id" not in body:
+            return httpx.Response(200, json={"id": "111", "created_at": "2026-01-01T00:00:00Z"})
+        return httpx.Response(422, json={"error": "Validation failed: Text character limit"})
+
+    client = Client(
+        MastodonAdapter(base_url="https://social.example", access_token="t"),
+        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+        clock=SimulatedClock(),
+    )
+    post = PlatformPost(platform="mastodon", piece_id="t", body="a", parts=("one", "two"))
+    result = client.publish(post)
+    assert not result.ok and result.error is not None
+    assert result.error.error_type == "BadRequestError"
+    assert result.error.delivered == ("111",)  # live: recall it or report it
+
+
+def test_wecom_text_then_image_reports_the_text_when_the_image_fails() -> None:
+    import json
+
+    from smmkit.platforms import Credentials
+    from smmkit.platforms.wecom import WeComAdapter
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/cgi-bin/gettoken":
+            return httpx.Response(
+                200, json={"errcode": 0, "access_token": "AT", "expires_in": 7200}
+            )
+        if request.url.path == "/cgi-bin/media/upload":
+            return httpx.Response(200, json={"errcode": 0, "media_id": "M1"})
+        if json.loads(request.content)["msgtype"] == "text":
+            return httpx.Response(200, json={"errcode": 0, "msgid": "msg-1"})
+        return httpx.Response(200, json={"errcode": 40008, "errmsg": "invalid message type"})
+
+    adapter = WeComAdapter(
+        credentials=Credentials(client_id="ww1", client_secret="s"), agent_id=1, to_users=("z",)
+    )
+    client = Client(
+        adapter,
+        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+        clock=SimulatedClock(),
+    )
+    image = MediaAsset(kind="image", url="data:image/png;base64,aGVsbG8gd29ybGQ=")
+    result = client.publish(
+        PlatformPost(platform="wecom", piece_id="p", body="新品", media=(image,))
+    )
+    assert not result.ok and result.error is not None
+    assert result.error.delivered == ("msg-1",)

@@ -31,7 +31,7 @@ by hand in a test without any transport::
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
@@ -74,6 +74,7 @@ __all__ = [
     "PublishStatus",
     "Wait",
     "is_safe",
+    "mark_delivered",
     "received_at",
 ]
 
@@ -289,6 +290,23 @@ def is_safe(request: httpx.Request) -> bool:
     if marked is not None:
         return bool(marked)
     return request.method in _SAFE_METHODS or "idempotency-key" in request.headers
+
+
+def mark_delivered(exc: BaseException, post_ids: Sequence[str]) -> None:
+    """Record on ``exc`` the ids of the parts of a post that went live before it failed
+    (a thread's first statuses, WeCom's text before its image), so the failed result
+    still says what is out there to recall or report.
+
+    Example:
+        >>> from smmkit.exceptions import BadRequestError
+        >>> err = BadRequestError("part 2 too long")
+        >>> mark_delivered(err, ["111"])
+        >>> err.delivered
+        ('111',)
+    """
+    if post_ids:
+        earlier = tuple(getattr(exc, "delivered", ()))
+        exc.delivered = (*earlier, *post_ids)  # type: ignore[attr-defined]
 
 
 def received_at(response: httpx.Response) -> float:

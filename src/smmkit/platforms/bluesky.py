@@ -45,6 +45,7 @@ from smmkit.exceptions import (
     BadRequestError,
     InvalidInputError,
     NotFoundError,
+    PlatformError,
     TokenExpiredError,
     UnsupportedOperationError,
 )
@@ -64,6 +65,7 @@ from smmkit.platforms._adapter import (
     PublishReceipt,
     PublishStatus,
     lifetime,
+    mark_delivered,
     observations,
     received_at,
 )
@@ -571,22 +573,28 @@ class BlueskyAdapter(PlatformAdapter):
             reply = yield from self._reply_refs(str(reply_to))
         embed = self._images(post)
         first: PublishReceipt | None = None
+        live: list[str] = []
         for number, text in enumerate(texts):
             part_key = key if number == 0 or key is None else f"{key}-{number}"
             given = post.extras.get("facets") if len(texts) == 1 else None
-            if given is not None:
-                facets = list(given)
-            else:
-                dids = yield from self._resolve(find_mentions(text))
-                facets = build_facets(text, dids)
-            ref = yield from self._create(
-                text,
-                facets=facets,
-                post=post,
-                embed=embed if number == 0 else None,
-                reply=reply,
-                key=part_key,
-            )
+            try:
+                if given is not None:
+                    facets = list(given)
+                else:
+                    dids = yield from self._resolve(find_mentions(text))
+                    facets = build_facets(text, dids)
+                ref = yield from self._create(
+                    text,
+                    facets=facets,
+                    post=post,
+                    embed=embed if number == 0 else None,
+                    reply=reply,
+                    key=part_key,
+                )
+            except PlatformError as exc:
+                mark_delivered(exc, live)  # the thread so far is live
+                raise
+            live.append(ref["uri"])
             if first is None:
                 first = self._receipt(ref["uri"], key, _created_at(ref["createdAt"]))
                 root = reply["root"] if reply else {"uri": ref["uri"], "cid": ref["cid"]}

@@ -39,6 +39,7 @@ from smmkit.catalog import override_spec
 from smmkit.exceptions import (
     AuthenticationError,
     InvalidInputError,
+    PlatformError,
     TokenExpiredError,
 )
 from smmkit.models._base import AwareDatetime, SmmkitModel
@@ -57,6 +58,7 @@ from smmkit.platforms._adapter import (
     PublishReceipt,
     PublishStatus,
     lifetime,
+    mark_delivered,
     observations,
     received_at,
 )
@@ -319,15 +321,21 @@ class MastodonAdapter(PlatformAdapter):
         texts = post.parts or (post.body,)
         first: PublishReceipt | None = None
         parent = post.extras.get("in_reply_to_id")
+        live: list[str] = []
         for number, text in enumerate(texts):
             payload = self._status_payload(post, text)
             if number:
                 payload.pop("media_ids", None)
                 payload["in_reply_to_id"] = parent
             part_key = key if number == 0 or key is None else f"{key}-{number}"
-            response = yield self._create(payload, part_key)
+            try:
+                response = yield self._create(payload, part_key)
+            except PlatformError as exc:
+                mark_delivered(exc, live)  # the thread so far is live
+                raise
             status = _Status.model_validate(response.json())
             parent = status.id
+            live.append(status.id)
             if first is None:
                 first = self._receipt(status, key)
         assert first is not None  # texts is never empty

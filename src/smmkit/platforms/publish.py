@@ -88,6 +88,10 @@ AdaptFunction = Callable[..., PlatformPost]
 class ErrorReport(SmmkitModel):
     """A failure as data: which error, what it said, and what a retry might do.
 
+    ``delivered`` lists the ids of the parts of the post that went live before the
+    failure (a thread's first statuses, WeCom's text before its image): they are out
+    there, to recall with ``delete`` or to report.
+
     Example:
         >>> from smmkit.exceptions import RateLimitError
         >>> report = ErrorReport.from_exception(RateLimitError("slow", platform="x", status=429))
@@ -104,6 +108,7 @@ class ErrorReport(SmmkitModel):
     retry_after: float | None = None
     retryable: bool = False
     outcome_unknown: bool = False
+    delivered: tuple[str, ...] = ()
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> ErrorReport:
@@ -128,6 +133,7 @@ class ErrorReport(SmmkitModel):
             retry_after=retry_after,
             retryable=retryable,
             outcome_unknown=platform_error is not None and outcome_unknown(exc),
+            delivered=tuple(getattr(platform_error, "delivered", ())),
         )
 
 
@@ -248,7 +254,9 @@ class BatchResult(SmmkitModel):
 
 
 def idempotency_key_for(post: PlatformPost, *, account: str = "default") -> str:
-    """A key derived from the post itself, so re-running a batch after a crash is safe.
+    """A key derived from the post itself, so a re-run of a batch after a crash sends the
+    same key: safe where the platform keeps keys or checks duplicates (Mastodon, WeCom);
+    Bluesky's record keys live in the adapter instance (see docs/clients.md).
 
     Example:
         >>> post = PlatformPost(platform="mastodon", piece_id="p1", body="hi")

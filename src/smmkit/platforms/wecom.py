@@ -46,6 +46,7 @@ from smmkit.exceptions import (
     ContentRuleError,
     FieldProblem,
     InvalidInputError,
+    PlatformError,
 )
 from smmkit.models._base import SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
@@ -59,6 +60,7 @@ from smmkit.platforms._adapter import (
     MessageReceipt,
     PublishReceipt,
     PublishStatus,
+    mark_delivered,
 )
 from smmkit.platforms._auth import Credentials, Token
 from smmkit.platforms._media import MediaLoader, file_name, media_type
@@ -344,7 +346,11 @@ class WeComAdapter(WeixinAdapter):
         msgids: list[str] = []
         problems: list[str] = []
         for payload in payloads:
-            result = yield from self._send(payload)
+            try:
+                result = yield from self._send(payload)
+            except PlatformError as exc:
+                mark_delivered(exc, msgids)  # the text went out before the image failed
+                raise
             msgids.append(result.msgid)
             problems.extend(f"{f}={'|'.join(ids)}" for f, ids in result.rejected.items())
         return PublishReceipt(
