@@ -289,3 +289,55 @@ def test_a_cancelled_async_refresh_gives_the_store_lock_back() -> None:
         return store.the_lock.locked()
 
     assert asyncio.run(main()) is False
+
+
+def test_a_used_up_refresh_token_falls_back_to_the_app_credentials() -> None:
+    """The server rotated the refresh token but the answer was lost: the resent refresh
+    is refused (invalid_grant). The sandbox app logs in again with its own credentials
+    instead of failing every later call."""
+    from smmkit.platforms import Client, InMemoryTokenStore, SandboxPlatform, SimulatedClock
+
+    clock = SimulatedClock()
+    sandbox = SandboxPlatform(clock=clock, token_ttl=600)
+    lost: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        response = sandbox.handle_request(request)
+        if b"grant_type=refresh_token" in request.content and not lost:
+            lost.append(1)
+            raise httpx.ReadTimeout("answer lost after the rotation", request=request)
+        return response
+
+    client = Client(
+        sandbox.adapter(),
+        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+        token_store=InMemoryTokenStore(),
+        clock=clock,
+    )
+    assert client.publish(sandbox.sample_post("one")).ok
+    clock.advance(3600)  # the access token expired: the next call refreshes
+    assert client.publish(sandbox.sample_post("two")).ok
+    assert client.publish(sandbox.sample_post("three")).ok and lost == [1]
+
+
+def test_mastodon_says_to_authorize_again_when_its_refresh_token_is_refused() -> None:
+    from smmkit.exceptions import AuthenticationError
+    from smmkit.platforms import Client, Credentials, SimulatedClock
+    from smmkit.platforms.mastodon import MastodonAdapter
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(400, json={"error": "invalid_grant"})
+        return httpx.Response(401, json={"error": "The access token expired"})
+
+    adapter = MastodonAdapter(
+        base_url="https://social.example",
+        credentials=Credentials(client_id="c", client_secret="s", refresh_token="r"),
+    )
+    client = Client(
+        adapter,
+        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+        clock=SimulatedClock(),
+    )
+    with pytest.raises(AuthenticationError, match="authorize again"):
+        client.run(adapter.status("1"))

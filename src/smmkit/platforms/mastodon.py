@@ -270,6 +270,11 @@ class MastodonAdapter(PlatformAdapter):
         if info is not None and response.status_code == 401:
             kind = TokenExpiredError if self.can_refresh else AuthenticationError
             return ErrorInfo(kind, info.message, code=info.code)
+        if info is not None and info.code == "invalid_grant":
+            # A refresh token used up or revoked: only the user can authorize again, so
+            # say that instead of a bad request that every later call repeats.
+            message = f"{info.message}; the refresh token is no longer valid: authorize again"
+            return ErrorInfo(AuthenticationError, message, code=info.code)
         return info
 
     # -- statuses -------------------------------------------------------------------

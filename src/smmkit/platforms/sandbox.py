@@ -41,6 +41,7 @@ import httpx
 from pydantic import Field, SecretStr
 
 from smmkit.catalog import resolve_platform
+from smmkit.exceptions import BadRequestError
 from smmkit.models._base import SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.metrics import MetricObservation
@@ -724,12 +725,31 @@ class SandboxAdapter(PlatformAdapter):
             "grant_type": "client_credentials",
         }
         refresh = (current.refresh_token if current else None) or creds.refresh_token
-        if refresh is not None:
-            form["grant_type"] = "refresh_token"
-            form["refresh_token"] = refresh.get_secret_value()
-        response = yield self.request(
-            "POST", "/oauth/token", endpoint="token", safe=True, data=form
-        )
+        if refresh is None:
+            response = yield self.request(
+                "POST", "/oauth/token", endpoint="token", safe=True, data=form
+            )
+        else:
+            try:
+                response = yield self.request(
+                    "POST",
+                    "/oauth/token",
+                    endpoint="token",
+                    safe=True,
+                    data={
+                        **form,
+                        "grant_type": "refresh_token",
+                        "refresh_token": refresh.get_secret_value(),
+                    },
+                )
+            except BadRequestError as exc:
+                if exc.code != "invalid_grant":
+                    raise
+                # The refresh token is used up (a rotation whose answer was lost, or a
+                # revocation): the app's own credentials still get a token.
+                response = yield self.request(
+                    "POST", "/oauth/token", endpoint="token", safe=True, data=form
+                )
         body = response.json()
         expires_in = float(body.get("expires_in") or 0)
         return Token(
