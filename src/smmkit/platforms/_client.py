@@ -188,6 +188,22 @@ class _Core:
             origin.extensions[_ANSWER_LOST] = True
         raise error
 
+    def answered(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        *,
+        origin: httpx.Request,
+        token: Token | None,
+    ) -> httpx.Response:
+        """One attempt's answer, stamped and checked (both drivers' common tail)."""
+        response.extensions[RECEIVED_AT] = self.clock.time()
+        try:
+            return self.check(request, response, origin=origin)
+        except TokenExpiredError as exc:
+            self.token_rejected(exc, token)  # the retry, if the policy allows one, refreshes
+            raise
+
     def transport_error(
         self, exc: httpx.HTTPError, request: httpx.Request, *, origin: httpx.Request
     ) -> PlatformError:
@@ -454,12 +470,7 @@ class Client:
             # Raised outside the handler: neither __cause__ nor __context__ keeps the
             # httpx error, whose request carries the token.
             raise failed
-        response.extensions[RECEIVED_AT] = core.clock.time()
-        try:
-            return core.check(request, response, origin=origin)
-        except TokenExpiredError as exc:
-            core.token_rejected(exc, token)  # the retry, if the policy allows one, refreshes
-            raise
+        return core.answered(request, response, origin=origin, token=token)
 
     # -- tokens -------------------------------------------------------------------
 
@@ -640,12 +651,7 @@ class AsyncClient:
             # Raised outside the handler: neither __cause__ nor __context__ keeps the
             # httpx error, whose request carries the token.
             raise failed
-        response.extensions[RECEIVED_AT] = core.clock.time()
-        try:
-            return core.check(request, response, origin=origin)
-        except TokenExpiredError as exc:
-            core.token_rejected(exc, token)  # the retry, if the policy allows one, refreshes
-            raise
+        return core.answered(request, response, origin=origin, token=token)
 
     # -- tokens -------------------------------------------------------------------
 
