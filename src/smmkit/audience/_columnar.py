@@ -1,8 +1,9 @@
 """The NumPy engine of lifecycle segmentation (optional; see ``segment_columns``).
 
-Same rules, same result as the pure-Python accumulator, but per-user state lives in
-arrays aligned with the sorted user ids, and each batch is folded in with vectorised
-``searchsorted`` + ``ufunc.at``: no Python code runs per interaction or per user.
+Same rules (from ``_lifecycle_core``; this module never imports ``lifecycle``), same
+result as the pure-Python accumulator, but per-user state lives in arrays aligned with
+the sorted user ids, and each batch is folded in with vectorised ``searchsorted`` +
+``ufunc.at``: no Python code runs per interaction or per user.
 """
 
 from __future__ import annotations
@@ -11,6 +12,15 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from smmkit.audience._lifecycle_core import (
+    KIND_CODES,
+    MONETARY_SCALE,
+    R_UNFOLLOWED,
+    STAGE_REASON,
+    InteractionBatch,
+    LifecycleRules,
+    Segmentation,
+)
 from smmkit.exceptions import InvalidInputError, MissingExtraError
 from smmkit.models import InteractionKind, LifecycleStage
 
@@ -23,14 +33,16 @@ def segment_columns_numpy(
     batches: Iterable[Any],
     *,
     now: datetime,
-    rules: Any,
-) -> Any:
+    rules: LifecycleRules,
+) -> Segmentation:
+    """Segment columnar users and interaction batches with NumPy (see ``segment_columns``).
+
+    ``now`` must already be aware and in UTC; the caller validates it.
+    """
     try:
         import numpy as np
     except ImportError:
         raise MissingExtraError("numpy", extra="pandas") from None
-    from smmkit.audience import lifecycle as lc
-
     now_ts = now.timestamp()
     day = 86_400.0
     ids = np.asarray(user_ids)
@@ -58,19 +70,19 @@ def segment_columns_numpy(
 
     kinds = list(InteractionKind)
     code_of: dict[Any, int] = {}
-    for k, c in lc.KIND_CODES.items():
+    for k, c in KIND_CODES.items():
         code_of[k.value] = c
     act = np.zeros(len(kinds), dtype=bool)
     for k in rules.activity_kinds:
-        act[lc.KIND_CODES[k]] = True
-    order_code = lc.KIND_CODES[InteractionKind.ORDER]
-    unfollow_code = lc.KIND_CODES[InteractionKind.UNFOLLOW]
+        act[KIND_CODES[k]] = True
+    order_code = KIND_CODES[InteractionKind.ORDER]
+    unfollow_code = KIND_CODES[InteractionKind.UNFOLLOW]
     window = now_ts - rules.loyal_window_days * day
     rows = future = 0
     unknown: set[Any] = set()
 
     for batch in batches:
-        if not isinstance(batch, lc.InteractionBatch):
+        if not isinstance(batch, InteractionBatch):
             raise InvalidInputError.single(
                 "interactions",
                 "the columnar engine takes InteractionBatch items",
@@ -133,11 +145,11 @@ def segment_columns_numpy(
     ).astype(np.uint8)
     loyal = (in_window >= rules.loyal_min_orders) & ~churn & ~dormant
     stages[loyal] = stage_code[st.LOYAL]
-    reasons = np.frombuffer(bytes(stages).translate(lc._STAGE_REASON), dtype=np.uint8).copy()
+    reasons = np.frombuffer(bytes(stages).translate(STAGE_REASON), dtype=np.uint8).copy()
     if rules.unfollow_churns:
         gone = unfollow > seen
         stages[gone] = stage_code[st.CHURNED]
-        reasons[gone] = lc._R_UNFOLLOWED
+        reasons[gone] = R_UNFOLLOWED
     buyers = np.flatnonzero(n_orders)
     nb = len(buyers)
     rfm = np.zeros((nb, 3), dtype=np.uint8)
@@ -147,7 +159,7 @@ def segment_columns_numpy(
             ranked = np.argsort(values, kind="stable")
             rfm[ranked, col] = by_rank
     sample = sorted(unknown)[:20]
-    return lc.Segmentation.model_construct(
+    return Segmentation.model_construct(
         now=now,
         rules=rules,
         user_ids=tuple(sid.tolist()),
@@ -188,8 +200,6 @@ def _codes(np: Any, column: Sequence[Any], code_of: dict[Any, int], n_kinds: int
 
 
 def _units(np: Any, column: Sequence[Any], rows: Any) -> Any:
-    from smmkit.audience.lifecycle import MONETARY_SCALE
-
     try:
         values = np.asarray(column, dtype=np.float64)[rows]  # None becomes NaN
     except (TypeError, ValueError):

@@ -1,377 +1,44 @@
-"""The content calendar: planned posts, recurrence, windows, spacing, blackouts."""
+"""The content calendar: an immutable plan of entries, with its building and reading API.
+
+The value types live in ``_values``, the conflict and placement rules in
+``_placement``, the iCalendar codec in ``_ical_write``/``_ical_read``; this module
+imports them all and none of them imports it.
+"""
 
 from __future__ import annotations
 
-import bisect
-import itertools
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta, timezone
-from enum import Enum
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.rrule import rrule
-from pydantic import Field, field_validator, model_validator
+from pydantic import model_validator
 
-from smmkit.content.calendar._recurrence import (
-    expand_recurrence,
-    normalize_local,
-    normalize_rule,
-    require_aware,
-    zone,
-)
+from smmkit.content.calendar._ical_read import calendar_from_ical
+from smmkit.content.calendar._ical_write import calendar_to_ical
+from smmkit.content.calendar._placement import Placement, freeze_entries
+from smmkit.content.calendar._recurrence import normalize_local, require_aware, zone
 from smmkit.content.calendar._scenario import CampaignScenario
 from smmkit.content.calendar._solar_terms import solar_terms_between
+from smmkit.content.calendar._values import (
+    DEFAULT_POSTING_WINDOWS,
+    DEFAULT_SPACING_RULES,
+    Blackout,
+    CalendarEntry,
+    Conflict,
+    PostingWindow,
+    RecurringSeries,
+    SpacingRule,
+    check_ids,
+    entry_in_zone,
+    new_series,
+    sort_key,
+)
 from smmkit.content.workflow import PostState, PostWorkflow
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
-from smmkit.models.content import Blackout, ContentPiece, NoteSeverity, PlatformPost
+from smmkit.models._base import SmmkitModel, as_utc
 
-__all__ = [
-    "Blackout",
-    "CalendarEntry",
-    "Conflict",
-    "ConflictKind",
-    "ContentCalendar",
-    "DEFAULT_POSTING_WINDOWS",
-    "DEFAULT_SPACING_RULES",
-    "FreezeResult",
-    "PostingWindow",
-    "RecurringSeries",
-    "SpacingRule",
-    "TimeRange",
-]
-
-_UNPAUSABLE = frozenset({PostState.PUBLISHED, PostState.RETRACTED})
-_IN_FLIGHT = frozenset({PostState.PUBLISHING})
-
-
-class TimeRange(SmmkitModel):
-    """A span of wall-clock time within a day; ``end`` of 00:00 means midnight at the end.
-
-    Example:
-        >>> from datetime import time
-        >>> TimeRange(start=time(20), end=time(0)).contains(time(23, 30))
-        True
-    """
-
-    start: time
-    end: time
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TimeRange:
-        if self.end != time(0) and self.end <= self.start:
-            raise ValueError("end must be after start (use 00:00 for midnight)")
-        return self
-
-    def contains(self, moment: time) -> bool:
-        """Whether the wall-clock ``moment`` is in ``[start, end)``."""
-        moment = moment.replace(tzinfo=None)
-        return self.start <= moment and (self.end == time(0) or moment < self.end)
-
-
-def _ranges(*spans: tuple[str, str]) -> tuple[TimeRange, ...]:
-    return tuple(
-        TimeRange(start=time.fromisoformat(a), end=time.fromisoformat(b)) for a, b in spans
-    )
-
-
-class PostingWindow(SmmkitModel):
-    """When a platform's audience is there: local-time ranges on some weekdays.
-
-    ``weekdays`` uses Python's numbering (Monday = 0). A post outside its platform's
-    window is reported as a warning, not refused: a 15:00 tea-break live is a deliberate
-    choice the planner may make.
-
-    Example:
-        >>> from datetime import datetime
-        >>> from zoneinfo import ZoneInfo
-        >>> w = PostingWindow.from_hours("wecom", [9, 10, 15], tz="Asia/Shanghai")
-        >>> [(r.start.hour, r.end.hour) for r in w.ranges]
-        [(9, 11), (15, 16)]
-        >>> w.contains(datetime(2026, 6, 1, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
-        True
-    """
-
-    platform: str = Field(min_length=1)
-    ranges: tuple[TimeRange, ...] = Field(min_length=1)
-    tz: str = "Asia/Shanghai"
-    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
-    note: str | None = None
-
-    @field_validator("tz")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        zone(value)
-        return value
-
-    @field_validator("weekdays")
-    @classmethod
-    def _weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
-        if not value or any(not 0 <= d <= 6 for d in value):
-            raise ValueError("weekdays are 0 (Monday) .. 6 (Sunday), at least one")
-        return tuple(sorted(set(value)))
-
-    def contains(self, moment: datetime) -> bool:
-        """Whether the aware ``moment`` is inside the window (in the window's zone)."""
-        local = require_aware(moment, "moment").astimezone(zone(self.tz))
-        return local.weekday() in self.weekdays and any(
-            r.contains(local.time()) for r in self.ranges
-        )
-
-    @classmethod
-    def from_hours(
-        cls, platform: str, hours: Iterable[int], *, tz: str = "Asia/Shanghai"
-    ) -> PostingWindow:
-        """A window made of whole hours (adjacent hours merge), e.g. from
-        :func:`best_posting_hours`."""
-        picked = sorted(set(hours))
-        if not picked or any(not 0 <= h <= 23 for h in picked):
-            raise InvalidInputError.single("hours", "need at least one hour in 0..23", picked)
-        spans: list[tuple[int, int]] = []
-        for h in picked:
-            if spans and spans[-1][1] == h:
-                spans[-1] = (spans[-1][0], h + 1)
-            else:
-                spans.append((h, h + 1))
-        ranges = tuple(TimeRange(start=time(a), end=time(b % 24)) for a, b in spans)
-        return cls(platform=platform, ranges=ranges, tz=tz, note="learned from engagement")
-
-
-_CN_CONSUMER = _ranges(
-    ("07:00", "09:00"), ("11:30", "14:00"), ("14:30", "16:00"), ("18:00", "00:00")
-)
-_GLOBAL = _ranges(("08:00", "11:00"), ("12:00", "14:00"), ("18:00", "22:00"))
-
-DEFAULT_POSTING_WINDOWS: tuple[PostingWindow, ...] = (
-    PostingWindow(platform="weibo", ranges=_CN_CONSUMER),
-    PostingWindow(platform="douyin", ranges=_CN_CONSUMER),
-    PostingWindow(platform="xiaohongshu", ranges=_CN_CONSUMER),
-    PostingWindow(platform="wechat_channels", ranges=_CN_CONSUMER),
-    PostingWindow(
-        platform="wechat_oa",
-        ranges=_ranges(("07:00", "09:00"), ("11:30", "13:30"), ("20:00", "22:30")),
-    ),
-    PostingWindow(
-        platform="wecom",
-        ranges=_ranges(("09:00", "12:00"), ("14:00", "18:00"), ("19:00", "21:00")),
-    ),
-    PostingWindow(platform="zhihu", ranges=_ranges(("11:30", "14:00"), ("20:00", "00:00"))),
-    PostingWindow(platform="bilibili", ranges=_ranges(("11:30", "14:00"), ("17:00", "00:00"))),
-    PostingWindow(
-        platform="linkedin",
-        ranges=_ranges(("07:30", "10:00"), ("12:00", "13:00"), ("17:00", "18:00")),
-        tz="America/New_York",
-        weekdays=(0, 1, 2, 3, 4),
-    ),
-    *(
-        PostingWindow(platform=p, ranges=_GLOBAL, tz="America/New_York")
-        for p in ("x", "facebook", "instagram", "youtube", "tiktok", "mastodon", "bluesky")
-    ),
-)
-"""Rule-of-thumb windows (audience local time). Replace them with learned ones:
-``calendar.with_window(PostingWindow.from_hours(...))``; see docs/calendar.md."""
-
-
-class SpacingRule(SmmkitModel):
-    """How densely one platform (and optionally one account) may be scheduled.
-
-    ``platform="*"`` is the fallback for every platform. With ``account=None`` the rule
-    applies to each account of the platform separately. The most specific rule wins.
-    ``max_per_day`` counts calendar days in ``day_tz``; ``quota`` is a rolling count per
-    ``quota_period`` (a platform's publishing cap).
-
-    Example:
-        >>> from datetime import timedelta
-        >>> SpacingRule(platform="wechat_oa", max_per_day=1).max_per_day
-        1
-    """
-
-    platform: str = Field(min_length=1)
-    account: str | None = None
-    min_gap: timedelta | None = None
-    max_per_day: int | None = Field(default=None, ge=1)
-    day_tz: str = "Asia/Shanghai"
-    quota: int | None = Field(default=None, ge=1)
-    quota_period: timedelta = timedelta(hours=24)
-    source: str | None = None
-
-    @field_validator("day_tz")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        zone(value)
-        return value
-
-
-DEFAULT_SPACING_RULES: tuple[SpacingRule, ...] = (
-    SpacingRule(platform="*", min_gap=timedelta(hours=1), source="house rule: don't crowd a feed"),
-    SpacingRule(
-        platform="wechat_oa",
-        min_gap=timedelta(hours=1),
-        max_per_day=1,
-        source="subscription accounts: one mass-send a day",
-    ),
-    SpacingRule(
-        platform="instagram",
-        min_gap=timedelta(hours=1),
-        quota=50,
-        source="Graph API media_publish: 50 posts / 24 h (content_publishing_limit)",
-    ),
-    SpacingRule(
-        platform="linkedin",
-        min_gap=timedelta(hours=1),
-        quota=150,
-        source="150 posts / day per member",
-    ),
-    SpacingRule(
-        platform="bilibili",
-        min_gap=timedelta(hours=1),
-        max_per_day=5,
-        source="open platform: 5 video submissions / day for non-formal members",
-    ),
-)
-
-
-class RecurringSeries(SmmkitModel):
-    """The definition of a recurring slot; its occurrences are calendar entries.
-
-    ``rule`` is a canonical RRULE value (bounded by COUNT or UNTIL, UNTIL in UTC);
-    ``dtstart`` carries the IANA zone the rule runs in.
-
-    Example:
-        >>> from datetime import datetime
-        >>> from zoneinfo import ZoneInfo
-        >>> s = RecurringSeries(id="live", piece_id="tea-time-live", platform="douyin",
-        ...     rule="FREQ=DAILY;COUNT=2",
-        ...     dtstart=datetime(2026, 6, 1, 15, tzinfo=ZoneInfo("Asia/Shanghai")))
-        >>> [s.entry_id(o) for o in s.occurrences()]
-        ['live@20260601T070000Z', 'live@20260602T070000Z']
-    """
-
-    id: str = Field(min_length=1)
-    piece_id: str = Field(min_length=1)
-    platform: str = Field(min_length=1)
-    account: str = "default"
-    rule: str = Field(min_length=1)
-    dtstart: AwareDatetime
-    duration: timedelta | None = None
-    title: str | None = None
-
-    def occurrences(self) -> tuple[datetime, ...]:
-        """Every occurrence of the series (aware, in ``dtstart``'s zone)."""
-        return expand_recurrence(self.rule, dtstart=self.dtstart)
-
-    def entry_id(self, occurrence: datetime) -> str:
-        """The deterministic id of the entry for ``occurrence``."""
-        # Not as_utc: a naive occurrence is reported by CalendarEntry's validation, naming
-        # the field, when template() builds the entry.
-        stamp = occurrence.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        return f"{self.id}@{stamp}"
-
-    def template(self, occurrence: datetime) -> CalendarEntry:
-        """The entry an untouched occurrence stands for."""
-        return CalendarEntry(
-            id=self.entry_id(occurrence),
-            piece_id=self.piece_id,
-            platform=self.platform,
-            account=self.account,
-            at=occurrence,
-            duration=self.duration,
-            title=self.title,
-            series=self.id,
-            occurrence=occurrence,
-        )
-
-
-class CalendarEntry(SmmkitModel):
-    """One planned post: a piece, on a platform and account, at an aware time.
-
-    ``at`` keeps the zone it was given (any IANA zone). ``piece``/``post`` optionally
-    carry the content itself; ``workflow`` its approval state. ``requested_at`` is set
-    when spacing moved the entry; ``paused_by`` names the blackout that holds it.
-
-    Example:
-        >>> from datetime import datetime
-        >>> from zoneinfo import ZoneInfo
-        >>> e = CalendarEntry(id="e1", piece_id="tea-001", platform="xiaohongshu",
-        ...                   at=datetime(2026, 6, 1, 12, tzinfo=ZoneInfo("Asia/Shanghai")))
-        >>> e.state.value, e.at.astimezone(ZoneInfo("UTC")).hour
-        ('draft', 4)
-    """
-
-    id: str = Field(min_length=1)
-    piece_id: str = Field(min_length=1)
-    platform: str = Field(min_length=1)
-    account: str = "default"
-    at: AwareDatetime
-    duration: timedelta | None = None
-    title: str | None = None
-    piece: ContentPiece | None = None
-    post: PlatformPost | None = None
-    workflow: PostWorkflow | None = None
-    scenario: CampaignScenario | None = None
-    series: str | None = None
-    occurrence: AwareDatetime | None = None
-    requested_at: AwareDatetime | None = None
-    paused_by: str | None = None
-    notes: str | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> CalendarEntry:
-        if self.piece is not None and self.piece.id != self.piece_id:
-            raise ValueError(f"piece.id {self.piece.id!r} differs from piece_id")
-        if self.post is not None and self.post.platform != self.platform:
-            raise ValueError(f"post.platform {self.post.platform!r} differs from platform")
-        if (self.series is None) != (self.occurrence is None):
-            raise ValueError("series and occurrence go together")
-        if self.duration is not None and self.duration <= timedelta(0):
-            raise ValueError("duration must be positive")
-        return self
-
-    @property
-    def state(self) -> PostState:
-        """The approval state (``draft`` when no workflow has started)."""
-        return self.workflow.state if self.workflow is not None else PostState.DRAFT
-
-    @property
-    def paused(self) -> bool:
-        """True while a blackout holds the entry."""
-        return self.paused_by is not None
-
-
-class ConflictKind(str, Enum):
-    """What a conflict is about.
-
-    Example:
-        >>> ConflictKind("quota").value
-        'quota'
-    """
-
-    MIN_GAP = "min_gap"
-    MAX_PER_DAY = "max_per_day"
-    QUOTA = "quota"
-    OUTSIDE_WINDOW = "outside_window"
-    IN_BLACKOUT = "in_blackout"
-
-
-class Conflict(SmmkitModel):
-    """One problem with one entry; ``others`` are the entries it collides with.
-
-    Example:
-        >>> from datetime import datetime, timezone
-        >>> Conflict(kind="min_gap", entry_id="b", others=("a",), platform="weibo",
-        ...          account="default", at=datetime(2026, 1, 1, tzinfo=timezone.utc),
-        ...          message="20 min after a").severity.value
-        'error'
-    """
-
-    kind: ConflictKind
-    entry_id: str
-    others: tuple[str, ...] = ()
-    platform: str
-    account: str
-    at: AwareDatetime
-    message: str
-    severity: NoteSeverity = NoteSeverity.ERROR
+__all__ = ["ContentCalendar", "FreezeResult"]
 
 
 class FreezeResult(SmmkitModel):
@@ -390,12 +57,6 @@ class FreezeResult(SmmkitModel):
     calendar: ContentCalendar
     paused: tuple[CalendarEntry, ...] = ()
     in_flight: tuple[CalendarEntry, ...] = ()
-
-
-# Aware datetimes that share a tzinfo compare and subtract by wall clock, ignoring DST;
-# instants are therefore compared in UTC (as_utc) throughout this module.
-def _sort_key(entry: CalendarEntry) -> tuple[datetime, str]:
-    return (as_utc(entry.at), entry.id)
 
 
 class ContentCalendar(SmmkitModel):
@@ -423,21 +84,7 @@ class ContentCalendar(SmmkitModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ContentCalendar:
-        for label, ids in (
-            ("entries", [e.id for e in self.entries]),
-            ("series", [s.id for s in self.series]),
-            ("blackouts", [b.id for b in self.blackouts]),
-            ("windows", [w.platform for w in self.windows]),
-        ):
-            seen: set[str] = set()
-            for key in ids:
-                if key in seen:
-                    raise ValueError(f"duplicate {label} id {key!r}")
-                seen.add(key)
-        known_series = {s.id for s in self.series}
-        for e in self.entries:
-            if e.series is not None and e.series not in known_series:
-                raise ValueError(f"entry {e.id!r} names unknown series {e.series!r}")
+        check_ids(self.entries, self.series, self.blackouts, self.windows)
         return self
 
     # ----------------------------------------------------------------- building
@@ -453,7 +100,7 @@ class ContentCalendar(SmmkitModel):
         data.update(changes)
         if "entries" in changes:
             ordered: list[CalendarEntry] = list(data["entries"])
-            data["entries"] = tuple(sorted(ordered, key=_sort_key))
+            data["entries"] = tuple(sorted(ordered, key=sort_key))
         return ContentCalendar(**data)
 
     def get(self, entry_id: str) -> CalendarEntry:
@@ -544,39 +191,19 @@ class ContentCalendar(SmmkitModel):
             >>> [e.at.strftime("%m-%d %H:%M %Z") for e in cal.entries]
             ['10-26 09:00 EDT', '11-02 09:00 EST', '11-09 09:00 EST']
         """
-        text, start = normalize_rule(rule, dtstart)
-        if tz is not None:
-            start = start.astimezone(zone(tz))
-        if until is not None:
-            require_aware(until, "until")
-            if "UNTIL=" in text or "COUNT=" in text:
-                raise InvalidInputError.single("until", "the rule is already bounded", until)
-            text += ";UNTIL=" + as_utc(until).strftime("%Y%m%dT%H%M%SZ")
-        elif "UNTIL=" not in text and "COUNT=" not in text:
-            raise InvalidInputError.single("until", "is required for an open-ended rule", None)
-        sid = series_id or f"{piece_id}@{platform}" + (
-            "" if account == "default" else f"/{account}"
-        )
-        if any(s.id == sid for s in self.series):
-            raise InvalidInputError.single("series_id", "already used in this calendar", sid)
-        series = RecurringSeries(
-            id=sid,
-            piece_id=piece_id,
-            platform=platform,
+        series, occurrences = new_series(
+            piece_id,
+            platform,
+            rule,
+            dtstart=dtstart,
+            until=until,
+            tz=tz,
             account=account,
-            rule=text,
-            dtstart=start,
             duration=duration,
             title=title,
+            series_id=series_id,
+            taken={s.id for s in self.series},
         )
-        occurrences = series.occurrences()
-        if occurrences and as_utc(occurrences[0]) != as_utc(start):
-            # RFC 5545 counts DTSTART as the first instance: keep it on the rule, or a
-            # calendar application would show an extra event (a Saturday live, say).
-            # Instants, not wall clocks, decide: 02:30 in a spring-forward gap *is* the
-            # 03:30 first occurrence, and rewriting it to 03:30 would move every later
-            # occurrence to 03:30 as well.
-            series = series.model_copy(update={"dtstart": occurrences[0]})
         cal = self._with(series=(*self.series, series))
         for occurrence in occurrences:
             entry = series.template(occurrence)
@@ -780,22 +407,7 @@ class ContentCalendar(SmmkitModel):
             '2026-06-01T07:00:00+00:00'
         """
         local = zone(tz)
-
-        def conv(value: datetime | None) -> datetime | None:
-            return None if value is None else value.astimezone(local)
-
-        return self._with(
-            entries=tuple(
-                e.model_copy(
-                    update={
-                        "at": conv(e.at),
-                        "occurrence": conv(e.occurrence),
-                        "requested_at": conv(e.requested_at),
-                    }
-                )
-                for e in self.entries
-            )
-        )
+        return self._with(entries=tuple(entry_in_zone(e, local) for e in self.entries))
 
     def window_for(self, platform: str) -> PostingWindow | None:
         """The posting window of ``platform``, if one is configured.
@@ -804,7 +416,7 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar().window_for("linkedin").tz
             'America/New_York'
         """
-        return next((w for w in self.windows if w.platform == platform), None)
+        return self._rules().window_for(platform)
 
     def rule_for(self, platform: str, account: str) -> SpacingRule | None:
         """The most specific spacing rule for ``platform`` and ``account``.
@@ -813,16 +425,7 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar().rule_for("wechat_oa", "default").max_per_day
             1
         """
-        for want_platform, want_account in (
-            (platform, account),
-            (platform, None),
-            ("*", account),
-            ("*", None),
-        ):
-            for r in self.spacing:
-                if r.platform == want_platform and r.account == want_account:
-                    return r
-        return None
+        return self._rules().rule_for(platform, account)
 
     def due(self, now: datetime) -> tuple[CalendarEntry, ...]:
         """Scheduled, unpaused entries whose time has come (``at <= now``).
@@ -841,8 +444,8 @@ class ContentCalendar(SmmkitModel):
 
     # ----------------------------------------------------------------- rules
 
-    def _active(self) -> list[CalendarEntry]:
-        return [e for e in self.entries if not e.paused and e.state is not PostState.RETRACTED]
+    def _rules(self) -> Placement:
+        return Placement(windows=self.windows, spacing=self.spacing, blackouts=self.blackouts)
 
     def conflicts(self) -> tuple[Conflict, ...]:
         """Every spacing, window and blackout problem, one :class:`Conflict` per entry and
@@ -857,39 +460,7 @@ class ContentCalendar(SmmkitModel):
             >>> [(c.kind.value, c.entry_id, c.others) for c in found if c.kind.value == "min_gap"]
             [('min_gap', 'b', ('a',))]
         """
-        found: list[Conflict] = []
-        groups: dict[tuple[str, str], list[CalendarEntry]] = {}
-        for e in self._active():
-            groups.setdefault((e.platform, e.account), []).append(e)
-        for (platform, account), items in groups.items():
-            items.sort(key=_sort_key)
-            rule = self.rule_for(platform, account)
-            if rule is not None:
-                found += _gap_conflicts(items, rule)
-                found += _day_conflicts(items, rule)
-                found += _quota_conflicts(items, rule)
-        for e in self._active():
-            window = self.window_for(e.platform)
-            if window is not None and not window.contains(e.at):
-                found.append(
-                    _conflict(
-                        ConflictKind.OUTSIDE_WINDOW,
-                        e,
-                        (),
-                        f"{e.at.astimezone(zone(window.tz)):%a %H:%M} {window.tz} is outside "
-                        f"the {e.platform} posting window",
-                        NoteSeverity.WARNING,
-                    )
-                )
-            for b in self.blackouts:
-                if b.covers(e.at, e.platform) and e.state not in _UNPAUSABLE:
-                    found.append(
-                        _conflict(
-                            ConflictKind.IN_BLACKOUT, e, (), f"inside blackout {b.id!r}: {b.reason}"
-                        )
-                    )
-        found.sort(key=lambda c: (as_utc(c.at), c.entry_id, c.kind.value))
-        return tuple(found)
+        return self._rules().conflicts(self.entries)
 
     def fits(self, entry: CalendarEntry) -> bool:
         """Whether ``entry`` could be added without any spacing, window or blackout
@@ -903,23 +474,7 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar().fits(e)  # 03:00 is outside WeCom's window
             False
         """
-        window = self.window_for(entry.platform)
-        if window is not None and not window.contains(entry.at):
-            return False
-        if any(b.covers(entry.at, entry.platform) for b in self.blackouts):
-            return False
-        rule = self.rule_for(entry.platform, entry.account)
-        if rule is None:
-            return True
-        group = sorted(
-            (
-                e
-                for e in self._active()
-                if (e.platform, e.account) == (entry.platform, entry.account) and e.id != entry.id
-            ),
-            key=_sort_key,
-        )
-        return _fits_group(group, entry.at, rule)
+        return self._rules().fits(entry, self.entries)
 
     def place(
         self,
@@ -948,32 +503,7 @@ class ContentCalendar(SmmkitModel):
             >>> cal.get("b").at.strftime("%H:%M"), cal.get("b").requested_at.strftime("%H:%M")
             ('11:00', '10:00')
         """
-        if step <= timedelta(0):
-            raise InvalidInputError.single("step", "must be positive", step)
-        # Step on the UTC line: wall-clock arithmetic resets ``fold`` and would jump
-        # back an hour across a fall-back overlap, placing a post *earlier* than asked.
-        origin = as_utc(entry.at)
-        local = entry.at.tzinfo
-        offset = timedelta(0)
-        while offset <= horizon:
-            moved = (
-                entry
-                if not offset
-                else entry.model_copy(
-                    update={
-                        "at": (origin + offset).astimezone(local),
-                        "requested_at": entry.requested_at or entry.at,
-                    }
-                )
-            )
-            if self.fits(moved):
-                return self.add(moved)
-            offset += step
-        raise InvalidInputError.single(
-            "entry.at",
-            f"no slot within {horizon} respects the windows, spacing and blackouts",
-            entry.at,
-        )
+        return self.add(self._rules().slot(entry, self.entries, step=step, horizon=horizon))
 
     # ----------------------------------------------------------------- blackouts
 
@@ -994,20 +524,9 @@ class ContentCalendar(SmmkitModel):
         """
         if any(b.id == blackout.id for b in self.blackouts):
             raise InvalidInputError.single("blackout.id", "already declared", blackout.id)
-        paused: list[CalendarEntry] = []
-        in_flight: list[CalendarEntry] = []
-        updated: list[CalendarEntry] = []
-        for e in self.entries:
-            new = e
-            if not e.paused and blackout.covers(e.at, e.platform):
-                if e.state in _IN_FLIGHT:
-                    in_flight.append(e)
-                elif e.state not in _UNPAUSABLE:
-                    new = e.model_copy(update={"paused_by": blackout.id})
-                    paused.append(new)
-            updated.append(new)
-        calendar = self._with(entries=tuple(updated), blackouts=(*self.blackouts, blackout))
-        return FreezeResult(calendar=calendar, paused=tuple(paused), in_flight=tuple(in_flight))
+        entries, paused, in_flight = freeze_entries(self.entries, blackout)
+        calendar = self._with(entries=entries, blackouts=(*self.blackouts, blackout))
+        return FreezeResult(calendar=calendar, paused=paused, in_flight=in_flight)
 
     def lift(self, blackout_id: str) -> ContentCalendar:
         """End a blackout: remove it and resume the entries it paused.
@@ -1046,9 +565,7 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar().to_ical(now=datetime(2026, 1, 1, tzinfo=timezone.utc))[:15]
             'BEGIN:VCALENDAR'
         """
-        from smmkit.content.calendar._ical import calendar_to_ical
-
-        return calendar_to_ical(self, now=now, name=name)
+        return calendar_to_ical(self.entries, self.series, self.blackouts, now=now, name=name)
 
     @classmethod
     def from_ical(cls, text: str, *, base: ContentCalendar | None = None) -> ContentCalendar:
@@ -1064,115 +581,9 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar.from_ical(cal.to_ical(now=e.at)) == cal
             True
         """
-        from smmkit.content.calendar._ical import calendar_from_ical
-
-        return calendar_from_ical(text, base=base or cls())
+        entries, series, blackouts = calendar_from_ical(text)
+        empty = (base or cls()).model_copy(update={"entries": (), "series": (), "blackouts": ()})
+        return empty._with(entries=entries, series=series, blackouts=blackouts)
 
 
 FreezeResult.model_rebuild()
-
-
-def _conflict(
-    kind: ConflictKind,
-    entry: CalendarEntry,
-    others: Sequence[CalendarEntry],
-    message: str,
-    severity: NoteSeverity = NoteSeverity.ERROR,
-) -> Conflict:
-    return Conflict(
-        kind=kind,
-        entry_id=entry.id,
-        others=tuple(o.id for o in others),
-        platform=entry.platform,
-        account=entry.account,
-        at=entry.at,
-        message=message,
-        severity=severity,
-    )
-
-
-def _gap_conflicts(items: list[CalendarEntry], rule: SpacingRule) -> list[Conflict]:
-    if rule.min_gap is None:
-        return []
-    found = []
-    for prev, cur in itertools.pairwise(items):
-        gap = as_utc(cur.at) - as_utc(prev.at)
-        if gap < rule.min_gap:
-            found.append(
-                _conflict(
-                    ConflictKind.MIN_GAP,
-                    cur,
-                    (prev,),
-                    f"{_minutes(gap)} after {prev.id!r}; "
-                    f"{cur.platform} needs {_minutes(rule.min_gap)}",
-                )
-            )
-    return found
-
-
-def _day_conflicts(items: list[CalendarEntry], rule: SpacingRule) -> list[Conflict]:
-    if rule.max_per_day is None:
-        return []
-    local = zone(rule.day_tz)
-    by_day: dict[date, list[CalendarEntry]] = {}
-    for e in items:
-        by_day.setdefault(e.at.astimezone(local).date(), []).append(e)
-    found = []
-    for day, members in by_day.items():
-        for extra in members[rule.max_per_day :]:
-            found.append(
-                _conflict(
-                    ConflictKind.MAX_PER_DAY,
-                    extra,
-                    members[: rule.max_per_day],
-                    f"more than {rule.max_per_day} on {day.isoformat()} ({rule.day_tz})",
-                )
-            )
-    return found
-
-
-def _quota_conflicts(items: list[CalendarEntry], rule: SpacingRule) -> list[Conflict]:
-    if rule.quota is None:
-        return []
-    found = []
-    instants = [as_utc(e.at) for e in items]
-    for i, e in enumerate(items):
-        first = bisect.bisect_right(instants, instants[i] - rule.quota_period)
-        window = items[first : i + 1]
-        if len(window) > rule.quota:
-            found.append(
-                _conflict(
-                    ConflictKind.QUOTA,
-                    e,
-                    window[:-1],
-                    f"{len(window)} posts within {rule.quota_period}; the cap is {rule.quota}",
-                )
-            )
-    return found
-
-
-def _fits_group(group: list[CalendarEntry], at: datetime, rule: SpacingRule) -> bool:
-    instant = as_utc(at)
-    if rule.min_gap is not None and any(abs(as_utc(e.at) - instant) < rule.min_gap for e in group):
-        return False
-    if rule.max_per_day is not None:
-        local = zone(rule.day_tz)
-        day = at.astimezone(local).date()
-        if sum(1 for e in group if e.at.astimezone(local).date() == day) >= rule.max_per_day:
-            return False
-    if rule.quota is not None:
-        times = sorted([*(as_utc(e.at) for e in group), instant])
-        # Every rolling window that contains the new instant must stay within the quota.
-        for right in times:
-            if right < instant or right - instant >= rule.quota_period:
-                continue
-            count = sum(1 for t in times if right - rule.quota_period < t <= right)
-            if count > rule.quota:
-                return False
-    return True
-
-
-def _minutes(delta: timedelta) -> str:
-    total = int(delta.total_seconds() // 60)
-    hours, minutes = divmod(total, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
