@@ -66,6 +66,7 @@ __all__ = [
     "PermissionDeniedError",
     "PermissionMissingError",
     "PlatformError",
+    "PlatformMismatchError",
     "PublishTimeoutError",
     "RateLimitError",
     "ReplayError",
@@ -179,6 +180,49 @@ class UnknownPlatformError(InvalidInputError, KeyError):
         return f"{self.args[0]}; known ids: {', '.join(self.known)}"
 
 
+class PlatformMismatchError(InvalidInputError):
+    """A post adapted for one platform handed to a client of another (or a bare piece).
+
+    A post carries the platform it was adapted for (``PlatformPost.platform``): its
+    length unit, topic syntax and extras belong to that platform. Publishing it
+    elsewhere would send e.g. Weibo's ``#话题#`` to Mastodon, so clients refuse it and
+    say how to re-adapt.
+
+    Example:
+        >>> err = PlatformMismatchError(post_platform="weibo", client_platform="mastodon",
+        ...                             piece_id="tea-1")
+        >>> err.fields, err.post_platform, err.client_platform
+        (('platform',), 'weibo', 'mastodon')
+        >>> print(err)
+        platform: the post was adapted for weibo, not mastodon;
+        re-adapt it: smmkit.content.adapt(piece, 'mastodon') (got 'weibo')
+    """
+
+    def __init__(
+        self,
+        *,
+        post_platform: str | None,
+        client_platform: str,
+        piece_id: str | None = None,
+    ) -> None:
+        self.post_platform = post_platform
+        self.client_platform = client_platform
+        self.piece_id = piece_id
+        if post_platform is None:
+            problem = (
+                f"a ContentPiece is not a post: adapt it first; "
+                f"re-adapt it: smmkit.content.adapt(piece, {client_platform!r})"
+            )
+            shown = None if piece_id is None else _short_repr(piece_id)
+        else:
+            problem = (
+                f"the post was adapted for {post_platform}, not {client_platform}; "
+                f"re-adapt it: smmkit.content.adapt(piece, {client_platform!r})"
+            )
+            shown = _short_repr(post_platform)
+        super().__init__([FieldProblem("platform", problem, shown)])
+
+
 class ContentRuleError(InvalidInputError):
     """Content that a platform cannot take, and that smmkit may not silently change."""
 
@@ -231,7 +275,27 @@ class PlatformError(SmmkitError):
     Carries what a support ticket needs: ``platform``, HTTP ``status``, the platform's
     own error ``code``, its ``request_id`` and the request's method and redacted URL.
     Never a credential.
+
+    Three more attributes say what the error means for a publish:
+
+    * ``outcome_unknown``: ``True`` when the platform may have acted although no answer
+      arrived (a read timeout, a reset connection, a 5xx), ``False`` when it certainly
+      did not, ``None`` when the raiser did not decide (then
+      ``smmkit.platforms.outcome_unknown()`` derives it from the kind and status);
+    * ``retries_exhausted``: ``True`` when resending cannot help, so the retry policy
+      stops at once;
+    * ``delivered``: the ids of the parts of a post that went live before the failure
+      (a thread's first statuses), to recall or report.
+
+    Example:
+        >>> err = PlatformError("reset", platform="mastodon", delivered=("111",))
+        >>> err.outcome_unknown, err.retries_exhausted, err.delivered
+        (None, False, ('111',))
     """
+
+    outcome_unknown: bool | None
+    retries_exhausted: bool
+    delivered: tuple[str, ...]
 
     def __init__(
         self,
@@ -243,6 +307,9 @@ class PlatformError(SmmkitError):
         request_id: str | None = None,
         method: str | None = None,
         url: str | None = None,
+        outcome_unknown: bool | None = None,
+        retries_exhausted: bool = False,
+        delivered: Sequence[str] = (),
     ) -> None:
         self.platform = platform
         self.status = status
@@ -250,6 +317,9 @@ class PlatformError(SmmkitError):
         self.request_id = request_id
         self.method = method
         self.url = url
+        self.outcome_unknown = outcome_unknown
+        self.retries_exhausted = retries_exhausted
+        self.delivered = tuple(delivered)
         parts = [message]
         details = []
         if platform:

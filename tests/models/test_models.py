@@ -61,7 +61,21 @@ EXAMPLES: list[SmmkitModel] = [
         creator=Creator(name="Lin"),
         tags=["茶"],
     ),
-    PlatformPost(platform="x", piece_id="p1", body="hi", extras={"facets": [1, 2]}),
+    PlatformPost(
+        platform="bluesky",
+        piece_id="p1",
+        body="hi #tea",
+        extras={
+            "facets": [
+                {
+                    "index": {"byteStart": 3, "byteEnd": 7},
+                    "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "tea"}],
+                }
+            ],
+            "langs": ["en"],
+        },
+    ),
+    PlatformPost(platform="x", piece_id="p2", body="hi", extras={"media_ids": ["1", "2"]}),
     User(id="u1", joined_at=T0, attributes={"city": "上海"}),
     Interaction(user_id="u1", kind="order", at=T0, value=Decimal("39.90")),
     Mention(id="m1", platform="weibo", text="过敏了", at=T0),

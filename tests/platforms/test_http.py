@@ -22,7 +22,8 @@ from smmkit.exceptions import (
     TransportError,
 )
 from smmkit.platforms import parse_retry_after, redact_url
-from smmkit.platforms._http import outcome_unknown, status_error, translate_transport_error
+from smmkit.platforms._errors import outcome_unknown, status_error
+from smmkit.platforms._translate import translate_transport_error
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
 

@@ -21,7 +21,7 @@ import pytest
 
 from smmkit.models import PlatformPost
 from smmkit.platforms import AsyncClient, Client, Credentials, InMemoryTokenStore
-from smmkit.platforms._client import _RedactQuery, install_log_redaction
+from smmkit.platforms._driver import _RedactQuery, install_log_redaction
 from smmkit.platforms.wechat import WeChatOfficialAccountAdapter
 from smmkit.platforms.wecom import WeComAdapter
 from smmkit.testing import SENTINEL_SECRET, drive

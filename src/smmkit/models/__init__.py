@@ -1,5 +1,6 @@
 """Typed domain values: frozen, validated, JSON round-trippable, with JSON Schema."""
 
+from smmkit import _public
 from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
 from smmkit.models.audience import Interaction, InteractionKind, LifecycleStage, User, UserSegment
 from smmkit.models.content import (
@@ -24,6 +25,16 @@ from smmkit.models.crisis import (
     SignalKind,
     SlaDeadline,
 )
+from smmkit.models.extras import (
+    ArticleExtras,
+    BlueskyExtras,
+    MastodonExtras,
+    PostExtras,
+    WeChatOAExtras,
+    WeComExtras,
+    extras_model_for,
+    register_extras,
+)
 from smmkit.models.goal import KPI, BusinessModel, Direction, Goal, Money, Objective, Period
 from smmkit.models.metrics import Conversion, Journey, MetricObservation, Touchpoint
 from smmkit.models.platform import (
@@ -47,8 +58,10 @@ from smmkit.models.platform import (
 __all__ = [
     "AdaptationNote",
     "ApiAccess",
+    "ArticleExtras",
     "AwareDatetime",
     "Blackout",
+    "BlueskyExtras",
     "BusinessModel",
     "Confidence",
     "ContentFormat",
@@ -71,6 +84,7 @@ __all__ = [
     "LifecycleStage",
     "Limit",
     "LinkPolicy",
+    "MastodonExtras",
     "MediaAsset",
     "MediaKind",
     "MediaLimits",
@@ -84,6 +98,7 @@ __all__ = [
     "Platform",
     "PlatformPost",
     "PlatformRole",
+    "PostExtras",
     "RateLimitHint",
     "Region",
     "Severity",
@@ -95,6 +110,12 @@ __all__ = [
     "UGCPermission",
     "User",
     "UserSegment",
+    "WeChatOAExtras",
+    "WeComExtras",
     "WeightRange",
     "as_utc",
+    "extras_model_for",
+    "register_extras",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)

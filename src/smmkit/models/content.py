@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import (
+    Field,
+    SerializeAsAny,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
+from smmkit.exceptions import FieldProblem, InvalidInputError, PlatformMismatchError
 from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models.extras import PostExtras, coerce_extras, extras_model_for
 from smmkit.models.goal import BusinessModel
+
+E = TypeVar("E", bound=PostExtras)
 
 __all__ = [
     "AdaptationNote",
@@ -153,8 +164,24 @@ class AdaptationNote(SmmkitModel):
 class PlatformPost(SmmkitModel):
     """One piece adapted to one platform: what would be published, and the notes.
 
-    ``parts`` holds a numbered thread when the text was split; ``extras`` holds
-    platform-specific fields (a WeChat digest, Bluesky facets, Bilibili tags...).
+    ``platform`` is the platform the post was adapted for; a client of another platform
+    refuses it (:class:`~smmkit.exceptions.PlatformMismatchError`). ``parts`` holds a
+    numbered thread when the text was split. ``extras`` holds the fields only this
+    platform understands, typed by its extras model (:mod:`smmkit.models.extras`):
+    give a model or a mapping, which is validated against ``platform``'s model.
+
+    Example:
+        >>> from smmkit.models.extras import MastodonExtras
+        >>> post = PlatformPost(platform="mastodon", piece_id="p1", body="hi",
+        ...                     extras=MastodonExtras(visibility="unlisted"))
+        >>> post.extras_as(MastodonExtras).visibility
+        'unlisted'
+        >>> try:
+        ...     PlatformPost(platform="mastodon", piece_id="p1", body="hi",
+        ...                  extras={"visibilty": "unlisted"})
+        ... except ValueError as exc:
+        ...     print(exc.fields)
+        ('extras.visibilty',)
     """
 
     platform: str
@@ -166,12 +193,61 @@ class PlatformPost(SmmkitModel):
     tags: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     notes: tuple[AdaptationNote, ...] = ()
-    extras: dict[str, Any] = Field(default_factory=dict)
+    extras: SerializeAsAny[PostExtras] = Field(default_factory=PostExtras)
+
+    @field_validator("extras", mode="wrap")
+    @classmethod
+    def _extras_of_platform(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> PostExtras:
+        del handler  # the platform's own model validates, not the annotation's base
+        platform = info.data.get("platform")
+        return coerce_extras(platform if isinstance(platform, str) else "", value)
 
     @property
     def is_thread(self) -> bool:
         """True when the text was split into several numbered parts."""
         return len(self.parts) > 1
+
+    def extras_as(self, model: type[E]) -> E:
+        """``extras`` as ``model`` (typed); what an adapter reads its fields through.
+
+        Raises :class:`~smmkit.exceptions.PlatformMismatchError` when the post carries
+        another platform's extras (it was adapted for another platform).
+
+        Example:
+            >>> from smmkit.models.extras import WeComExtras
+            >>> post = PlatformPost(platform="wecom", piece_id="p", body="hi",
+            ...                     extras={"msgtype": "markdown"})
+            >>> post.extras_as(WeComExtras).msgtype
+            'markdown'
+        """
+        extras = self.extras
+        if isinstance(extras, model):
+            return extras  # its own model, or a subclass of the one asked for
+        if type(extras) in model.__mro__:  # a base model: upgrade, keeping what was set
+            return model.model_validate(extras.model_dump(exclude_unset=True))
+        raise PlatformMismatchError(
+            post_platform=self.platform,
+            client_platform=f"a platform with {model.__name__}",
+            piece_id=self.piece_id,
+        )
+
+    def with_extras(self, **fields: Any) -> PlatformPost:
+        """A copy with ``fields`` set on ``extras`` (validated by the platform's model).
+
+        Example:
+            >>> post = PlatformPost(platform="x", piece_id="p", body="hi")
+            >>> post.with_extras(media_ids=["9"]).extras.media_ids
+            ('9',)
+        """
+        merged = {**self.extras.model_dump(exclude_unset=True), **fields}
+        try:
+            extras = extras_model_for(self.platform).model_validate(merged)
+        except InvalidInputError as exc:
+            problems = [FieldProblem(f"extras.{p.field}", p.problem, p.value) for p in exc.problems]
+            raise InvalidInputError(problems, model=type(self).__name__) from None
+        return self.model_copy(update={"extras": extras})
 
 
 class Blackout(SmmkitModel):

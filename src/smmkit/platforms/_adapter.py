@@ -31,50 +31,46 @@ by hand in a test without any transport::
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
 import httpx
-from pydantic import Field
 
 from smmkit.catalog import get_platform_spec
 from smmkit.exceptions import (
     APIError,
     DuplicateContentError,
-    IllegalTransitionError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
     TokenExpiredError,
     UnsupportedOperationError,
 )
-from smmkit.models._base import AwareDatetime, SmmkitModel
-from smmkit.models.audience import Interaction, InteractionKind
-from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
+from smmkit.models.content import MediaAsset, PlatformPost
+from smmkit.models.extras import PostExtras
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
 from smmkit.platforms._auth import Credentials, Token
-from smmkit.platforms._http import ErrorInfo, status_error
+from smmkit.platforms._errors import ErrorInfo, status_error
 from smmkit.platforms._ratelimit import Rate
+from smmkit.platforms._results import (
+    Comment,
+    MediaHandle,
+    MessageReceipt,
+    PublishReceipt,
+)
 
 __all__ = [
     "Capability",
-    "Comment",
     "Flow",
     "IdempotencyMode",
-    "MediaHandle",
-    "MediaState",
-    "MessageReceipt",
     "Now",
     "PlatformAdapter",
-    "PublishReceipt",
-    "PublishStatus",
     "Wait",
     "is_safe",
-    "mark_delivered",
     "received_at",
 ]
 
@@ -148,130 +144,6 @@ class IdempotencyMode(str, Enum):
     NONE = "none"  # cannot tell: an unknown outcome is reported, never reposted
 
 
-class PublishStatus(str, Enum):
-    """Where a publish is: pending → processing → published / failed."""
-
-    PENDING = "pending"
-    PROCESSING = "processing"
-    PUBLISHED = "published"
-    FAILED = "failed"
-
-    @property
-    def final(self) -> bool:
-        """True for ``published`` and ``failed``."""
-        return self in (PublishStatus.PUBLISHED, PublishStatus.FAILED)
-
-    def check_transition(self, target: PublishStatus) -> PublishStatus:
-        """Return ``target`` if the status machine allows it from here, else raise.
-
-        Example:
-            >>> PublishStatus.PROCESSING.check_transition(PublishStatus.PUBLISHED).value
-            'published'
-            >>> try:
-            ...     PublishStatus.PUBLISHED.check_transition(PublishStatus.PROCESSING)
-            ... except IllegalTransitionError as exc:
-            ...     print(exc.current, exc.allowed)
-            published ()
-        """
-        allowed = _TRANSITIONS[self]
-        if target not in allowed:
-            raise IllegalTransitionError(self.value, target.value, [s.value for s in allowed])
-        return target
-
-
-_TRANSITIONS: dict[PublishStatus, tuple[PublishStatus, ...]] = {
-    PublishStatus.PENDING: (
-        PublishStatus.PENDING,
-        PublishStatus.PROCESSING,
-        PublishStatus.PUBLISHED,
-        PublishStatus.FAILED,
-    ),
-    PublishStatus.PROCESSING: (
-        PublishStatus.PROCESSING,
-        PublishStatus.PUBLISHED,
-        PublishStatus.FAILED,
-    ),
-    PublishStatus.PUBLISHED: (),
-    PublishStatus.FAILED: (),
-}
-
-
-class PublishReceipt(SmmkitModel):
-    """What the platform said about a publish: its id, status and where to see it.
-
-    ``poll_after`` is the adapter's hint (seconds) for when to ask again while the
-    status is not final. ``post_id`` is the one id smmkit needs afterwards (delete,
-    metrics, comments); ``platform_ids`` keeps every id the platform handed out by its
-    own name (WeChat's ``publish_id``, ``msg_data_id`` and ``article_id``), for callers
-    that talk to the platform's other tools.
-
-    Example:
-        >>> receipt = PublishReceipt(platform="wechat_oa", post_id="Art_1|2247483650",
-        ...     status="published", platform_ids={"article_id": "Art_1"})
-        >>> receipt.platform_ids["article_id"]
-        'Art_1'
-    """
-
-    platform: str
-    post_id: str | None = None
-    platform_ids: dict[str, str] = Field(default_factory=dict)
-    status: PublishStatus
-    url: str | None = None
-    idempotency_key: str | None = None
-    published_at: AwareDatetime | None = None
-    poll_after: float | None = Field(default=None, ge=0)
-    detail: str | None = None
-
-
-class MediaState(str, Enum):
-    """Processing state of uploaded media."""
-
-    PROCESSING = "processing"
-    READY = "ready"
-    FAILED = "failed"
-
-
-class MediaHandle(SmmkitModel):
-    """An uploaded media item; post it only once ``state`` is ``ready``."""
-
-    platform: str
-    media_id: str
-    kind: MediaKind
-    state: MediaState
-    poll_after: float | None = Field(default=None, ge=0)
-    detail: str | None = None
-
-
-class Comment(SmmkitModel):
-    """A comment (or a reply) under a post."""
-
-    platform: str
-    id: str
-    post_id: str
-    author_id: str
-    text: str
-    created_at: AwareDatetime
-    in_reply_to: str | None = None
-
-    def to_interaction(self) -> Interaction:
-        """The comment as an audience :class:`~smmkit.models.Interaction`."""
-        return Interaction(
-            user_id=self.author_id,
-            kind=InteractionKind.COMMENT,
-            at=self.created_at,
-            platform=self.platform,
-            content_id=self.post_id,
-        )
-
-
-class MessageReceipt(SmmkitModel):
-    """A direct message the platform accepted."""
-
-    platform: str
-    message_id: str
-    recipient: str
-
-
 def is_safe(request: httpx.Request) -> bool:
     """Whether ``request`` may be sent twice without doing twice what it does.
 
@@ -290,23 +162,6 @@ def is_safe(request: httpx.Request) -> bool:
     if marked is not None:
         return bool(marked)
     return request.method in _SAFE_METHODS or "idempotency-key" in request.headers
-
-
-def mark_delivered(exc: BaseException, post_ids: Sequence[str]) -> None:
-    """Record on ``exc`` the ids of the parts of a post that went live before it failed
-    (a thread's first statuses, WeCom's text before its image), so the failed result
-    still says what is out there to recall or report.
-
-    Example:
-        >>> from smmkit.exceptions import BadRequestError
-        >>> err = BadRequestError("part 2 too long")
-        >>> mark_delivered(err, ["111"])
-        >>> err.delivered
-        ('111',)
-    """
-    if post_ids:
-        earlier = tuple(getattr(exc, "delivered", ()))
-        exc.delivered = (*earlier, *post_ids)  # type: ignore[attr-defined]
 
 
 def received_at(response: httpx.Response) -> float:
@@ -387,6 +242,9 @@ class PlatformAdapter:
     (catalog id), ``capabilities``, ``idempotency``, ``requires_token`` and the
     platform's error codes (``throttle_codes`` become
     :class:`~smmkit.exceptions.RateLimitError` even in an HTTP 200 body, and so on).
+    ``extras_model`` is the :class:`~smmkit.models.PostExtras` subclass that holds the
+    platform's own post fields; the registry declares it for the platform, and the
+    adapter reads a post's fields through ``post.extras_as(extras_model)``.
     Operations the adapter does not declare raise
     :class:`~smmkit.exceptions.UnsupportedOperationError`.
 
@@ -413,6 +271,7 @@ class PlatformAdapter:
     busy_codes: ClassVar[frozenset[str | int]] = frozenset()
     permission_codes: ClassVar[frozenset[str | int]] = frozenset()
     request_id_headers: ClassVar[tuple[str, ...]] = ("x-request-id", "request-id")
+    extras_model: ClassVar[type[PostExtras]] = PostExtras
 
     def __init__(
         self,
@@ -434,6 +293,20 @@ class PlatformAdapter:
         if self._spec is None:
             self._spec = get_platform_spec(self.platform_id)
         return self._spec
+
+    @property
+    def publishes_to(self) -> str:
+        """The platform id a post must have been adapted for to be published here.
+
+        ``platform_id``, except for a simulator such as the sandbox, which publishes
+        posts of the catalog spec it simulates.
+
+        Example:
+            >>> from smmkit.platforms.sandbox import SandboxAdapter
+            >>> SandboxAdapter(spec="x").publishes_to
+            'x'
+        """
+        return self._spec.id if self._spec is not None else self.platform_id
 
     @property
     def account(self) -> str:

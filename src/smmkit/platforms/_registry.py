@@ -13,6 +13,7 @@ import threading
 from importlib.metadata import entry_points
 
 from smmkit.exceptions import InvalidInputError, MissingExtraError, UnknownPlatformError
+from smmkit.models.extras import PostExtras, register_extras
 from smmkit.platforms._adapter import PlatformAdapter
 
 __all__ = [
@@ -84,7 +85,9 @@ class PlatformRegistry:
     ) -> None:
         """Register ``target`` (a class or ``"package.module:Class"``) under ``name``.
 
-        Refuses to replace an existing name unless ``clobber=True``.
+        Refuses to replace an existing name unless ``clobber=True``. A class's
+        ``extras_model`` becomes the extras model of its ``platform_id`` (for a dotted
+        path: when it is first loaded).
         """
         if not name or not name.replace("_", "").isalnum():
             raise InvalidInputError.single("name", "must be letters, digits and _", name)
@@ -100,6 +103,8 @@ class PlatformRegistry:
             raise InvalidInputError.single(
                 "name", "is already registered (pass clobber=True to replace it)", name
             )
+        if not isinstance(target, str):
+            _declare_extras(target)
         self._targets[name] = target
         self._extras[name] = extra
 
@@ -128,8 +133,19 @@ class PlatformRegistry:
             raise InvalidInputError.single(
                 "target", "does not name a PlatformAdapter subclass", target
             )
+        _declare_extras(cls)
         self._targets[name] = cls
         return cls
+
+    def extras_model(self, name: str) -> type[PostExtras]:
+        """The extras model of the adapter registered as ``name`` (loading it if needed).
+
+        Example:
+            >>> from smmkit.platforms import PlatformRegistry
+            >>> PlatformRegistry().extras_model("mastodon").__name__
+            'MastodonExtras'
+        """
+        return self.get(name).extras_model
 
     def available(self) -> tuple[str, ...]:
         """Every registered name (built-in, registered and entry points), sorted."""
@@ -139,6 +155,12 @@ class PlatformRegistry:
     def __repr__(self) -> str:
         state = "loaded" if self._loaded_entry_points else "not yet read"
         return f"PlatformRegistry({len(self._targets)} names, entry points {state})"
+
+
+def _declare_extras(cls: type[PlatformAdapter]) -> None:
+    """Make a plugin's extras model the one its platform's posts validate against."""
+    if cls.platform_id and cls.extras_model is not PostExtras:
+        register_extras(cls.platform_id, cls.extras_model)
 
 
 _default = PlatformRegistry(_BUILTINS)

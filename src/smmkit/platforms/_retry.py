@@ -42,7 +42,7 @@ from smmkit.exceptions import (
     TransportError,
 )
 from smmkit.models._base import SmmkitModel
-from smmkit.platforms._http import outcome_unknown
+from smmkit.platforms._errors import outcome_unknown
 
 __all__ = ["RetryPolicy"]
 
@@ -96,7 +96,7 @@ class RetryPolicy(SmmkitModel):
         """
         if attempt >= self.max_attempts or not isinstance(exc, PlatformError):
             return False
-        if getattr(exc, "retries_exhausted", False):
+        if exc.retries_exhausted:
             return False  # a nested call (a token fetch) already retried this
         if isinstance(exc, TokenExpiredError):
             return token_refreshes < 1  # the driver refreshes before the retry

@@ -25,7 +25,7 @@ from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel
 from smmkit.models.content import MediaAsset, PlatformPost
 from smmkit.models.metrics import MetricObservation
-from smmkit.platforms._adapter import PublishReceipt, PublishStatus
+from smmkit.platforms._results import PublishReceipt, PublishStatus
 from smmkit.platforms.publish import PublishResult, limit_problems
 
 __all__ = [

@@ -1,0 +1,289 @@
+"""Typed, per-platform fields of a post: the one seam between content and platforms.
+
+A :class:`~smmkit.models.PlatformPost` carries, beside its text and media, the fields
+only one platform understands: a WeChat article's digest, Mastodon's visibility,
+Bluesky's facets, a WeCom message type. Each platform has one **extras model** for
+them, a frozen subclass of :class:`PostExtras`:
+
+* ``smmkit.content.adapt`` writes some fields (``digest`` and ``content_source_url`` for
+  WeChat articles, ``facets`` for Bluesky);
+* callers write others (``visibility``, ``msgtype``, ``touser``...), either as the model
+  (``MastodonExtras(visibility="unlisted")``, checked by mypy) or as a plain mapping
+  (validated against the platform's model, so a misspelt key is an error naming
+  ``extras.<key>``, never a field that is silently ignored);
+* the publish flow writes ``media_ids`` after uploading the media;
+* the platform's adapter reads them through :meth:`PlatformPost.extras_as
+  <smmkit.models.PlatformPost.extras_as>`, which is typed.
+
+Which model a post gets is decided by its ``platform``: :func:`extras_model_for`. The
+set is open: a plugin declares its model on its adapter (``extras_model``), and the
+platform registry registers it here (:func:`register_extras`); platforms without a
+model of their own take the base :class:`PostExtras`.
+
+Example:
+    >>> from smmkit.models import PlatformPost
+    >>> post = PlatformPost(platform="mastodon", piece_id="p1", body="hi",
+    ...                     extras={"visibility": "unlisted"})
+    >>> type(post.extras).__name__, post.extras_as(MastodonExtras).visibility
+    ('MastodonExtras', 'unlisted')
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from smmkit.exceptions import InvalidInputError
+from smmkit.models._base import SmmkitModel
+
+__all__ = [
+    "ArticleExtras",
+    "BlueskyExtras",
+    "MastodonExtras",
+    "PostExtras",
+    "WeChatOAExtras",
+    "WeComExtras",
+    "extras_model_for",
+    "register_extras",
+    "registered_extras",
+]
+
+
+class PostExtras(SmmkitModel):
+    """Fields every platform's post may carry; the base of every extras model.
+
+    ``media_ids`` are the platform's ids of media uploaded for this post: the publish
+    flow sets them after uploading ``post.media`` (set them yourself to reuse media
+    uploaded earlier).
+
+    Example:
+        >>> PostExtras(media_ids=["m1"]).media_ids
+        ('m1',)
+    """
+
+    media_ids: tuple[str, ...] = ()
+
+    def __getitem__(self, key: str) -> Any:
+        """Deprecated mapping read (``extras["digest"]``), kept for one minor version.
+
+        ``extras`` was a plain ``dict`` before 0.2; read the typed attribute instead
+        (``post.extras_as(WeChatOAExtras).digest``). Unknown keys raise ``KeyError``.
+        """
+        warnings.warn(
+            f"extras[{key!r}] is deprecated: read the typed attribute "
+            f"(post.extras_as({type(self).__name__}).{key})",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if key not in type(self).model_fields:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Deprecated mapping read (``extras.get("digest")``), as :meth:`__getitem__`."""
+        warnings.warn(
+            f"extras.get({key!r}) is deprecated: read the typed attribute "
+            f"(post.extras_as({type(self).__name__}).{key})",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if key not in type(self).model_fields:
+            return default
+        value = getattr(self, key)
+        return default if value is None else value
+
+
+class ArticleExtras(PostExtras):
+    """Extras of a long-form article whose body is HTML (WeChat Official Account).
+
+    ``digest`` is the summary shown in the feed (``adapt`` fills it in from the text
+    when not given); ``content_source_url`` is the 阅读原文 link (``adapt`` sets the
+    piece's first link).
+
+    Example:
+        >>> ArticleExtras(digest="三分钟冷泡茶").digest
+        '三分钟冷泡茶'
+    """
+
+    digest: str | None = None
+    content_source_url: str | None = None
+
+
+class WeChatOAExtras(ArticleExtras):
+    """WeChat Official Account article fields (``draft/add``).
+
+    ``content_html`` replaces the paragraphs built from ``body`` (its images must come
+    from ``upload_article_image``); ``thumb_media_id`` is a cover uploaded earlier as
+    permanent material (else the first media item is uploaded as the cover).
+
+    Example:
+        >>> WeChatOAExtras(author="茶小白", need_open_comment=False).need_open_comment
+        False
+    """
+
+    content_html: str | None = None
+    thumb_media_id: str | None = None
+    author: str | None = None
+    need_open_comment: bool = True
+    only_fans_can_comment: bool = False
+
+
+WeComMessageType = Literal["text", "markdown", "image", "news", "template_card", "textcard"]
+
+
+class WeComExtras(PostExtras):
+    """WeCom app-message fields (``message/send``).
+
+    ``touser``/``toparty``/``totag`` override the adapter's default recipients (ids,
+    as a tuple or WeCom's ``"a|b"`` string); ``msgtype`` picks the message type
+    (``text`` by default, ``image`` for a post with an image); ``articles``,
+    ``textcard`` and ``template_card`` are the bodies of those message types, in
+    WeCom's JSON shape; ``safe`` marks a confidential message.
+
+    Example:
+        >>> WeComExtras(touser="zhangsan|lisi", msgtype="markdown").touser
+        ('zhangsan', 'lisi')
+    """
+
+    msgtype: WeComMessageType | None = None
+    touser: tuple[str, ...] | None = None
+    toparty: tuple[str, ...] | None = None
+    totag: tuple[str, ...] | None = None
+    articles: tuple[dict[str, Any], ...] = ()
+    textcard: dict[str, Any] | None = None
+    template_card: dict[str, Any] | None = None
+    safe: bool | None = None
+
+    @field_validator("touser", "toparty", "totag", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part for part in value.split("|") if part)
+        return value
+
+
+MastodonVisibility = Literal["public", "unlisted", "private", "direct"]
+
+
+class MastodonExtras(PostExtras):
+    """Mastodon status fields (``POST /api/v1/statuses``).
+
+    Example:
+        >>> MastodonExtras(visibility="unlisted", spoiler_text="food").spoiler_text
+        'food'
+    """
+
+    visibility: MastodonVisibility | None = None
+    spoiler_text: str | None = None
+    language: str | None = None
+    sensitive: bool | None = None
+    in_reply_to_id: str | None = None
+
+
+class BlueskyExtras(PostExtras):
+    """Bluesky ``app.bsky.feed.post`` fields.
+
+    ``facets`` are the rich-text facets of a single post, in the lexicon's JSON shape
+    (``adapt`` computes them with :func:`smmkit.text.bluesky_facets`; the adapter
+    resolves mention handles to DIDs when publishing if they are absent).
+    ``reply_to`` is the ``at://`` URI of the post to answer; ``langs`` up to three
+    language tags.
+
+    Example:
+        >>> BlueskyExtras(langs=["zh", "en"]).langs
+        ('zh', 'en')
+    """
+
+    facets: tuple[dict[str, Any], ...] | None = None
+    reply_to: str | None = Field(default=None, pattern=r"^at://")
+    langs: tuple[str, ...] = Field(default=(), max_length=3)
+
+
+_REGISTRY: dict[str, type[PostExtras]] = {
+    "wechat_oa": WeChatOAExtras,
+    "wecom": WeComExtras,
+    "mastodon": MastodonExtras,
+    "bluesky": BlueskyExtras,
+}
+
+
+def register_extras(platform_id: str, model: type[PostExtras]) -> None:
+    """Declare ``model`` as the extras model of ``platform_id`` (for plugins).
+
+    The platform registry calls this for an adapter's ``extras_model`` when the adapter
+    is registered or loaded from an entry point. A built-in platform keeps its model;
+    registering the same model twice is harmless.
+
+    Example:
+        >>> class ShopExtras(PostExtras):
+        ...     product_id: str | None = None
+        >>> register_extras("myshop", ShopExtras)
+        >>> extras_model_for("myshop").__name__
+        'ShopExtras'
+    """
+    if not (isinstance(model, type) and issubclass(model, PostExtras)):
+        raise InvalidInputError.single(
+            "extras_model", "must be a subclass of smmkit.models.PostExtras", repr(model)
+        )
+    current = _REGISTRY.get(platform_id)
+    if platform_id in _BUILT_IN and current is not model and model is not PostExtras:
+        raise InvalidInputError.single(
+            "extras_model",
+            f"{platform_id} is a built-in platform with extras model {_name(current)}",
+            model.__name__,
+        )
+    if platform_id not in _BUILT_IN:
+        _REGISTRY[platform_id] = model
+
+
+def _name(model: type[PostExtras] | None) -> str:
+    return "none" if model is None else model.__name__
+
+
+def extras_model_for(platform_id: str) -> type[PostExtras]:
+    """The extras model of ``platform_id`` (:class:`PostExtras` when it has none).
+
+    Example:
+        >>> extras_model_for("wecom").__name__, extras_model_for("weibo").__name__
+        ('WeComExtras', 'PostExtras')
+    """
+    return _REGISTRY.get(platform_id, PostExtras)
+
+
+def registered_extras() -> Mapping[str, type[PostExtras]]:
+    """Every platform id with an extras model of its own (a read-only copy).
+
+    Example:
+        >>> registered_extras()["bluesky"].__name__
+        'BlueskyExtras'
+    """
+    return dict(_REGISTRY)
+
+
+_BUILT_IN = frozenset(_REGISTRY)
+
+
+def coerce_extras(platform_id: str, value: Any) -> PostExtras:
+    """``value`` (a model, a mapping or ``None``) as the extras model of ``platform_id``.
+
+    Raises a pydantic ``ValidationError`` (the caller is a model validator, which
+    nests its problems under ``extras``) or ``ValueError`` for another platform's model.
+    """
+    model = extras_model_for(platform_id)
+    if type(value) is model:
+        return value
+    if value is None:
+        value = {}
+    elif isinstance(value, PostExtras):
+        if type(value) not in model.__mro__:
+            raise ValueError(
+                f"{type(value).__name__} belongs to another platform; a {platform_id} post "
+                f"takes {model.__name__} (re-adapt the piece for {platform_id})"
+            )
+        value = value.model_dump(exclude_unset=True)
+    elif not isinstance(value, Mapping):
+        raise ValueError(f"must be a {model.__name__} or a mapping, not {type(value).__name__}")
+    return model.__pydantic_validator__.validate_python(value)  # type: ignore[no-any-return]
