@@ -20,7 +20,7 @@ from smmkit.audience import segment_users
 from smmkit.content.calendar import tea_brand_plan
 from smmkit.demo import run_demo
 from smmkit.demo._data import make_tea_brand_data
-from smmkit.demo._sections import tea_audience
+from smmkit.demo._sections_people import tea_audience
 from smmkit.strategy import recommend_platforms
 
 SEED = 5
