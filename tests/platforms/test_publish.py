@@ -19,7 +19,7 @@ from smmkit.platforms import (
     IdempotencyMode,
     Publisher,
     PublishStatus,
-    Rate,
+    RequestRate,
     RateLimiter,
     RetryPolicy,
     SandboxPlatform,
@@ -260,9 +260,9 @@ def _batch(
 ) -> tuple[Any, SandboxPlatform]:
     clock = SimulatedClock()
     sandbox = SandboxPlatform(
-        clock=clock, faults=plan, rate_limit=Rate(limit=300, per_seconds=300), token_ttl=3600
+        clock=clock, faults=plan, rate_limit=RequestRate(limit=300, per_seconds=300), token_ttl=3600
     )
-    limiter = RateLimiter({"*": Rate(limit=100, per_seconds=120)}, clock=clock)
+    limiter = RateLimiter({"*": RequestRate(limit=100, per_seconds=120)}, clock=clock)
     pieces = pieces if pieces is not None else _pieces(1000)
 
     async def main() -> Any:

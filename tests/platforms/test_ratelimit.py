@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import smmkit
 from smmkit.platforms import (
     BucketKey,
-    Rate,
+    RequestRate,
     RateLimiter,
     RetryPolicy,
     SandboxPlatform,
@@ -39,13 +39,13 @@ def publish_each(kind: str, posts: Sequence[Any]) -> Callable[[Any], Any]:
 
 def test_burst_then_paced() -> None:
     clock = SimulatedClock()
-    limiter = RateLimiter({"statuses": Rate(limit=3, per_seconds=3)}, clock=clock)
+    limiter = RateLimiter({"statuses": RequestRate(limit=3, per_seconds=3)}, clock=clock)
     assert [limiter.reserve(KEY) for _ in range(5)] == [0, 0, 0, 1, 2]
 
 
 def test_refills_as_time_passes() -> None:
     clock = SimulatedClock()
-    limiter = RateLimiter({"*": Rate(limit=2, per_seconds=10)}, clock=clock)
+    limiter = RateLimiter({"*": RequestRate(limit=2, per_seconds=10)}, clock=clock)
     limiter.reserve(KEY)
     limiter.reserve(KEY)
     clock.advance(10)
@@ -54,7 +54,7 @@ def test_refills_as_time_passes() -> None:
 
 def test_keys_are_independent_and_unknown_endpoints_unlimited() -> None:
     clock = SimulatedClock()
-    limiter = RateLimiter({"statuses": Rate(limit=1, per_seconds=60)}, clock=clock)
+    limiter = RateLimiter({"statuses": RequestRate(limit=1, per_seconds=60)}, clock=clock)
     other_account = BucketKey("sandbox", "other", "statuses")
     assert limiter.reserve(KEY) == 0
     assert limiter.reserve(other_account) == 0
@@ -64,7 +64,7 @@ def test_keys_are_independent_and_unknown_endpoints_unlimited() -> None:
 
 def test_rates_from_the_catalog() -> None:
     limiter = RateLimiter.from_spec(smmkit.get_platform_spec("x"))
-    assert limiter.rate_for("post_create") == Rate(limit=200, per_seconds=900)
+    assert limiter.rate_for("post_create") == RequestRate(limit=200, per_seconds=900)
     assert limiter.rate_for("unknown") is None
 
 
@@ -77,7 +77,7 @@ def test_never_schedules_more_than_the_bucket_allows(
     limit: int, per: float, gaps: list[float]
 ) -> None:
     clock = SimulatedClock()
-    rate = Rate(limit=limit, per_seconds=per)
+    rate = RequestRate(limit=limit, per_seconds=per)
     limiter = RateLimiter({"*": rate}, clock=clock)
     start = clock.monotonic()
     slots = []
@@ -91,8 +91,8 @@ def test_never_schedules_more_than_the_bucket_allows(
 
 def test_driver_paces_so_the_server_never_throttles(driver: Any) -> None:
     clock = SimulatedClock()
-    sandbox = SandboxPlatform(clock=clock, rate_limit=Rate(limit=3, per_seconds=30))
-    limiter = RateLimiter({"*": Rate(limit=3, per_seconds=30)}, clock=clock)
+    sandbox = SandboxPlatform(clock=clock, rate_limit=RequestRate(limit=3, per_seconds=30))
+    limiter = RateLimiter({"*": RequestRate(limit=3, per_seconds=30)}, clock=clock)
     client = driver.client(sandbox, rate_limiter=limiter)
     posts = [sandbox.sample_post(f"post {i}") for i in range(4)]
     results = driver(client, publish_each(driver.kind, posts))
@@ -103,7 +103,7 @@ def test_driver_paces_so_the_server_never_throttles(driver: Any) -> None:
 
 def test_without_pacing_the_server_throttles_and_retries_honour_it(driver: Any) -> None:
     clock = SimulatedClock()
-    sandbox = SandboxPlatform(clock=clock, rate_limit=Rate(limit=3, per_seconds=30))
+    sandbox = SandboxPlatform(clock=clock, rate_limit=RequestRate(limit=3, per_seconds=30))
     client = driver.client(sandbox, retry=RetryPolicy(max_attempts=10))
     posts = [sandbox.sample_post(f"post {i}") for i in range(4)]
     results = driver(client, publish_each(driver.kind, posts))
@@ -114,4 +114,4 @@ def test_without_pacing_the_server_throttles_and_retries_honour_it(driver: Any) 
 
 def test_rate_rejects_nonsense() -> None:
     with pytest.raises(ValueError, match="limit"):
-        Rate(limit=0, per_seconds=1)
+        RequestRate(limit=0, per_seconds=1)

@@ -17,7 +17,7 @@ from smmkit.webhooks import (
     MassSendJobFinishEvent,
     PublishedArticle,
     PublishJobFinishEvent,
-    PublishStatus,
+    WeChatPublishStatus,
     TextMessage,
     VideoMessage,
     VoiceMessage,
@@ -142,7 +142,7 @@ def test_publish_job_finish_success() -> None:
     assert isinstance(ev, PublishJobFinishEvent)
     assert ev.event == "PUBLISHJOBFINISH"
     assert ev.publish_id == "2247503051"
-    assert ev.publish_status is PublishStatus.SUCCEEDED and ev.publish_status_code == 0
+    assert ev.publish_status is WeChatPublishStatus.SUCCEEDED and ev.publish_status_code == 0
     assert ev.publish_status.is_final
     assert ev.article_id == "b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy--fsR0ADWTtMOvfWeaeHBwWMnMV"
     assert ev.articles == (
@@ -155,18 +155,18 @@ def test_publish_job_finish_success() -> None:
 @pytest.mark.parametrize(
     ("code", "status"),
     [
-        (0, PublishStatus.SUCCEEDED),
-        (1, PublishStatus.PUBLISHING),
-        (2, PublishStatus.ORIGINALITY_FAILED),
-        (3, PublishStatus.FAILED),
-        (4, PublishStatus.REJECTED),
-        (5, PublishStatus.DELETED),
-        (6, PublishStatus.BANNED),
-        (7, PublishStatus.UNKNOWN),
-        (-1, PublishStatus.UNKNOWN),
+        (0, WeChatPublishStatus.SUCCEEDED),
+        (1, WeChatPublishStatus.PUBLISHING),
+        (2, WeChatPublishStatus.ORIGINALITY_FAILED),
+        (3, WeChatPublishStatus.FAILED),
+        (4, WeChatPublishStatus.REJECTED),
+        (5, WeChatPublishStatus.DELETED),
+        (6, WeChatPublishStatus.BANNED),
+        (7, WeChatPublishStatus.UNKNOWN),
+        (-1, WeChatPublishStatus.UNKNOWN),
     ],
 )
-def test_publish_status_codes(code: int, status: PublishStatus) -> None:
+def test_publish_status_codes(code: int, status: WeChatPublishStatus) -> None:
     ev = parse_message(
         msg(
             "<MsgType>event</MsgType><Event>PUBLISHJOBFINISH</Event><PublishEventInfo>"
@@ -179,7 +179,7 @@ def test_publish_status_codes(code: int, status: PublishStatus) -> None:
     assert ev.publish_status_code == code
     assert ev.fail_idx == (1, 3)
     assert ev.article_id is None
-    assert ev.publish_status.is_final is (status is not PublishStatus.PUBLISHING)
+    assert ev.publish_status.is_final is (status is not WeChatPublishStatus.PUBLISHING)
 
 
 @pytest.mark.parametrize(

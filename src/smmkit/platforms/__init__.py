@@ -14,18 +14,15 @@ Example:
     True
 """
 
+import typing as _typing
+
+from smmkit import _public
 from smmkit.platforms._adapter import (
     Capability,
-    Comment,
     Flow,
     IdempotencyMode,
-    MediaHandle,
-    MediaState,
-    MessageReceipt,
     Now,
     PlatformAdapter,
-    PublishReceipt,
-    PublishStatus,
     Wait,
     is_safe,
     received_at,
@@ -39,15 +36,24 @@ from smmkit.platforms._auth import (
 )
 from smmkit.platforms._client import AsyncClient, Client
 from smmkit.platforms._clock import Clock, SimulatedClock, SystemClock
-from smmkit.platforms._http import ErrorInfo, describe_request, parse_retry_after, redact_url
+from smmkit.platforms._errors import ErrorInfo
+from smmkit.platforms._http import describe_request, parse_retry_after, redact_url
 from smmkit.platforms._media import MediaLoader, file_name, media_type, read_local_media
-from smmkit.platforms._ratelimit import BucketKey, Rate, RateLimiter
+from smmkit.platforms._ratelimit import BucketKey, RateLimiter, RequestRate
 from smmkit.platforms._registry import (
     ENTRY_POINT_GROUP,
     PlatformRegistry,
     available_platforms,
     get_platform,
     register_platform,
+)
+from smmkit.platforms._results import (
+    Comment,
+    MediaHandle,
+    MediaState,
+    MessageReceipt,
+    PublishReceipt,
+    PublishStatus,
 )
 from smmkit.platforms._retry import RetryPolicy
 from smmkit.platforms.manual import (
@@ -110,8 +116,8 @@ __all__ = [
     "PublishResult",
     "PublishStatus",
     "Publisher",
-    "Rate",
     "RateLimiter",
+    "RequestRate",
     "RetryPolicy",
     "RowError",
     "SandboxAdapter",
@@ -138,3 +144,12 @@ __all__ = [
     "redact_url",
     "register_platform",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)
+
+if _typing.TYPE_CHECKING:  # the old name keeps type-checking until it goes
+    Rate = RequestRate
+else:  # reading it warns
+    __getattr__ = _public.deprecated_aliases(
+        __name__, globals(), {"Rate": "RequestRate"}, removal="0.2"
+    )

@@ -55,7 +55,7 @@ from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
 from smmkit.platforms._auth import Credentials, Token
 from smmkit.platforms._errors import ErrorInfo, status_error
-from smmkit.platforms._ratelimit import Rate
+from smmkit.platforms._ratelimit import RequestRate
 from smmkit.platforms._results import (
     Comment,
     MediaHandle,
@@ -320,13 +320,15 @@ class PlatformAdapter:
         """True when the adapter declares ``capability``."""
         return capability in self.capabilities
 
-    def default_rates(self) -> Mapping[str, Rate]:
+    def default_rates(self) -> Mapping[str, RequestRate]:
         """Pacing rates per endpoint name; default: the catalog's documented limits."""
         try:
             hints = self.spec.rate_limits
         except Exception:  # a plugin platform that is not in the catalog
             return {}
-        return {h.name: Rate(limit=h.limit, per_seconds=h.per_seconds) for h in hints if h.limit}
+        return {
+            h.name: RequestRate(limit=h.limit, per_seconds=h.per_seconds) for h in hints if h.limit
+        }
 
     # -- building requests ---------------------------------------------------------
 

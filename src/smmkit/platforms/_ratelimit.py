@@ -19,14 +19,14 @@ from smmkit.models._base import SmmkitModel
 from smmkit.models.platform import Platform, RateLimitHint
 from smmkit.platforms._clock import Clock, SystemClock
 
-__all__ = ["BucketKey", "Rate", "RateLimiter"]
+__all__ = ["BucketKey", "RateLimiter", "RequestRate"]
 
 
-class Rate(SmmkitModel):
+class RequestRate(SmmkitModel):
     """``limit`` requests per ``per_seconds``, with bursts up to ``burst`` (default ``limit``).
 
     Example:
-        >>> Rate(limit=300, per_seconds=300).per_second
+        >>> RequestRate(limit=300, per_seconds=300).per_second
         1.0
     """
 
@@ -57,7 +57,7 @@ class BucketKey:
 class _Bucket:
     __slots__ = ("rate", "tokens", "updated")
 
-    def __init__(self, rate: Rate, now: float) -> None:
+    def __init__(self, rate: RequestRate, now: float) -> None:
         self.rate = rate
         self.tokens = rate.capacity
         self.updated = now
@@ -82,13 +82,15 @@ class RateLimiter:
     Example:
         >>> from smmkit.platforms import SimulatedClock
         >>> clock = SimulatedClock()
-        >>> limiter = RateLimiter({"*": Rate(limit=2, per_seconds=10)}, clock=clock)
+        >>> limiter = RateLimiter({"*": RequestRate(limit=2, per_seconds=10)}, clock=clock)
         >>> key = BucketKey("mastodon", "brand", "statuses")
         >>> [limiter.reserve(key) for _ in range(4)]
         [0.0, 0.0, 5.0, 10.0]
     """
 
-    def __init__(self, rates: Mapping[str, Rate] | None = None, *, clock: Clock | None = None):
+    def __init__(
+        self, rates: Mapping[str, RequestRate] | None = None, *, clock: Clock | None = None
+    ):
         self._rates = dict(rates or {})
         self._clock = clock or SystemClock()
         self._buckets: dict[BucketKey, _Bucket] = {}
@@ -102,14 +104,14 @@ class RateLimiter:
             >>> import smmkit
             >>> limiter = RateLimiter.from_spec(smmkit.get_platform_spec("mastodon"))
             >>> limiter.rate_for("media_uploads")
-            Rate(limit=30, per_seconds=1800.0, burst=None)
+            RequestRate(limit=30, per_seconds=1800.0, burst=None)
         """
         return cls(
-            {h.name: Rate(limit=h.limit, per_seconds=h.per_seconds) for h in _hints(spec)},
+            {h.name: RequestRate(limit=h.limit, per_seconds=h.per_seconds) for h in _hints(spec)},
             clock=clock,
         )
 
-    def rate_for(self, endpoint: str) -> Rate | None:
+    def rate_for(self, endpoint: str) -> RequestRate | None:
         """The rate that applies to ``endpoint`` (``None``: unlimited)."""
         return self._rates.get(endpoint) or self._rates.get("*")
 

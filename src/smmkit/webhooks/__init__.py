@@ -17,6 +17,9 @@ Example:
     'hello'
 """
 
+import typing as _typing
+
+from smmkit import _public
 from smmkit.webhooks._callback import (
     VerifiedCallback,
     WeChatCallback,
@@ -43,10 +46,10 @@ from smmkit.webhooks._models import (
     MassSendJobFinishEvent,
     PublishedArticle,
     PublishJobFinishEvent,
-    PublishStatus,
     TextMessage,
     VideoMessage,
     VoiceMessage,
+    WeChatPublishStatus,
     interaction_from_message,
     message_from_element,
     parse_message,
@@ -69,7 +72,6 @@ __all__ = [
     "MessageCrypto",
     "NonceStore",
     "PublishJobFinishEvent",
-    "PublishStatus",
     "PublishedArticle",
     "ReplayGuard",
     "TextMessage",
@@ -77,6 +79,7 @@ __all__ = [
     "VideoMessage",
     "VoiceMessage",
     "WeChatCallback",
+    "WeChatPublishStatus",
     "WeComCallback",
     "compute_signature",
     "decode_encoding_aes_key",
@@ -90,3 +93,12 @@ __all__ = [
     "text_reply",
     "verify_signature",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)
+
+if _typing.TYPE_CHECKING:  # the old name keeps type-checking until it goes
+    PublishStatus = WeChatPublishStatus
+else:  # reading it warns
+    __getattr__ = _public.deprecated_aliases(
+        __name__, globals(), {"PublishStatus": "WeChatPublishStatus"}, removal="0.2"
+    )

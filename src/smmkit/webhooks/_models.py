@@ -25,7 +25,7 @@ __all__ = [
     "LocationMessage",
     "MassSendJobFinishEvent",
     "PublishJobFinishEvent",
-    "PublishStatus",
+    "WeChatPublishStatus",
     "PublishedArticle",
     "TextMessage",
     "VideoMessage",
@@ -190,11 +190,11 @@ class EventMessage(CallbackMessage):
     event_key: str | None = None
 
 
-class PublishStatus(str, enum.Enum):
+class WeChatPublishStatus(str, enum.Enum):
     """``publish_status`` of a ``PUBLISHJOBFINISH`` event (``freepublish`` result).
 
     Example:
-        >>> PublishStatus.from_code(4).value
+        >>> WeChatPublishStatus.from_code(4).value
         'rejected'
     """
 
@@ -208,12 +208,12 @@ class PublishStatus(str, enum.Enum):
     UNKNOWN = "unknown"  # a code newer than this library
 
     @classmethod
-    def from_code(cls, code: int) -> PublishStatus:
+    def from_code(cls, code: int) -> WeChatPublishStatus:
         """Map the numeric code to a status (``UNKNOWN`` for codes not documented yet).
 
         Example:
-            >>> PublishStatus.from_code(0), PublishStatus.from_code(99)
-            (<PublishStatus.SUCCEEDED: 'succeeded'>, <PublishStatus.UNKNOWN: 'unknown'>)
+            >>> WeChatPublishStatus.from_code(0), WeChatPublishStatus.from_code(99)
+            (<WeChatPublishStatus.SUCCEEDED: 'succeeded'>, <WeChatPublishStatus.UNKNOWN: 'unknown'>)
         """
         return _PUBLISH_CODES.get(code, cls.UNKNOWN)
 
@@ -222,13 +222,13 @@ class PublishStatus(str, enum.Enum):
         """``False`` only while the platform is still publishing.
 
         Example:
-            >>> PublishStatus.PUBLISHING.is_final, PublishStatus.REJECTED.is_final
+            >>> WeChatPublishStatus.PUBLISHING.is_final, WeChatPublishStatus.REJECTED.is_final
             (False, True)
         """
-        return self is not PublishStatus.PUBLISHING
+        return self is not WeChatPublishStatus.PUBLISHING
 
 
-_PUBLISH_CODES = dict(enumerate(list(PublishStatus)[:7]))
+_PUBLISH_CODES = dict(enumerate(list(WeChatPublishStatus)[:7]))
 
 
 class PublishedArticle(SmmkitModel):
@@ -258,12 +258,12 @@ class PublishJobFinishEvent(EventMessage):
         ...     "<publish_status>2</publish_status><article_id>A1</article_id>"
         ...     "<fail_idx>1</fail_idx><fail_idx>2</fail_idx></PublishEventInfo></xml>")
         >>> ev.publish_id, ev.publish_status, ev.fail_idx
-        ('22', <PublishStatus.ORIGINALITY_FAILED: 'originality_failed'>, (1, 2))
+        ('22', <WeChatPublishStatus.ORIGINALITY_FAILED: 'originality_failed'>, (1, 2))
     """
 
     publish_id: str
     publish_status_code: int
-    publish_status: PublishStatus
+    publish_status: WeChatPublishStatus
     article_id: str | None = None
     articles: tuple[PublishedArticle, ...] = ()
     fail_idx: tuple[int, ...] = ()
@@ -362,7 +362,7 @@ def _publish_fields(root: Element) -> dict[str, object]:
     return {
         "publish_id": _required(info, "publish_id").strip(),
         "publish_status_code": code,
-        "publish_status": PublishStatus.from_code(code),
+        "publish_status": WeChatPublishStatus.from_code(code),
         "article_id": (_text(info.find("article_id")) or "").strip() or None,
         "articles": tuple(articles),
         "fail_idx": fail_idx,
