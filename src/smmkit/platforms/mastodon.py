@@ -44,27 +44,29 @@ from smmkit.exceptions import (
 )
 from smmkit.models._base import AwareDatetime, SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
+from smmkit.models.extras import MastodonExtras
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
 from smmkit.platforms._adapter import (
     Capability,
-    Comment,
     Flow,
     IdempotencyMode,
-    MediaHandle,
-    MediaState,
-    MessageReceipt,
     PlatformAdapter,
-    PublishReceipt,
-    PublishStatus,
     lifetime,
-    mark_delivered,
     observations,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
-from smmkit.platforms._http import ErrorInfo
+from smmkit.platforms._errors import ErrorInfo, mark_delivered
 from smmkit.platforms._media import MediaLoader, file_name, media_type, read_local_media
+from smmkit.platforms._results import (
+    Comment,
+    MediaHandle,
+    MediaState,
+    MessageReceipt,
+    PublishReceipt,
+    PublishStatus,
+)
 
 __all__ = [
     "MastodonAdapter",
@@ -73,7 +75,6 @@ __all__ = [
 ]
 
 _POLL_SECONDS = 2.0
-_VISIBILITIES = frozenset({"public", "unlisted", "private", "direct"})
 
 
 class _Status(SmmkitModel):
@@ -173,7 +174,8 @@ class MastodonAdapter(PlatformAdapter):
     ``credentials`` that carry a ``refresh_token`` the adapter refreshes at
     ``/oauth/token`` instead.
 
-    Post-specific fields go in ``PlatformPost.extras``: ``visibility``
+    Post-specific fields go in ``PlatformPost.extras``, a
+    :class:`~smmkit.models.MastodonExtras`: ``visibility``
     (public/unlisted/private/direct), ``spoiler_text``, ``language``, ``sensitive`` and
     ``in_reply_to_id``.
 
@@ -185,6 +187,7 @@ class MastodonAdapter(PlatformAdapter):
 
     name = "mastodon"
     platform_id = "mastodon"
+    extras_model = MastodonExtras
     default_base_url = "https://mastodon.social"
     capabilities = frozenset(
         {
@@ -229,9 +232,6 @@ class MastodonAdapter(PlatformAdapter):
 
     def fetch_token(self, current: Token | None) -> Flow[Token]:
         """The configured access token, or an OAuth refresh at ``/oauth/token``."""
-        return self._fetch_token(current)
-
-    def _fetch_token(self, current: Token | None) -> Flow[Token]:
         if self._access_token is not None:
             return Token(access_token=self._access_token)
         creds = self.credentials
@@ -280,21 +280,18 @@ class MastodonAdapter(PlatformAdapter):
     # -- statuses -------------------------------------------------------------------
 
     def _status_payload(self, post: PlatformPost, text: str) -> dict[str, Any]:
-        extras = post.extras
+        extras = post.extras_as(MastodonExtras)
         payload: dict[str, Any] = {"status": text}
-        media_ids = [str(m) for m in extras.get("media_ids", ())]
-        if media_ids:
-            payload["media_ids"] = media_ids
-        visibility = extras.get("visibility")
-        if visibility is not None:
-            if visibility not in _VISIBILITIES:
-                raise InvalidInputError.single(
-                    "extras.visibility", f"must be one of {sorted(_VISIBILITIES)}", visibility
-                )
-            payload["visibility"] = visibility
-        for key in ("spoiler_text", "language", "sensitive", "in_reply_to_id"):
-            if extras.get(key) is not None:
-                payload[key] = extras[key]
+        if extras.media_ids:
+            payload["media_ids"] = list(extras.media_ids)
+        optional = {
+            "visibility": extras.visibility,  # one of four: checked by MastodonExtras
+            "spoiler_text": extras.spoiler_text,
+            "language": extras.language,
+            "sensitive": extras.sensitive,
+            "in_reply_to_id": extras.in_reply_to_id,
+        }
+        payload.update({key: value for key, value in optional.items() if value is not None})
         return payload
 
     def _create(self, payload: dict[str, Any], key: str | None) -> httpx.Request:
@@ -320,19 +317,20 @@ class MastodonAdapter(PlatformAdapter):
 
         Media ids (from :meth:`upload_media`) go on the first status of a thread.
         """
-        return self._publish(post, idempotency_key)
-
-    def _publish(self, post: PlatformPost, key: str | None) -> Flow[PublishReceipt]:
         texts = post.parts or (post.body,)
         first: PublishReceipt | None = None
-        parent = post.extras.get("in_reply_to_id")
+        parent = post.extras_as(MastodonExtras).in_reply_to_id
         live: list[str] = []
         for number, text in enumerate(texts):
             payload = self._status_payload(post, text)
             if number:
                 payload.pop("media_ids", None)
                 payload["in_reply_to_id"] = parent
-            part_key = key if number == 0 or key is None else f"{key}-{number}"
+            part_key = (
+                idempotency_key
+                if number == 0 or idempotency_key is None
+                else f"{idempotency_key}-{number}"
+            )
             try:
                 response = yield self._create(payload, part_key)
             except PlatformError as exc:
@@ -342,7 +340,7 @@ class MastodonAdapter(PlatformAdapter):
             parent = status.id
             live.append(status.id)
             if first is None:
-                first = self._receipt(status, key)
+                first = self._receipt(status, idempotency_key)
         assert first is not None  # texts is never empty
         return first
 
@@ -394,9 +392,6 @@ class MastodonAdapter(PlatformAdapter):
         Mastodon notifies only mentioned accounts: start ``text`` with ``@user`` when the
         author should be told.
         """
-        return self._reply(post_id, comment_id, text)
-
-    def _reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
         if not text.strip():
             raise InvalidInputError.single("text", "must not be empty", text)
         response = yield self._create({"status": text, "in_reply_to_id": comment_id}, None)
@@ -405,9 +400,6 @@ class MastodonAdapter(PlatformAdapter):
 
     def send_message(self, recipient: str, text: str) -> Flow[MessageReceipt]:
         """A direct message: a status with ``visibility=direct`` that mentions ``recipient``."""
-        return self._send_message(recipient, text)
-
-    def _send_message(self, recipient: str, text: str) -> Flow[MessageReceipt]:
         handle = recipient if recipient.startswith("@") else f"@{recipient}"
         if not re.fullmatch(r"@[\w.\-]+(@[\w.\-]+)?", handle):
             raise InvalidInputError.single(
@@ -427,9 +419,6 @@ class MastodonAdapter(PlatformAdapter):
         :meth:`media_status` until it is ready. Marked safe to repeat: a duplicate upload
         is an unattached orphan the server deletes, never a post.
         """
-        return self._upload(asset)
-
-    def _upload(self, asset: MediaAsset) -> Flow[MediaHandle]:
         data = self._load_media(asset)
         form = {"description": asset.alt_text} if asset.alt_text else {}
         response = yield self.request(

@@ -34,43 +34,38 @@ Example:
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from html import escape
-from typing import Any, ClassVar
+from typing import Any
 
-import httpx
-
-from smmkit.exceptions import (
-    AuthenticationError,
-    InvalidInputError,
-    OutsideWindowError,
-    RateLimitError,
-    ServerError,
-)
+from smmkit.exceptions import AuthenticationError, InvalidInputError
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
+from smmkit.models.extras import WeChatOAExtras
 from smmkit.models.metrics import MetricObservation
-from smmkit.models.platform import Platform
 from smmkit.platforms._adapter import (
-    RECEIVED_AT,
     Capability,
-    Comment,
     Flow,
     IdempotencyMode,
-    MediaHandle,
-    MediaState,
-    MessageReceipt,
     Now,
-    PlatformAdapter,
-    PublishReceipt,
-    PublishStatus,
     observations,
     received_at,
 )
-from smmkit.platforms._auth import Credentials, Token
-from smmkit.platforms._http import ErrorInfo
-from smmkit.platforms._media import MediaLoader, file_name, media_type, read_local_media
+from smmkit.platforms._auth import Token
+from smmkit.platforms._media import file_name, media_type
+from smmkit.platforms._results import (
+    Comment,
+    MediaHandle,
+    MediaState,
+    MessageReceipt,
+    PublishReceipt,
+)
+from smmkit.platforms._wechat_receipts import (
+    join_post_id,
+    receipt_for_status,
+    receipt_from_event,
+    split_post_id,
+)
+from smmkit.platforms._weixin import CHINA_TZ, WeixinAdapter, was_rejected
 
 __all__ = [
     "CHINA_TZ",
@@ -82,290 +77,12 @@ __all__ = [
     "was_rejected",
 ]
 
-CHINA_TZ = timezone(timedelta(hours=8))
-"""WeChat's quotas and datacube days run on Beijing time."""
-
-_POLL_SECONDS = 10.0
-_NEAR_EXPIRY = 120.0
 _FORCE_GAP = 30.0  # WeChat allows a forced refresh at most every 30 s (20 a day)
-_PUBLISH_FAILURES = {
-    2: "originality check failed",
-    3: "publish failed",
-    4: "rejected by platform review",
-    5: "deleted after publishing",
-    6: "banned after publishing",
-}
-
-
-def _seconds_to_next_minute(now: float) -> float:
-    return 60.0 - (now % 60.0) or 60.0
-
-
-def _seconds_to_china_midnight(now: float) -> float:
-    local = datetime.fromtimestamp(now, CHINA_TZ)
-    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return (midnight - local).total_seconds()
 
 
 def _comment_number(comment_id: str) -> int | str:
     # WeChat's ids are numbers; anything else is passed on for WeChat to refuse.
     return int(comment_id) if comment_id.isdigit() else comment_id
-
-
-class WeixinAdapter(PlatformAdapter):
-    """What WeChat OA and WeCom share: the token in the query, ``errcode`` in HTTP 200.
-
-    Subclasses set ``token_path`` and the codes. ``errcode`` 0 is success; any other
-    value is an error whatever the HTTP status says.
-
-    Example:
-        >>> import httpx
-        >>> adapter = WeChatOfficialAccountAdapter()
-        >>> info = adapter.parse_error(httpx.Response(200, json={"errcode": 45011,
-        ...     "errmsg": "api minute-quota reach limit"}, extensions={
-        ...     "smmkit.received_at": 1700000030.0}))
-        >>> info.kind.__name__, info.retry_after
-        ('RateLimitError', 10.0)
-    """
-
-    requires_token = True
-    token_path: ClassVar[str] = ""
-    busy_codes = frozenset({-1})
-    window_codes: ClassVar[frozenset[int]] = frozenset()
-    daily_quota_codes: ClassVar[frozenset[int]] = frozenset({45009})
-    request_id_headers = ("request-id", "x-request-id", "logicret")
-
-    def __init__(
-        self,
-        *,
-        base_url: str | None = None,
-        credentials: Credentials | None = None,
-        spec: Platform | None = None,
-        media_loader: MediaLoader | None = None,
-    ) -> None:
-        super().__init__(base_url=base_url, credentials=credentials, spec=spec)
-        # The token travels in the query: the drivers redact query values in httpx's
-        # and httpcore's log records (smmkit.platforms._client), for every adapter.
-        self._load_media = media_loader or read_local_media
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, account={self.account!r})"
-
-    def _credentials(self) -> Credentials:
-        if self.credentials is None:
-            raise AuthenticationError(
-                f"{type(self).__name__} needs credentials (app id and secret)",
-                platform=self.platform_id,
-            )
-        return self.credentials
-
-    def authorize(self, request: httpx.Request, token: Token) -> httpx.Request:
-        """Put the token in the ``access_token`` query parameter (errors redact it)."""
-        url = request.url.copy_set_param("access_token", token.access_token.get_secret_value())
-        return httpx.Request(
-            request.method,
-            url,
-            headers=request.headers,
-            stream=request.stream,
-            extensions=request.extensions,
-        )
-
-    def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
-        """Map ``errcode`` (also inside HTTP 200) to smmkit's errors, with the right wait."""
-        info = super().parse_error(response)
-        if info is None or not isinstance(info.code, int):
-            return info
-        code = info.code
-        try:
-            on_token_path = response.request.url.path == self.token_path
-        except RuntimeError:
-            on_token_path = False
-        if on_token_path and not issubclass(info.kind, (RateLimitError, ServerError)):
-            # On the token endpoint every other code means a wrong app id or secret, or
-            # an IP not on the allow-list: refreshing cannot help.
-            return ErrorInfo(AuthenticationError, info.message, code=code)
-        if code in self.window_codes:
-            return ErrorInfo(OutsideWindowError, info.message, code=code)
-        if info.kind is RateLimitError:
-            now = response.extensions.get(RECEIVED_AT)
-            wait = None
-            if isinstance(now, (int, float)):
-                if code in self.daily_quota_codes:
-                    wait = _seconds_to_china_midnight(now)
-                else:
-                    wait = _seconds_to_next_minute(now)
-            return ErrorInfo(RateLimitError, info.message, code=code, retry_after=wait)
-        return info
-
-    def _token_from(self, response: httpx.Response) -> Token:
-        body = response.json()
-        expires_in = float(body.get("expires_in") or 7200)
-        return Token(
-            access_token=body["access_token"],
-            expires_at=datetime.fromtimestamp(received_at(response) + expires_in, timezone.utc),
-        )
-
-    def _post(
-        self,
-        path: str,
-        payload: Mapping[str, Any],
-        *,
-        endpoint: str = "default",
-        safe: bool = False,
-    ) -> httpx.Request:
-        # ensure_ascii=False: WeChat stores "\u4f60" literally when sent escaped.
-        content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return self.request(
-            "POST",
-            path,
-            endpoint=endpoint,
-            safe=safe,
-            content=content,
-            headers={"Content-Type": "application/json; charset=utf-8"},
-        )
-
-
-def was_rejected(current: Token | None, fresh: Token, response: httpx.Response) -> bool:
-    """True when the token endpoint handed back the token that was just refused.
-
-    The same token near its expiry is a proactive refresh WeChat/WeCom answered with the
-    still-valid token; far from expiry it means the platform refused a token it
-    considers live (another service reset it, or the IP is not allowed).
-
-    Example:
-        >>> from datetime import datetime, timezone
-        >>> old = Token(access_token="t", expires_at=datetime(2026, 1, 1, 2, tzinfo=timezone.utc))
-        >>> r = httpx.Response(200, extensions={RECEIVED_AT: datetime(2026, 1, 1,
-        ...     tzinfo=timezone.utc).timestamp()})
-        >>> was_rejected(old, Token(access_token="t"), r), was_rejected(None, old, r)
-        (True, False)
-    """
-    if current is None or not fresh.same_as(current):
-        return False
-    if current.expires_at is None:
-        return True
-    return current.expires_at.timestamp() - received_at(response) > _NEAR_EXPIRY
-
-
-def join_post_id(article_or_publish_id: str, msg_data_id: str | None) -> str:
-    """The post id smmkit uses for an article: ``"<id>|<msg_data_id>"``.
-
-    WeChat needs the ``article_id`` to delete and read an article but the
-    ``msg_data_id`` to list and answer its comments; the post id carries both.
-
-    Example:
-        >>> join_post_id("Art_1", "2247483650")
-        'Art_1|2247483650'
-    """
-    return f"{article_or_publish_id}|{msg_data_id}" if msg_data_id else article_or_publish_id
-
-
-def split_post_id(post_id: str) -> tuple[str, str | None]:
-    """``(article_or_publish_id, msg_data_id)`` of a post id from :func:`join_post_id`.
-
-    Example:
-        >>> split_post_id("Art_1|2247483650"), split_post_id("Art_1")
-        (('Art_1', '2247483650'), ('Art_1', None))
-    """
-    head, _, tail = post_id.partition("|")
-    if not head:
-        raise InvalidInputError.single("post_id", "is empty", post_id)
-    return head, (tail or None)
-
-
-def _receipt_for_status(
-    platform: str,
-    code: int,
-    *,
-    publish_id: str,
-    msg_data_id: str | None,
-    article_id: str | None,
-    url: str | None,
-    key: str | None,
-    at: datetime | None,
-    fail_idx: tuple[int, ...] = (),
-) -> PublishReceipt:
-    ids = {"publish_id": publish_id}
-    if msg_data_id:
-        ids["msg_data_id"] = msg_data_id
-    if article_id:
-        ids["article_id"] = article_id
-    if code == 0 and article_id:
-        return PublishReceipt(
-            platform=platform,
-            post_id=join_post_id(article_id, msg_data_id),
-            platform_ids=ids,
-            status=PublishStatus.PUBLISHED,
-            url=url,
-            idempotency_key=key,
-            published_at=at,
-        )
-    if code == 1 or (code == 0 and not article_id):
-        return PublishReceipt(
-            platform=platform,
-            post_id=join_post_id(publish_id, msg_data_id),
-            platform_ids=ids,
-            status=PublishStatus.PROCESSING,
-            idempotency_key=key,
-            poll_after=_POLL_SECONDS,
-        )
-    reason = _PUBLISH_FAILURES.get(code, f"publish_status {code}")
-    if fail_idx:
-        reason += f" (articles {', '.join(str(i) for i in fail_idx)})"
-    return PublishReceipt(
-        platform=platform,
-        post_id=join_post_id(publish_id, msg_data_id),
-        platform_ids=ids,
-        status=PublishStatus.FAILED,
-        idempotency_key=key,
-        detail=reason,
-    )
-
-
-def receipt_from_event(event: Any, pending: PublishReceipt) -> PublishReceipt:
-    """The receipt a ``PUBLISHJOBFINISH`` callback stands for.
-
-    ``event`` is the :class:`smmkit.webhooks.PublishJobFinishEvent` parsed by
-    :class:`smmkit.webhooks.WeChatCallback`; ``pending`` is the processing receipt
-    :meth:`WeChatOfficialAccountAdapter.publish` returned (it carries the
-    ``msg_data_id`` the event lacks). Callbacks and polling meet in the same status
-    machine, so ``pending.status.check_transition(result.status)`` holds.
-
-    Example:
-        >>> from smmkit.webhooks import parse_message
-        >>> event = parse_message(
-        ...     "<xml><ToUserName>gh_1</ToUserName><FromUserName>o1</FromUserName>"
-        ...     "<CreateTime>1700000000</CreateTime><MsgType>event</MsgType>"
-        ...     "<Event>PUBLISHJOBFINISH</Event><PublishEventInfo><publish_id>22</publish_id>"
-        ...     "<publish_status>0</publish_status><article_id>Art_9</article_id>"
-        ...     "<article_detail><count>1</count><item><idx>1</idx><article_url>"
-        ...     "https://mp.weixin.qq.com/s/x</article_url></item></article_detail>"
-        ...     "</PublishEventInfo></xml>")
-        >>> pending = PublishReceipt(platform="wechat_oa", post_id="22|2247483650",
-        ...                          status="processing")
-        >>> receipt_from_event(event, pending).post_id
-        'Art_9|2247483650'
-    """
-    publish_id = str(getattr(event, "publish_id", ""))
-    own_publish_id, msg_data_id = split_post_id(pending.post_id or publish_id)
-    if publish_id and own_publish_id != publish_id:
-        raise InvalidInputError.single(
-            "event.publish_id", f"belongs to another publish than {own_publish_id}", publish_id
-        )
-    articles = tuple(getattr(event, "articles", ()) or ())
-    receipt = _receipt_for_status(
-        pending.platform,
-        int(getattr(event, "publish_status_code", 3)),
-        publish_id=own_publish_id,
-        msg_data_id=msg_data_id,
-        article_id=getattr(event, "article_id", None),
-        url=articles[0].url if articles else None,
-        key=pending.idempotency_key,
-        at=getattr(event, "create_time", None),
-        fail_idx=tuple(getattr(event, "fail_idx", ()) or ()),
-    )
-    pending.status.check_transition(receipt.status)
-    return receipt
 
 
 class WeChatOfficialAccountAdapter(WeixinAdapter):
@@ -382,10 +99,11 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
 
     ``PlatformPost`` fields used by :meth:`publish`: ``title`` (≤32 字; else the first
     line of ``body``), ``body`` (plain text, turned into paragraphs) or
-    ``extras["content_html"]`` (HTML whose images come from :meth:`upload_article_image`),
-    the cover: ``extras["thumb_media_id"]`` or the first ``media`` item (uploaded as
-    permanent material), and ``extras`` ``author``, ``digest``, ``content_source_url``,
-    ``need_open_comment``, ``only_fans_can_comment``.
+    ``extras.content_html`` (HTML whose images come from :meth:`upload_article_image`),
+    the cover: ``extras.thumb_media_id`` or the first ``media`` item (uploaded as
+    permanent material), and the other fields of
+    :class:`~smmkit.models.WeChatOAExtras`: ``author``, ``digest``,
+    ``content_source_url``, ``need_open_comment``, ``only_fans_can_comment``.
 
     Example:
         >>> sorted(c.value for c in WeChatOfficialAccountAdapter.capabilities)[:4]
@@ -394,6 +112,7 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
 
     name = "wechat_oa"
     platform_id = "wechat_oa"
+    extras_model = WeChatOAExtras
     default_base_url = "https://api.weixin.qq.com"
     token_path = "/cgi-bin/stable_token"
     capabilities = frozenset(
@@ -430,9 +149,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         :class:`~smmkit.exceptions.AuthenticationError` instead of spending the quota
         (something else is invalidating this AppID's tokens).
         """
-        return self._fetch_token(current)
-
-    def _fetch_token(self, current: Token | None) -> Flow[Token]:
         creds = self._credentials()
         body = {
             "grant_type": "client_credential",
@@ -467,9 +183,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         The permanent library holds about 5000 images; inline article images go
         through :meth:`upload_article_image` instead, which does not count.
         """
-        return self._upload_material(asset)
-
-    def _upload_material(self, asset: MediaAsset) -> Flow[MediaHandle]:
         if asset.kind is not MediaKind.IMAGE:
             raise InvalidInputError.single("media.kind", "wechat_oa covers are images", asset.kind)
         data = self._load_media(asset)
@@ -495,9 +208,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         External image URLs in article content are filtered out by WeChat; only URLs
         from this call survive. JPG/PNG under 1 MB.
         """
-        return self._upload_inline(asset)
-
-    def _upload_inline(self, asset: MediaAsset) -> Flow[str]:
         data = self._load_media(asset)
         response = yield self.request(
             "POST",
@@ -511,7 +221,7 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
     # -- publishing ------------------------------------------------------------------------
 
     def _article(self, post: PlatformPost) -> dict[str, Any]:
-        extras = post.extras
+        extras = post.extras_as(WeChatOAExtras)
         title = post.title
         if not title and post.body.strip():
             title = post.body.strip().splitlines()[0].strip()
@@ -520,8 +230,8 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         limit = self.spec.title.value if self.spec.title else 32
         if len(title) > limit:
             raise InvalidInputError.single("title", f"is longer than {limit:g} 字", title)
-        media_ids = list(extras.get("media_ids", ()))
-        thumb = extras.get("thumb_media_id") or (media_ids[0] if media_ids else None)
+        media_ids = list(extras.media_ids)
+        thumb = extras.thumb_media_id or (media_ids[0] if media_ids else None)
         if not thumb:
             raise InvalidInputError.single(
                 "extras.thumb_media_id",
@@ -533,7 +243,7 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
                 "WeChat takes one cover; put more images inline via upload_article_image()",
                 len(media_ids),
             )
-        content = extras.get("content_html")
+        content = extras.content_html
         if content is None:
             paragraphs = [p.strip() for p in post.body.split("\n\n") if p.strip()]
             content = "".join(f"<p>{escape(p).replace(chr(10), '<br/>')}</p>" for p in paragraphs)
@@ -542,12 +252,15 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
             "title": title,
             "content": content,
             "thumb_media_id": str(thumb),
-            "need_open_comment": int(bool(extras.get("need_open_comment", 1))),
-            "only_fans_can_comment": int(bool(extras.get("only_fans_can_comment", 0))),
+            "need_open_comment": int(extras.need_open_comment),
+            "only_fans_can_comment": int(extras.only_fans_can_comment),
         }
-        for key in ("author", "digest", "content_source_url"):
-            if extras.get(key):
-                article[key] = str(extras[key])
+        optional = {
+            "author": extras.author,
+            "digest": extras.digest,
+            "content_source_url": extras.content_source_url,
+        }
+        article.update({key: value for key, value in optional.items() if value})
         return article
 
     def publish(
@@ -558,9 +271,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         Submission success only means WeChat accepted the task; the status machine
         follows it with :meth:`publish_status` (or :func:`receipt_from_event`).
         """
-        return self._publish(post, idempotency_key)
-
-    def _publish(self, post: PlatformPost, key: str | None) -> Flow[PublishReceipt]:
         article = self._article(post)
         # A repeated draft is an orphan draft, not a publication: safe to retry.
         response = yield self._post(
@@ -572,29 +282,26 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         )
         body = response.json()
         msg_data_id = body.get("msg_data_id")
-        return _receipt_for_status(
+        return receipt_for_status(
             self.platform_id,
             1,
             publish_id=str(body["publish_id"]),
             msg_data_id=None if msg_data_id is None else str(msg_data_id),
             article_id=None,
             url=None,
-            key=key,
+            key=idempotency_key,
             at=None,
         )
 
     def publish_status(self, receipt: PublishReceipt) -> Flow[PublishReceipt]:
         """``freepublish/get``: 0 published, 1 publishing, 2–6 failed (with the reason)."""
-        return self._publish_status(receipt)
-
-    def _publish_status(self, receipt: PublishReceipt) -> Flow[PublishReceipt]:
         publish_id, msg_data_id = split_post_id(receipt.post_id or "")
         response = yield self._post(
             "/cgi-bin/freepublish/get", {"publish_id": publish_id}, endpoint="read", safe=True
         )
         body = response.json()
         items = (body.get("article_detail") or {}).get("item") or []
-        return _receipt_for_status(
+        return receipt_for_status(
             self.platform_id,
             int(body.get("publish_status", 3)),
             publish_id=publish_id,
@@ -608,9 +315,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
 
     def delete(self, post_id: str) -> Flow[None]:
         """``freepublish/delete`` of every article of the publication (``index`` 0)."""
-        return self._delete(post_id)
-
-    def _delete(self, post_id: str) -> Flow[None]:
         article_id, _ = split_post_id(post_id)
         yield self._post(
             "/cgi-bin/freepublish/delete",
@@ -628,9 +332,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
 
     def comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
         """``comment/list`` (all comments, 49 per page) with the account's replies."""
-        return self._comments(post_id)
-
-    def _comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
         msg_data_id = self._msg_data_id(post_id)
         found: list[Comment] = []
         begin = 0
@@ -681,9 +382,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
 
     def reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
         """``comment/reply/add``: the account's (single) reply to a comment."""
-        return self._reply(post_id, comment_id, text)
-
-    def _reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
         if not text.strip():
             raise InvalidInputError.single("text", "must not be empty", text)
         payload = {
@@ -705,9 +403,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
 
     def delete_comment(self, post_id: str, comment_id: str) -> Flow[None]:
         """``comment/delete`` (a user's comment) or ``comment/reply/delete`` (``"<id>:reply"``)."""
-        return self._delete_comment(post_id, comment_id)
-
-    def _delete_comment(self, post_id: str, comment_id: str) -> Flow[None]:
         ucid, _, is_reply = comment_id.partition(":")
         path = "/cgi-bin/comment/reply/delete" if is_reply else "/cgi-bin/comment/delete"
         payload = {
@@ -725,9 +420,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         Outside it WeChat answers 45015 (45047 when the window's quota is used up):
         :class:`~smmkit.exceptions.OutsideWindowError`, never retried.
         """
-        return self._send_message(recipient, text)
-
-    def _send_message(self, recipient: str, text: str) -> Flow[MessageReceipt]:
         if not recipient:
             raise InvalidInputError.single("recipient", "needs the user's openid", recipient)
         if not text.strip():
@@ -747,9 +439,6 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         ``msg_data_id``. WeChat counts only articles with at least 3 interactions, and a
         day's data is ready after 08:00 the next day: an empty tuple is a normal answer.
         """
-        return self._metrics(post_id)
-
-    def _metrics(self, post_id: str) -> Flow[tuple[MetricObservation, ...]]:
         now: datetime = yield Now()
         today = now.astimezone(CHINA_TZ).date()
         observations = yield from self._article_summary(

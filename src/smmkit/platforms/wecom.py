@@ -50,28 +50,27 @@ from smmkit.exceptions import (
 )
 from smmkit.models._base import SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
+from smmkit.models.extras import WeComExtras
 from smmkit.models.platform import Platform
-from smmkit.platforms._adapter import (
-    Capability,
-    Flow,
-    IdempotencyMode,
+from smmkit.platforms._adapter import Capability, Flow, IdempotencyMode
+from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._errors import mark_delivered
+from smmkit.platforms._media import MediaLoader, file_name, media_type
+from smmkit.platforms._results import (
     MediaHandle,
     MediaState,
     MessageReceipt,
     PublishReceipt,
     PublishStatus,
-    mark_delivered,
 )
-from smmkit.platforms._auth import Credentials, Token
-from smmkit.platforms._media import MediaLoader, file_name, media_type
-from smmkit.platforms.wechat import WeixinAdapter
+from smmkit.platforms._weixin import WeixinAdapter
 
 __all__ = ["MAX_TEXT_BYTES", "WeComAdapter", "WeComSendResult", "utf8_size"]
 
 MAX_TEXT_BYTES = 2048
 """WeCom's limit for text and markdown ``content`` (UTF-8 bytes)."""
 
-_MESSAGE_TYPES = frozenset({"text", "markdown", "image", "news", "template_card", "textcard"})
+
 _MEDIA_TYPES = {
     MediaKind.IMAGE: "image",
     MediaKind.GIF: "image",
@@ -138,9 +137,9 @@ class WeComAdapter(WeixinAdapter):
     ``to_parties``, ``to_tags``) apply unless ``PlatformPost.extras`` names
     ``touser``/``toparty``/``totag``; there is deliberately no default ``@all``.
 
-    ``extras["msgtype"]`` picks the message type (``text`` by default, ``markdown``,
-    ``image`` for a post with one image, ``news`` with ``extras["articles"]``,
-    ``template_card`` with ``extras["template_card"]``).
+    ``extras`` is a :class:`~smmkit.models.WeComExtras`: ``msgtype`` picks the message
+    type (``text`` by default, ``markdown``, ``image`` for a post with one image,
+    ``news`` with ``articles``, ``template_card`` with ``template_card``).
 
     Example:
         >>> WeComAdapter.idempotency.value
@@ -149,6 +148,7 @@ class WeComAdapter(WeixinAdapter):
 
     name = "wecom"
     platform_id = "wecom"
+    extras_model = WeComExtras
     default_base_url = "https://qyapi.weixin.qq.com"
     token_path = "/cgi-bin/gettoken"
     capabilities = frozenset(
@@ -217,9 +217,6 @@ class WeComAdapter(WeixinAdapter):
         request gets the same token back and the retry ends in ``TokenExpiredError``.
         """
         del current  # gettoken has no refresh grant: every fetch is a fresh one
-        return self._fetch_token()
-
-    def _fetch_token(self) -> Flow[Token]:
         creds = self._credentials()
         params = {"corpid": creds.client_id, "corpsecret": creds.client_secret.get_secret_value()}
         response = yield self.request("GET", self.token_path, endpoint="token", params=params)
@@ -227,12 +224,15 @@ class WeComAdapter(WeixinAdapter):
 
     # -- messages ----------------------------------------------------------------------
 
-    def _recipients(self, extras: Mapping[str, Any]) -> dict[str, str]:
+    def _recipients(self, extras: WeComExtras) -> dict[str, str]:
         limits = {"touser": 1000, "toparty": 100, "totag": 100}
+        given_ids = {"touser": extras.touser, "toparty": extras.toparty, "totag": extras.totag}
         defaults = {"touser": self.to_users, "toparty": self.to_parties, "totag": self.to_tags}
         chosen: dict[str, str] = {}
         for field, limit in limits.items():
-            given = extras.get(field, defaults[field] or None)
+            given = given_ids[field] if field in extras.model_fields_set else None
+            if given is None:
+                given = tuple(defaults[field]) or None
             joined = _join(given, f"extras.{field}", limit)
             if joined:
                 chosen[field] = joined
@@ -266,42 +266,38 @@ class WeComAdapter(WeixinAdapter):
             >>> payload["toparty"], payload["markdown"], payload["duplicate_check_interval"]
             ('2', {'content': '**上新**'}, 1800)
         """
-        extras = post.extras
-        msgtype = str(extras.get("msgtype") or ("image" if post.media else "text"))
-        if msgtype not in _MESSAGE_TYPES:
-            raise InvalidInputError.single(
-                "extras.msgtype", f"must be one of {sorted(_MESSAGE_TYPES)}", msgtype
-            )
+        extras = post.extras_as(WeComExtras)
+        msgtype = extras.msgtype or ("image" if post.media else "text")
         payload: dict[str, Any] = {**self._recipients(extras), "msgtype": msgtype}
         payload["agentid"] = self.agent_id
         if msgtype in ("text", "markdown"):
             text = post.body if not post.parts else "\n\n".join(post.parts)
             payload[msgtype] = {"content": self._checked_content("body", text)}
         elif msgtype == "image":
-            media_ids = list(extras.get("media_ids", ()))
+            media_ids = list(extras.media_ids)
             if len(media_ids) != 1:
                 raise InvalidInputError.single(
                     "media", "an image message carries exactly one uploaded image", len(media_ids)
                 )
             payload["image"] = {"media_id": str(media_ids[0])}
         elif msgtype == "news":
-            articles = list(extras.get("articles") or ())
+            articles = list(extras.articles)
             if not 1 <= len(articles) <= 8:
                 raise InvalidInputError.single(
                     "extras.articles", "a news message has 1 to 8 articles", len(articles)
                 )
             payload["news"] = {"articles": articles}
         elif msgtype == "textcard":
-            payload["textcard"] = dict(extras.get("textcard") or {})
+            payload["textcard"] = dict(extras.textcard or {})
         else:
-            card = extras.get("template_card")
-            if not isinstance(card, Mapping) or "card_type" not in card:
+            card = extras.template_card
+            if card is None or "card_type" not in card:
                 raise InvalidInputError.single(
                     "extras.template_card", "needs a dict with card_type", card
                 )
             payload["template_card"] = dict(card)
-        if "safe" in extras:
-            payload["safe"] = int(bool(extras["safe"]))
+        if extras.safe is not None:
+            payload["safe"] = int(extras.safe)
         payload["enable_duplicate_check"] = 1
         payload["duplicate_check_interval"] = self.duplicate_check_interval
         return payload
@@ -330,17 +326,13 @@ class WeComAdapter(WeixinAdapter):
         self, post: PlatformPost, *, idempotency_key: str | None = None
     ) -> Flow[PublishReceipt]:
         """Send ``post`` as an app message; rejected recipients are listed in ``detail``."""
-        return self._publish(post, idempotency_key)
-
-    def _publish(self, post: PlatformPost, key: str | None) -> Flow[PublishReceipt]:
         posts = [post]
-        if post.media and post.body.strip() and not post.extras.get("msgtype"):
+        if post.media and post.body.strip() and not post.extras_as(WeComExtras).msgtype:
             # An image message has no caption: the words go first, as their own message,
             # rather than being dropped.
-            text_only = {k: v for k, v in post.extras.items() if k != "media_ids"}
             posts = [
-                post.model_copy(update={"media": (), "extras": {**text_only, "msgtype": "text"}}),
-                post.model_copy(update={"extras": {**post.extras, "msgtype": "image"}}),
+                post.model_copy(update={"media": ()}).with_extras(media_ids=(), msgtype="text"),
+                post.with_extras(msgtype="image"),
             ]
         payloads = [self.message_payload(p) for p in posts]  # every check before any send
         msgids: list[str] = []
@@ -357,15 +349,12 @@ class WeComAdapter(WeixinAdapter):
             platform=self.platform_id,
             post_id="|".join(msgids),
             status=PublishStatus.PUBLISHED,
-            idempotency_key=key,
+            idempotency_key=idempotency_key,
             detail="; ".join(problems) or None,
         )
 
     def delete(self, post_id: str) -> Flow[None]:
         """``message/recall`` of every message of the post (within 24 hours of sending)."""
-        return self._recall(post_id)
-
-    def _recall(self, post_id: str) -> Flow[None]:
         for msgid in _split_ids(post_id):
             yield self._post(
                 "/cgi-bin/message/recall", {"msgid": msgid}, endpoint="api_calls", safe=True
@@ -373,11 +362,11 @@ class WeComAdapter(WeixinAdapter):
 
     def send_message(self, recipient: str, text: str) -> Flow[MessageReceipt]:
         """A text message to one member (``recipient`` is the WeCom user id)."""
-        return self._direct(recipient, text)
-
-    def _direct(self, recipient: str, text: str) -> Flow[MessageReceipt]:
         post = PlatformPost(
-            platform=self.platform_id, piece_id="message", body=text, extras={"touser": recipient}
+            platform=self.platform_id,
+            piece_id="message",
+            body=text,
+            extras=WeComExtras(touser=(recipient,)),
         )
         payload = self.message_payload(post)
         payload.pop("toparty", None)
@@ -393,9 +382,6 @@ class WeComAdapter(WeixinAdapter):
 
     def upload_media(self, asset: MediaAsset) -> Flow[MediaHandle]:
         """``media/upload?type=…`` (temporary: the ``media_id`` lives 3 days)."""
-        return self._upload(asset)
-
-    def _upload(self, asset: MediaAsset) -> Flow[MediaHandle]:
         data = self._load_media(asset)
         if len(data) <= 5:
             raise InvalidInputError.single(
