@@ -14,7 +14,7 @@ from smmkit.audience.campaigns import (
     ScenarioCampaign,
     UgcSubmission,
     curate_ugc,
-    festival_campaign,
+    festival_story_campaign,
     hot_topic_campaign,
     product_campaign,
 )
@@ -29,7 +29,7 @@ GIFT = Reward(kind="physical", description="gift box", winners=10)
     ("factory", "kwargs", "kind", "days"),
     [
         (
-            festival_campaign,
+            festival_story_campaign,
             {"festival": "Valentine's Day", "topic": "我们的故事"},
             CampaignKind.FESTIVAL,
             14,
@@ -50,6 +50,22 @@ def test_factories(factory, kwargs, kind, days) -> None:  # type: ignore[no-unty
     assert c.period.days == days
     assert any("permission" in r or "repost" in r for r in c.mechanics.rules)
     assert c.mechanics.ugc_topic == kwargs["topic"]
+
+
+def test_the_old_name_festival_campaign_warns_and_still_works() -> None:
+    import smmkit.audience
+    import smmkit.audience.campaigns
+
+    for module in (smmkit.audience, smmkit.audience.campaigns):
+        with pytest.warns(DeprecationWarning, match="festival_story_campaign"):
+            old = module.festival_campaign
+        assert old is festival_story_campaign
+        assert "festival_campaign" not in module.__all__
+    with pytest.warns(DeprecationWarning, match="smmkit 0.2"):
+        from smmkit.audience import festival_campaign
+    assert festival_campaign is festival_story_campaign
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = smmkit.audience.campaigns.nope  # type: ignore[attr-defined]
 
 
 def test_validation() -> None:

@@ -14,6 +14,7 @@ Everything here is pure: no I/O, no clock.
 
 from __future__ import annotations
 
+from smmkit import _public
 from smmkit.analytics.accumulators import (
     Counts,
     HyperLogLog,
@@ -134,3 +135,5 @@ __all__ = [
     "share_of_voice",
     "suggest_iterations",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)

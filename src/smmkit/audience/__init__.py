@@ -7,6 +7,9 @@ NumPy twin :func:`segment_columns`) puts every user in one lifecycle stage with 
 :func:`curate_ugc` run scenario campaigns and feature the best user posts.
 """
 
+import typing as _typing
+
+from smmkit import _public
 from smmkit.audience.campaigns import (
     CampaignKind,
     CampaignMechanics,
@@ -17,7 +20,7 @@ from smmkit.audience.campaigns import (
     ScenarioCampaign,
     UgcSubmission,
     curate_ugc,
-    festival_campaign,
+    festival_story_campaign,
     hot_topic_campaign,
     product_campaign,
 )
@@ -87,7 +90,7 @@ __all__ = [
     "UserAssignment",
     "curate_ugc",
     "default_playbook",
-    "festival_campaign",
+    "festival_story_campaign",
     "find_koc_candidates",
     "hot_topic_campaign",
     "normalize_tag",
@@ -97,3 +100,12 @@ __all__ = [
     "segment_columns",
     "segment_users",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)
+
+if _typing.TYPE_CHECKING:  # the old name keeps type-checking until it goes
+    festival_campaign = festival_story_campaign
+else:  # reading it warns
+    __getattr__ = _public.deprecated_aliases(
+        __name__, globals(), {"festival_campaign": "festival_story_campaign"}, removal="0.2"
+    )

@@ -1,7 +1,7 @@
 """Scenario campaigns and UGC curation.
 
 The playbook's three scenario types each come with mechanics: a UGC topic users post
-under, a reward, a duration and rules. :func:`festival_campaign` (a Valentine's story
+under, a reward, a duration and rules. :func:`festival_story_campaign` (a Valentine's story
 contest), :func:`hot_topic_campaign` (gaokao memories) and :func:`product_campaign` (a
 hidden-feature challenge) fill in sensible rules; :class:`ScenarioCampaign` holds any
 campaign, validated (a hot topic is over in days, so it runs at most
@@ -16,12 +16,14 @@ well engaged) and reach (40%, log scale), at most ``per_creator`` each.
 from __future__ import annotations
 
 import math
+import typing as _typing
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from enum import Enum
 
 from pydantic import Field, field_validator, model_validator
 
+from smmkit import _public
 from smmkit.audience.influencers import ENGAGEMENT_WEIGHTS
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import KPI, ContentPiece, ContentSource, LifecycleStage, Money, Period
@@ -39,7 +41,7 @@ __all__ = [
     "ScenarioCampaign",
     "UgcSubmission",
     "curate_ugc",
-    "festival_campaign",
+    "festival_story_campaign",
     "hot_topic_campaign",
     "product_campaign",
 ]
@@ -111,10 +113,9 @@ class ScenarioCampaign(SmmkitModel):
 
     Example:
         >>> from datetime import date
-        >>> c = festival_campaign("情人节故事", festival="Valentine's Day",
-        ...                       start=date(2026, 2, 1), topic="我们的茶故事",
-        ...                       reward=Reward(kind="physical", description="gift box",
-        ...                                     winners=10))
+        >>> c = festival_story_campaign("情人节故事", festival="Valentine's Day",
+        ...     start=date(2026, 2, 1), topic="我们的茶故事",
+        ...     reward=Reward(kind="physical", description="gift box", winners=10))
         >>> c.kind.value, c.end.isoformat()
         ('festival', '2026-02-14')
     """
@@ -157,7 +158,7 @@ _COMMON_RULES = (
 )
 
 
-def festival_campaign(
+def festival_story_campaign(
     name: str,
     *,
     festival: str,
@@ -172,7 +173,7 @@ def festival_campaign(
 
     Example:
         >>> from datetime import date
-        >>> c = festival_campaign("中秋", festival="Mid-Autumn", start=date(2026, 9, 20),
+        >>> c = festival_story_campaign("中秋", festival="Mid-Autumn", start=date(2026, 9, 20),
         ...     topic="中秋茶话", reward=Reward(kind="coupon", description="mooncake coupon"))
         >>> c.mechanics.rules[0]
         'post a story about Mid-Autumn under the topic 中秋茶话'
@@ -480,3 +481,12 @@ def _quality(sub: UgcSubmission, topic: str | None) -> tuple[float, list[str]]:
         + w["engagement"] * engagement
     )
     return quality, reasons
+
+
+# Renamed in 0.1 (``smmkit.content.calendar`` has its own festival helper).
+if _typing.TYPE_CHECKING:  # the old name keeps type-checking until it goes
+    festival_campaign = festival_story_campaign
+else:  # reading it warns
+    __getattr__ = _public.deprecated_aliases(
+        __name__, globals(), {"festival_campaign": "festival_story_campaign"}, removal="0.2"
+    )

@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from smmkit import _public
 from smmkit.exceptions import InvalidInputError, UnknownPlatformError
 from smmkit.models.platform import (
     ApiAccess,
@@ -124,9 +125,11 @@ def override_spec(
     """Return ``spec`` with some values replaced; the original is untouched.
 
     Keys are dotted paths into the spec (``"text.max_length"``,
-    ``"media.max_items"``, ``"title"``, ``"api_access"``). A plain number given for a
-    limit keeps the limit's unit and records ``source``, ``as_of`` and
-    ``confidence="user"``; anything else is validated like the spec itself.
+    ``"media.max_items"``, ``"title"``, ``"api_access"``, ``"body_format"``). A plain
+    number given for a limit keeps the limit's unit, and a plain value given for a fact
+    (``title_required``, ``title_in_text``, ``body_format``) becomes that fact; both
+    record ``source``, ``as_of`` and ``confidence="user"``. Anything else is validated
+    like the spec itself.
 
     Example:
         >>> import smmkit
@@ -134,6 +137,8 @@ def override_spec(
         >>> premium = override_spec(x, {"text.max_length": 25_000}, source="X Premium")
         >>> premium.text.max_length.value, x.text.max_length.value
         (25000, 280)
+        >>> override_spec(x, {"title_required": True}).needs_title
+        True
     """
     data = spec.model_dump(mode="python")
     for path, given in changes.items():
@@ -153,7 +158,14 @@ def override_spec(
         slot: dict[str, Any] = current if isinstance(current, dict) else {}
         is_limit_slot = "unit" in slot
         limit_annotation = _is_limit_field(parts)
-        if (
+        if tuple(parts) in _FACT_FIELDS and value is not None and not isinstance(value, Mapping):
+            value = {
+                "value": value,
+                "source": source,
+                "as_of": as_of or slot.get("as_of", spec.text.as_of),
+                "confidence": Confidence.USER,
+            }
+        elif (
             isinstance(value, (int, float))
             and not isinstance(value, bool)
             and (is_limit_slot or limit_annotation)
@@ -170,6 +182,8 @@ def override_spec(
     spec_out: Platform = Platform.model_validate(data)
     return spec_out
 
+
+_FACT_FIELDS = {("title_required",), ("title_in_text",), ("body_format",)}
 
 _LIMIT_FIELDS = {
     ("text", "max_length"),
@@ -272,3 +286,6 @@ def _enum(field: str, enum_type: Any, value: Any) -> Any:
     except ValueError:
         allowed = ", ".join(m.value for m in enum_type)
         raise InvalidInputError.single(field, f"must be one of: {allowed}", value) from None
+
+
+_public.set_public_module(globals(), __all__, __name__)

@@ -10,6 +10,7 @@ The playbook's fourth chapter ("from firefighting to immunity") as code:
 * :func:`recovery_status` and :func:`recovery_suggestions` close the loop.
 """
 
+from smmkit import _public
 from smmkit.crisis._normalize import fold
 from smmkit.crisis.detection import ALL, DetectionConfig, WindowStats, WindowTable, detect_signals
 from smmkit.crisis.monitor import CrisisMonitor
@@ -102,3 +103,5 @@ __all__ = [
     "risk_pack",
     "sla_status",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)

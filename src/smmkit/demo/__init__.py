@@ -12,7 +12,10 @@ Example:
 
 from __future__ import annotations
 
+from smmkit import _public
 from smmkit.demo._data import TeaBrandData, make_tea_brand_data
 from smmkit.demo._run import DemoResult, run_demo
 
 __all__ = ["DemoResult", "TeaBrandData", "make_tea_brand_data", "run_demo"]
+
+_public.set_public_module(globals(), __all__, __name__)

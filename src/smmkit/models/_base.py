@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import pydantic
 from pydantic import AfterValidator, BaseModel, ConfigDict
+from typing_extensions import Self
 
 from smmkit.exceptions import FieldProblem, InvalidInputError
 
@@ -82,14 +83,14 @@ class SmmkitModel(BaseModel):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @classmethod
-    def model_validate(cls, obj: Any, **kwargs: Any) -> Any:
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
         try:
             return super().model_validate(obj, **kwargs)
         except pydantic.ValidationError as exc:
             raise translate_validation_error(exc, cls.__name__) from None
 
     @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Any:
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
         try:
             return super().model_validate_json(json_data, **kwargs)
         except pydantic.ValidationError as exc:

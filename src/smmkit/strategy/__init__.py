@@ -5,6 +5,7 @@ the platforms (:func:`recommend_platforms`), and integrate resources
 (:func:`allocate_budget`, :func:`recommend_team`).
 """
 
+from smmkit import _public
 from smmkit.audience.profile import AudienceProfile, GenderSkew, PurchaseChannel
 from smmkit.strategy.budget import (
     BudgetItem,
@@ -40,3 +41,5 @@ __all__ = [
     "recommend_team",
     "split_exact",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)

@@ -17,7 +17,7 @@ from smmkit.content.calendar import (
     chinese_festivals,
     commerce_dates,
     easter,
-    festival_campaign,
+    festival_scenario,
     gaokao,
     occasions,
     occasions_between,
@@ -92,9 +92,9 @@ def test_occasions_filter_and_between() -> None:
         occasions_between(date(2027, 1, 1), date(2026, 1, 1))
 
 
-def test_festival_campaign_runs_from_lead_to_after_the_day() -> None:
+def test_festival_scenario_runs_from_lead_to_after_the_day() -> None:
     mid_autumn = next(o for o in chinese_festivals(2026) if o.key == "mid_autumn")
-    campaign = festival_campaign(mid_autumn, lead_days=10, topic="#中秋茶礼#")
+    campaign = festival_scenario(mid_autumn, lead_days=10, topic="#中秋茶礼#")
     assert campaign.kind is ScenarioKind.FESTIVAL
     assert campaign.start is not None and campaign.end is not None
     assert campaign.start.date() == date(2026, 9, 15)
@@ -102,8 +102,22 @@ def test_festival_campaign_runs_from_lead_to_after_the_day() -> None:
     assert campaign.covers(datetime(2026, 9, 25, 23, tzinfo=campaign.start.tzinfo))
     assert not campaign.covers(datetime(2026, 9, 26, 0, tzinfo=campaign.start.tzinfo))
     with pytest.raises(InvalidInputError) as info:
-        festival_campaign(mid_autumn, lead_days=-1)
+        festival_scenario(mid_autumn, lead_days=-1)
     assert info.value.fields == ("lead_days",)
+
+
+def test_the_old_name_festival_campaign_warns_and_still_works() -> None:
+    from smmkit.content import calendar
+
+    with pytest.warns(DeprecationWarning, match="festival_scenario"):
+        old = calendar.festival_campaign
+    assert old is festival_scenario
+    with pytest.warns(DeprecationWarning, match="smmkit 0.2"):
+        from smmkit.content.calendar import festival_campaign
+    assert festival_campaign is festival_scenario
+    assert "festival_campaign" not in calendar.__all__
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = calendar.nope  # type: ignore[attr-defined]
 
 
 def test_a_festival_scenario_needs_its_occasion() -> None:

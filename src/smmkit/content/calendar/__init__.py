@@ -9,7 +9,8 @@
 * :func:`solar_terms` — the 24 solar terms computed astronomically for 1900–2100;
   :func:`to_lunar`/:func:`from_lunar` — the Chinese lunisolar calendar, computed from
   new moons and the 中气 rule; :func:`occasions` — festivals, commerce dates, gaokao and
-  Western holidays; :class:`CampaignScenario` — festival, hot-topic and product campaigns.
+  Western holidays; :class:`CampaignScenario` — festival, hot-topic and product campaigns
+  (:func:`festival_scenario` builds one around an occasion).
 
 China Standard Time here is the fixed UTC+8 the Chinese calendar is reckoned in
 (:data:`CHINA_STANDARD_TIME`), not ``Asia/Shanghai``, which kept summer time in 1986–1991.
@@ -21,6 +22,9 @@ Example:
     ('wecom', 'Fri 14:30')
 """
 
+import typing as _typing
+
+from smmkit import _public
 from smmkit.content.calendar._examples import tea_brand_plan
 from smmkit.content.calendar._hours import (
     HourScore,
@@ -29,20 +33,7 @@ from smmkit.content.calendar._hours import (
     best_posting_hours,
 )
 from smmkit.content.calendar._lunar import LunarDate, LunarMonth, from_lunar, lunar_months, to_lunar
-from smmkit.content.calendar._plan import (
-    DEFAULT_POSTING_WINDOWS,
-    DEFAULT_SPACING_RULES,
-    Blackout,
-    CalendarEntry,
-    Conflict,
-    ConflictKind,
-    ContentCalendar,
-    FreezeResult,
-    PostingWindow,
-    RecurringSeries,
-    SpacingRule,
-    TimeRange,
-)
+from smmkit.content.calendar._plan import ContentCalendar, FreezeResult
 from smmkit.content.calendar._recurrence import expand_recurrence
 from smmkit.content.calendar._scenario import (
     CampaignScenario,
@@ -52,7 +43,7 @@ from smmkit.content.calendar._scenario import (
     chinese_festivals,
     commerce_dates,
     easter,
-    festival_campaign,
+    festival_scenario,
     gaokao,
     occasions,
     occasions_between,
@@ -63,6 +54,18 @@ from smmkit.content.calendar._solar_terms import (
     SolarTerm,
     solar_terms,
     solar_terms_between,
+)
+from smmkit.content.calendar._values import (
+    DEFAULT_POSTING_WINDOWS,
+    DEFAULT_SPACING_RULES,
+    Blackout,
+    CalendarEntry,
+    Conflict,
+    ConflictKind,
+    PostingWindow,
+    RecurringSeries,
+    SpacingRule,
+    TimeRange,
 )
 
 __all__ = [
@@ -94,7 +97,7 @@ __all__ = [
     "commerce_dates",
     "easter",
     "expand_recurrence",
-    "festival_campaign",
+    "festival_scenario",
     "from_lunar",
     "gaokao",
     "lunar_months",
@@ -106,3 +109,12 @@ __all__ = [
     "to_lunar",
     "western_holidays",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)
+
+if _typing.TYPE_CHECKING:  # the old name keeps type-checking until it goes
+    festival_campaign = festival_scenario
+else:  # reading it warns
+    __getattr__ = _public.deprecated_aliases(
+        __name__, globals(), {"festival_campaign": "festival_scenario"}, removal="0.2"
+    )

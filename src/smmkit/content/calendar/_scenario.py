@@ -26,7 +26,7 @@ __all__ = [
     "chinese_festivals",
     "commerce_dates",
     "easter",
-    "festival_campaign",
+    "festival_scenario",
     "gaokao",
     "occasions",
     "occasions_between",
@@ -334,7 +334,7 @@ class CampaignScenario(SmmkitModel):
         )
 
 
-def festival_campaign(
+def festival_scenario(
     occasion: Occasion,
     *,
     lead_days: int = 7,
@@ -346,7 +346,7 @@ def festival_campaign(
 
     Example:
         >>> qixi = next(o for o in chinese_festivals(2026) if o.key == "qixi")
-        >>> c = festival_campaign(qixi, lead_days=5)
+        >>> c = festival_scenario(qixi, lead_days=5)
         >>> c.start.isoformat(), c.end.isoformat()
         ('2026-08-14T00:00:00+08:00', '2026-08-20T00:00:00+08:00')
     """

@@ -1,5 +1,6 @@
 """Sentiment: a protocol, the built-in zh+en lexicon analyzer and optional adapters."""
 
+from smmkit import _public
 from smmkit.crisis.sentiment._base import (
     SentimentAnalyzer,
     SentimentLabel,
@@ -20,3 +21,5 @@ __all__ = [
     "default_analyzer",
     "label_for",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)

@@ -1,4 +1,7 @@
-"""The built-in Chinese + English sentiment analyzer: word lists and a few rules.
+"""The built-in Chinese + English lexicon analyzer: word lists and a few rules.
+
+This module holds the scorer, :class:`LexiconAnalyzer`; the word lists it reads live in
+``smmkit.crisis.sentiment._wordlists``.
 
 Why rules and not a model: it needs no download, runs in pure Python at tens of
 thousands of short texts per second, and every score can be explained by the words that
@@ -26,7 +29,7 @@ from typing import Any
 
 from smmkit.crisis._automaton import AhoCorasick
 from smmkit.crisis._normalize import fold
-from smmkit.crisis.sentiment import _lexicon as lx
+from smmkit.crisis.sentiment import _wordlists as lx
 from smmkit.crisis.sentiment._base import NEUTRAL_BAND, SentimentScore
 
 __all__ = ["LexiconAnalyzer", "default_analyzer"]
