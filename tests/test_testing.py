@@ -165,3 +165,96 @@ def test_client_for_builds_the_named_driver_over_the_transport(kind: str, expect
     assert type(client).__name__ == expected
     assert drive(kind, client, lambda c: c.publish(sandbox.sample_post("hi"))).ok
     assert sandbox.published_count == 1
+
+
+# -- one fault vocabulary for the sandbox and FaultInjectingTransport ----------------------
+
+
+def test_fault_injection_speaks_the_sandbox_vocabulary() -> None:
+    from smmkit.platforms import FaultKind
+
+    ok = httpx.MockTransport(lambda r: httpx.Response(200))
+    faults = [FaultKind.SERVER_ERROR, "rate_limit", 500, "404", "connection_reset", "timeout"]
+    client = httpx.Client(transport=FaultInjectingTransport(ok, faults))
+    answers = [client.get("https://h.example/") for _ in range(4)]
+    assert [a.status_code for a in answers] == [503, 429, 500, 404]
+    assert answers[1].headers["Retry-After"] == "1"
+    with pytest.raises(httpx.ReadError):
+        client.get("https://h.example/")
+    with pytest.raises(httpx.ReadTimeout):
+        client.get("https://h.example/")
+
+
+@pytest.mark.parametrize("kind", ["timeout", "connection_reset", "connect_error", "server_error"])
+def test_sandbox_and_fault_injection_fail_alike(kind: str) -> None:
+    """The same fault name gives the same httpx error or status on both fakes."""
+    from smmkit.platforms import FaultPlan, SimulatedClock, Storm
+
+    def outcome(transport: Any) -> object:
+        try:
+            return (
+                httpx.Client(transport=transport).get("https://sandbox.smmkit.invalid/").status_code
+            )
+        except httpx.HTTPError as exc:
+            return type(exc)
+
+    storm = FaultPlan(storms=[Storm(kind=kind, start=0)])
+    sandbox = SandboxPlatform(clock=SimulatedClock(), faults=storm)
+    injected = FaultInjectingTransport(SandboxPlatform(clock=SimulatedClock()), [kind])
+    assert outcome(sandbox) == outcome(injected)
+
+
+def test_old_fault_spelling_warns() -> None:
+    from smmkit.platforms import FaultKind
+
+    ok = httpx.MockTransport(lambda r: httpx.Response(200))
+    with pytest.warns(DeprecationWarning, match="'read_timeout' is deprecated.*'timeout'"):
+        transport = FaultInjectingTransport(ok, ["read_timeout"])
+    assert transport.faults == [FaultKind.TIMEOUT]
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.Client(transport=transport).get("https://h.example/")
+
+
+def test_unknown_faults_are_refused_up_front() -> None:
+    from smmkit.exceptions import InvalidInputError
+
+    ok = httpx.MockTransport(lambda r: httpx.Response(200))
+    with pytest.raises(InvalidInputError, match="faults"):
+        FaultInjectingTransport(ok, ["boom"])
+    with pytest.raises(InvalidInputError, match="faults"):
+        FaultInjectingTransport(ok, [999])
+    with pytest.raises(InvalidInputError, match="expire_tokens"):
+        FaultInjectingTransport(ok, ["token_expiry"])
+
+
+def test_token_expiry_and_lost_answers_on_any_fake() -> None:
+    from smmkit.platforms import SimulatedClock
+    from smmkit.testing import client_for
+
+    sandbox = SandboxPlatform(clock=SimulatedClock())
+    # request 0 fetches a token, 1 publishes (its answer lost after the write), then
+    # every token is revoked before the read-back: the client refreshes and finds the post
+    faults = [None, "timeout", "token_expiry"]
+    transport = FaultInjectingTransport(sandbox, faults, after_commit=True)
+    client = client_for("sync", sandbox.adapter(read_back=True), transport, clock=sandbox.clock)
+    result = client.publish(sandbox.sample_post("once"))
+    assert result.ok, result.error
+    assert sandbox.published_count == 1 and sandbox.tokens_issued == 2
+
+
+def test_lost_answers_on_the_async_driver() -> None:
+    import asyncio
+
+    from smmkit.platforms import SimulatedClock
+    from smmkit.testing import client_for
+
+    sandbox = SandboxPlatform(clock=SimulatedClock())
+    transport = FaultInjectingTransport(sandbox, [None, 503], after_commit=True)
+    client = client_for("async", sandbox.adapter(), transport, clock=sandbox.clock)
+
+    async def main() -> bool:
+        async with client:
+            return bool((await client.publish(sandbox.sample_post("once"))).ok)
+
+    assert asyncio.run(main())
+    assert sandbox.published_count == 1 and transport.seen == 3

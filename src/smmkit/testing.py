@@ -17,7 +17,8 @@ an error, a log line or a dump.
 
 The fakes: :class:`FakePlatform` (the base of a fake server: one method serves both
 drivers), :class:`RecordingTransport` (keeps what was sent), :class:`FaultInjectingTransport`
-(fails chosen requests the way networks do), :func:`run_flow` (drives a flow with a plain
+(fails chosen requests the way networks do, in the sandbox's fault vocabulary,
+:class:`~smmkit.platforms.FaultKind`), :func:`run_flow` (drives a flow with a plain
 function, no transport at all) and :class:`CountingTokenEndpoint` (a token server whose
 fetch count lives in a file, so several *processes* can share it). :func:`client_for`
 and :func:`drive` let one test body run on :class:`~smmkit.platforms.Client` and
@@ -27,17 +28,10 @@ and :func:`drive` let one test body run on :class:`~smmkit.platforms.Client` and
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import fcntl
-import json
 import logging
-import os
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any, ClassVar, TypeVar
-from urllib.parse import parse_qs
 
 import httpx
 
@@ -49,6 +43,7 @@ except ImportError as exc:  # pragma: no cover
     raise MissingExtraError("pytest", extra="test") from exc
 
 from smmkit.exceptions import (
+    InvalidInputError,
     PlatformError,
     RateLimitError,
     RequestTimeoutError,
@@ -61,7 +56,9 @@ from smmkit.platforms._adapter import Capability, Flow, Now, PlatformAdapter, Wa
 from smmkit.platforms._auth import Credentials, InMemoryTokenStore
 from smmkit.platforms._client import AsyncClient, Client
 from smmkit.platforms._clock import SimulatedClock
+from smmkit.platforms._faults import Fault, FaultKind, as_fault, follows_commit, produce
 from smmkit.platforms._retry import RetryPolicy
+from smmkit.platforms._token_race import CountingTokenEndpoint, refresh_in_processes
 
 __all__ = [
     "AdapterConformance",
@@ -82,7 +79,18 @@ T = TypeVar("T")
 SENTINEL_SECRET = "smmkit-SENTINEL-5e3f9a"
 """A secret that must never appear in any output; the hygiene checks look for it."""
 
-_FAULTS = ("connect_error", "read_timeout", "connection_reset", "500", "503", "429")
+# The failures every adapter must translate, in the shared vocabulary (FaultKind).
+_FAULTS = ("connect_error", "timeout", "connection_reset", "500", "server_error", "rate_limit")
+_EXPECTED: dict[Fault, type[PlatformError]] = {
+    FaultKind.CONNECT_ERROR: TransportError,
+    FaultKind.TIMEOUT: RequestTimeoutError,
+    FaultKind.CONNECTION_RESET: TransportError,
+    FaultKind.SERVER_ERROR: ServerError,
+    FaultKind.RATE_LIMIT: RateLimitError,
+    500: ServerError,
+    503: ServerError,
+    429: RateLimitError,
+}
 
 
 def run_flow(
@@ -190,227 +198,82 @@ class FaultInjectingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Wraps a transport and fails requests the way networks and platforms do.
 
     ``faults`` is a sequence consumed one per request (``None`` lets the request
-    through): ``"connect_error"``, ``"read_timeout"``, ``"connection_reset"``, an HTTP
-    status as a string (``"500"``, ``"429"``). ``repeat=True`` cycles it forever.
+    through), in the sandbox's vocabulary (:class:`~smmkit.platforms.FaultKind`, or its
+    names): ``"connect_error"``, ``"timeout"``, ``"connection_reset"``,
+    ``"server_error"`` (503), ``"rate_limit"`` (429 with ``Retry-After: 1``),
+    ``"token_expiry"`` (calls the inner transport's ``expire_tokens()``, then passes the
+    request on); or an HTTP status to answer with (``500``, ``"404"``). ``repeat=True``
+    cycles it forever. With ``after_commit=True``, timeouts, resets and 5xx pass the
+    request on first and then lose its answer: the server acted, the client cannot know.
+    ``"read_timeout"`` is a deprecated spelling of ``"timeout"``.
 
     Example:
         >>> import httpx
         >>> ok = httpx.MockTransport(lambda request: httpx.Response(200))
-        >>> flaky = FaultInjectingTransport(ok, ["503", None])
+        >>> flaky = FaultInjectingTransport(ok, ["server_error", None, 500])
         >>> client = httpx.Client(transport=flaky)
-        >>> [client.get("https://h.example/").status_code for _ in range(2)]
-        [503, 200]
+        >>> [client.get("https://h.example/").status_code for _ in range(3)]
+        [503, 200, 500]
     """
 
-    def __init__(self, inner: Any, faults: Sequence[str | None], *, repeat: bool = False) -> None:
+    def __init__(
+        self,
+        inner: Any,
+        faults: Sequence[FaultKind | str | int | None],
+        *,
+        repeat: bool = False,
+        after_commit: bool = False,
+    ) -> None:
         self.inner = inner
-        self.faults = list(faults)
+        self.faults: list[Fault | None] = []
+        for fault in faults:  # a loop, not a comprehension: the warning names the caller
+            self.faults.append(None if fault is None else as_fault(fault, stacklevel=2))
+        if FaultKind.TOKEN_EXPIRY in self.faults and not callable(
+            getattr(inner, "expire_tokens", None)
+        ):
+            raise InvalidInputError.single(
+                "faults",
+                "token_expiry needs an inner transport with expire_tokens()",
+                "token_expiry",
+            )
         self.repeat = repeat
+        self.after_commit = after_commit
         self.seen = 0
 
-    def _next(self) -> str | None:
+    def _next(self) -> Fault | None:
         index = self.seen
         self.seen += 1
         if self.repeat and self.faults:
             return self.faults[index % len(self.faults)]
         return self.faults[index] if index < len(self.faults) else None
 
-    def _fail(self, fault: str, request: httpx.Request) -> httpx.Response:
-        if fault == "connect_error":
-            raise httpx.ConnectError("connection refused (injected)", request=request)
-        if fault == "read_timeout":
-            raise httpx.ReadTimeout("read timed out (injected)", request=request)
-        if fault == "connection_reset":
-            raise httpx.ReadError("connection reset by peer (injected)", request=request)
-        status = int(fault)
-        headers = {"Retry-After": "1"} if status == 429 else {}
-        return httpx.Response(status, headers=headers, json={"error": f"injected_{status}"})
+    def _passes(self, fault: Fault | None) -> bool:
+        """Whether the request goes through untouched (a token expiry revokes first)."""
+        if fault is FaultKind.TOKEN_EXPIRY:
+            self.inner.expire_tokens()
+            return True
+        return fault is None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Fail or pass on."""
         fault = self._next()
-        if fault is not None:
-            return self._fail(fault, request)
-        response: httpx.Response = self.inner.handle_request(request)
-        return response
+        if fault is None or self._passes(fault):
+            response: httpx.Response = self.inner.handle_request(request)
+            return response
+        if self.after_commit and follows_commit(fault):
+            self.inner.handle_request(request).close()  # the server acted; the answer is lost
+        return produce(fault, request)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Fail or pass on."""
         fault = self._next()
-        if fault is not None:
-            return self._fail(fault, request)
-        response: httpx.Response = await self.inner.handle_async_request(request)
-        return response
-
-
-class CountingTokenEndpoint(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """A token server whose state lives in a directory: shared by several processes.
-
-    Every fetch issues ``token-<n>`` and invalidates the previous token (WeChat) and
-    the previous refresh token (rotating OAuth). ``fetches`` counts how many times a
-    token was issued, across every process using the same directory. ``POST /api/ping``
-    answers 200 with a live token and 401 ``token_expired`` otherwise. ``fetch_delay``
-    (real seconds) makes each token call slow, so that racing processes really overlap.
-
-    Example:
-        >>> import tempfile
-        >>> endpoint = CountingTokenEndpoint(tempfile.mkdtemp())
-        >>> endpoint.fetches
-        0
-    """
-
-    def __init__(
-        self,
-        directory: str | os.PathLike[str],
-        *,
-        client_secret: str = "s",
-        fetch_delay: float = 0.0,
-    ) -> None:
-        self.directory = Path(directory)
-        self.client_secret = client_secret
-        self.fetch_delay = fetch_delay
-        self._state = self.directory / "token-endpoint.json"
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[dict[str, Any]]:
-        fd = os.open(self.directory / "token-endpoint.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            state = (
-                json.loads(self._state.read_text())
-                if self._state.exists()
-                else {"fetches": 0, "live": None, "refresh": None}
-            )
-            yield state
-            self._state.write_text(json.dumps(state))
-        finally:
-            os.close(fd)
-
-    @property
-    def fetches(self) -> int:
-        """Tokens issued so far (all processes)."""
-        with self._locked() as state:
-            return int(state["fetches"])
-
-    def seed(self, access_token: str, refresh_token: str) -> None:
-        """Make ``access_token``/``refresh_token`` the current ones (a previous run)."""
-        with self._locked() as state:
-            state["live"], state["refresh"] = access_token, refresh_token
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Serve ``/oauth/token`` and ``/api/ping``."""
-        request.read()
-        if request.url.path == "/oauth/token" and self.fetch_delay:
-            # Widen the race window for multi-process tests: a real token call takes time.
-            time.sleep(self.fetch_delay)
-        with self._locked() as state:
-            if request.url.path == "/oauth/token":
-                form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
-                if form.get("client_secret") != self.client_secret:
-                    return httpx.Response(401, json={"error": "invalid_client"})
-                if (
-                    form.get("grant_type") == "refresh_token"
-                    and form.get("refresh_token") != state["refresh"]
-                ):
-                    return httpx.Response(400, json={"error": "invalid_grant"})
-                state["fetches"] += 1
-                number = state["fetches"]
-                state["live"], state["refresh"] = f"token-{number}", f"refresh-{number}"
-                return httpx.Response(
-                    200,
-                    json={
-                        "access_token": state["live"],
-                        "refresh_token": state["refresh"],
-                        "expires_in": 7200,
-                    },
-                )
-            presented = request.headers.get("authorization", "").removeprefix("Bearer ")
-            if presented != state["live"]:
-                return httpx.Response(401, json={"error": "token_expired"})
-            return httpx.Response(200, json={"ok": True, "token": presented})
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Same as :meth:`handle_request`."""
-        return self.handle_request(request)
-
-
-def _ping(adapter: PlatformAdapter) -> Flow[str]:
-    response = yield adapter.request("POST", "/api/ping", safe=True)
-    token: str = response.json()["token"]
-    return token
-
-
-def _refresh_worker(store_path: str, directory: str, barrier: Any, results: Any) -> None:
-    from smmkit.platforms._auth import FileTokenStore
-    from smmkit.platforms.sandbox import SandboxAdapter
-
-    try:
-        endpoint = CountingTokenEndpoint(directory, fetch_delay=0.3)
-        adapter = SandboxAdapter(credentials=Credentials(client_id="app", client_secret="s"))
-        with Client(
-            adapter,
-            http_client=httpx.Client(transport=endpoint),
-            token_store=FileTokenStore(store_path),
-            retry=RetryPolicy(max_attempts=3),
-        ) as client:
-            barrier.wait(timeout=120)
-            results.put(client.run(_ping(adapter)))
-    except BaseException as exc:  # report everything: the caller asserts
-        results.put(f"error: {type(exc).__name__}: {exc}")
-
-
-def refresh_in_processes(
-    store_path: str | os.PathLike[str],
-    directory: str | os.PathLike[str],
-    *,
-    processes: int = 2,
-    timeout: float = 180.0,
-) -> list[str]:
-    """Start ``processes`` real processes that refresh the same stale token at once.
-
-    Each process uses a :class:`~smmkit.platforms.FileTokenStore` at ``store_path`` and
-    the :class:`CountingTokenEndpoint` in ``directory`` (seed both first), waits on a
-    barrier, then makes a call that is refused with ``token_expired``. Returns the
-    token each process ended up using (or ``"error: ..."``). Afterwards
-    ``CountingTokenEndpoint(directory).fetches`` tells how many refreshes reached the
-    platform: one, when the store's lock works.
-
-    Example:
-        >>> import tempfile
-        >>> from pathlib import Path
-        >>> from smmkit.platforms import FileTokenStore, Token
-        >>> folder = Path(tempfile.mkdtemp())
-        >>> endpoint = CountingTokenEndpoint(folder)
-        >>> store = FileTokenStore(folder / "tokens.json")
-        >>> store.put("sandbox:default", Token(access_token="token-0", refresh_token="refresh-0"))
-        >>> endpoint.seed("token-other", "refresh-0")  # another worker moved on already
-        >>> refresh_in_processes(store.path, folder, processes=2), endpoint.fetches
-        (['token-1', 'token-1'], 1)
-    """
-    import multiprocessing
-    import queue
-
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(processes)
-    results = ctx.Queue()
-    workers = [
-        ctx.Process(
-            target=_refresh_worker, args=(str(store_path), str(directory), barrier, results)
-        )
-        for _ in range(processes)
-    ]
-    for worker in workers:
-        worker.start()
-    try:
-        return sorted(results.get(timeout=timeout) for _ in workers)
-    except queue.Empty:
-        codes = [w.exitcode for w in workers]
-        raise AssertionError(f"workers did not report; exit codes {codes}") from None
-    finally:
-        for worker in workers:
-            worker.join(timeout=30)
-            if worker.is_alive():
-                worker.kill()
+        if fault is None or self._passes(fault):
+            response: httpx.Response = await self.inner.handle_async_request(request)
+            return response
+        if self.after_commit and follows_commit(fault):
+            lost: httpx.Response = await self.inner.handle_async_request(request)
+            await lost.aclose()  # the server acted; the answer is lost
+        return produce(fault, request)
 
 
 # -- the conformance suite --------------------------------------------------------------
@@ -585,14 +448,7 @@ class AdapterConformance:
     @pytest.mark.parametrize("fault", _FAULTS)
     def test_failures_are_translated(self, kind: str, fault: str) -> None:
         """Every transport failure and error status becomes a smmkit error, never httpx's."""
-        expected: type[PlatformError] = {
-            "connect_error": TransportError,
-            "read_timeout": RequestTimeoutError,
-            "connection_reset": TransportError,
-            "500": ServerError,
-            "503": ServerError,
-            "429": RateLimitError,
-        }[fault]
+        expected = _EXPECTED[as_fault(fault)]
         clock = SimulatedClock()
         transport = FaultInjectingTransport(self.make_platform(clock), [fault], repeat=True)
         client = self.make_client(kind, transport, clock, retry=RetryPolicy.none())
@@ -616,14 +472,14 @@ class AdapterConformance:
         caplog.set_level(logging.DEBUG)
         clock = SimulatedClock()
         transport = FaultInjectingTransport(
-            self.make_platform(clock), [None, "503", "read_timeout"]
+            self.make_platform(clock), [None, FaultKind.SERVER_ERROR, FaultKind.TIMEOUT]
         )
         store = InMemoryTokenStore()
         client = self.make_client(kind, transport, clock, token_store=store)
         good = drive(kind, client, lambda c: c.publish(self.sample_post()))
         failing = self.make_client(
             kind,
-            FaultInjectingTransport(self.make_platform(clock), ["500"], repeat=True),
+            FaultInjectingTransport(self.make_platform(clock), [500], repeat=True),
             clock,
             retry=RetryPolicy(max_attempts=2),
         )

@@ -113,7 +113,7 @@ def _client(driver: Any, adapter: PlatformAdapter, transport: Any, **options: An
 
 def test_safe_requests_are_retried_until_they_succeed(driver: Any, clock: SimulatedClock) -> None:
     sandbox = SandboxPlatform(clock=clock)
-    faults = [None, None, "503", "connection_reset", "read_timeout"]
+    faults = [None, None, "503", "connection_reset", "timeout"]
     recording = RecordingTransport(FaultInjectingTransport(sandbox, faults))
     adapter = sandbox.adapter()
     client = _client(driver, adapter, recording, clock=clock)
@@ -139,7 +139,7 @@ def test_an_unsafe_publish_is_not_blindly_resent(driver: Any, clock: SimulatedCl
     """A POST without idempotency key that timed out goes back to its caller, once."""
     sandbox = SandboxPlatform(clock=clock)
     adapter = sandbox.adapter(read_back=True)
-    transport = FaultInjectingTransport(sandbox, [None, "read_timeout", None])
+    transport = FaultInjectingTransport(sandbox, [None, "timeout", None])
     client = _client(driver, adapter, transport, clock=clock)
     with pytest.raises(TransportError):
         driver(client, lambda c: c.run(adapter.publish(sandbox.sample_post("x"))))
