@@ -36,7 +36,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 import httpx
-import regex
 from pydantic import ConfigDict, Field
 
 from smmkit.exceptions import (
@@ -51,27 +50,30 @@ from smmkit.exceptions import (
 )
 from smmkit.models._base import AwareDatetime, SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
+from smmkit.models.extras import BlueskyExtras
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
 from smmkit.platforms._adapter import (
     Capability,
-    Comment,
     Flow,
     IdempotencyMode,
-    MediaHandle,
-    MediaState,
     Now,
     PlatformAdapter,
-    PublishReceipt,
-    PublishStatus,
     lifetime,
-    mark_delivered,
     observations,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
-from smmkit.platforms._http import ErrorInfo
+from smmkit.platforms._errors import ErrorInfo, mark_delivered
 from smmkit.platforms._media import MediaLoader, media_type, read_local_media
+from smmkit.platforms._results import (
+    Comment,
+    MediaHandle,
+    MediaState,
+    PublishReceipt,
+    PublishStatus,
+)
+from smmkit.text._bluesky import bluesky_facets, bluesky_mentions
 
 __all__ = [
     "BlueskyAdapter",
@@ -89,88 +91,34 @@ _NO_APPVIEW = "no service configured"
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _MAX_IMAGES = 4
 
-# Links need an explicit scheme (Bluesky's own clients also link bare domains; a
-# guessed link is a wrong link). Trailing punctuation belongs to the sentence.
-_URL = regex.compile(r"https?://[^\s<>\"'`]+", regex.IGNORECASE)
-_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
-_MENTION = regex.compile(rf"(?:^|(?<=[\s(]))@({_LABEL}(?:\.{_LABEL})+)")
-_TAG = regex.compile(r"(?:^|(?<=\s))[#＃]([^\s#＃]+)")
-_TRAILING = regex.compile(r"[\p{P}\p{S}--[#$%&*+\-/=@^_|~]]+$", regex.V1)
-
-
-def _byte_offset(text: str, index: int) -> int:
-    return len(text[:index].encode("utf-8"))
-
-
-def _trim_url(url: str) -> str:
-    url = url.rstrip(".,;:!?\"'")
-    # Keep a closing parenthesis only when the URL opened one (Wikipedia links).
-    while url.endswith(")") and url.count("(") < url.count(")"):
-        url = url[:-1].rstrip(".,;:!?")
-    return url
-
 
 def find_mentions(text: str) -> tuple[str, ...]:
-    """The handles mentioned in ``text`` (``@alice.bsky.social``), unique, in order.
+    """The handles mentioned in ``text`` (``@alice.bsky.social``), lower case, unique, in order.
+
+    The same as :func:`smmkit.text.bluesky_mentions`: the handles that
+    :func:`build_facets` makes mention facets of once they are resolved to DIDs.
 
     Example:
-        >>> find_mentions("cc @alice.test and @bob.example.com, not me@mail.example")
+        >>> find_mentions("cc @alice.test and @Bob.example.com, not me@mail.example")
         ('alice.test', 'bob.example.com')
     """
-    seen: dict[str, None] = {}
-    for match in _MENTION.finditer(text):
-        seen.setdefault(match.group(1).lower(), None)
-    return tuple(seen)
+    return bluesky_mentions(text)
 
 
 def build_facets(text: str, dids: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Rich-text facets for links, mentions and hashtags, with UTF-8 byte offsets.
 
-    ``dids`` maps handles (lower case) to DIDs; a mention whose handle is not in it
-    gets no facet (it stays plain text rather than pointing at the wrong account).
+    The same builder as :func:`smmkit.text.bluesky_facets` (its docstring has the
+    rules), as a list. ``dids`` maps handles (any case) to DIDs; a mention whose handle
+    is not in it gets no facet (it stays plain text rather than pointing at the wrong
+    account).
 
     Example:
-        >>> facets = build_facets("你好 @alice.test", {"alice.test": "did:plc:abc"})
+        >>> facets = build_facets("你好 @Alice.test", {"alice.test": "did:plc:abc"})
         >>> facets[0]["index"], facets[0]["features"][0]["did"]
         ({'byteStart': 7, 'byteEnd': 18}, 'did:plc:abc')
     """
-    dids = dids or {}
-    found: list[tuple[int, int, dict[str, Any]]] = []
-    for match in _URL.finditer(text):
-        url = _trim_url(match.group(0))
-        start = match.start()
-        found.append(
-            (start, start + len(url), {"$type": "app.bsky.richtext.facet#link", "uri": url})
-        )
-    for match in _MENTION.finditer(text):
-        did = dids.get(match.group(1).lower())
-        if did:
-            feature = {"$type": "app.bsky.richtext.facet#mention", "did": did}
-            found.append((match.start(), match.end(), feature))
-    for match in _TAG.finditer(text):
-        tag = _TRAILING.sub("", match.group(1))
-        if not tag or tag.isdigit() or len(tag) > 64:
-            continue
-        start = match.start()
-        end = start + 1 + len(tag)
-        found.append((start, end, {"$type": "app.bsky.richtext.facet#tag", "tag": tag}))
-    found.sort(key=lambda item: item[0])
-    facets: list[dict[str, Any]] = []
-    last_end = -1
-    for start, end, feature in found:
-        if start < last_end:  # a "#" or "@" inside a URL is part of the URL
-            continue
-        last_end = end
-        facets.append(
-            {
-                "index": {
-                    "byteStart": _byte_offset(text, start),
-                    "byteEnd": _byte_offset(text, end),
-                },
-                "features": [feature],
-            }
-        )
-    return facets
+    return list(bluesky_facets(text, dids=dids))
 
 
 def make_tid(micros: int, clock_id: int = 0) -> str:
@@ -295,7 +243,8 @@ class BlueskyAdapter(PlatformAdapter):
     record keys come from the driver's clock (the flow yields ``Now``), so a
     :class:`~smmkit.platforms.SimulatedClock` makes them reproducible.
 
-    Post-specific fields in ``PlatformPost.extras``: ``reply_to`` (the ``at://`` URI of
+    Post-specific fields in ``PlatformPost.extras`` (a
+    :class:`~smmkit.models.BlueskyExtras`): ``reply_to`` (the ``at://`` URI of
     the post to answer), ``langs`` (up to 3 language tags), ``facets`` (precomputed, to
     skip detection).
 
@@ -310,6 +259,7 @@ class BlueskyAdapter(PlatformAdapter):
 
     name = "bluesky"
     platform_id = "bluesky"
+    extras_model = BlueskyExtras
     default_base_url = "https://bsky.social"
     capabilities = frozenset(
         {
@@ -444,6 +394,11 @@ class BlueskyAdapter(PlatformAdapter):
                     self._dids.popitem(last=False)
         return dids
 
+    def _facets(self, text: str) -> Flow[list[dict[str, Any]]]:
+        """Facets of a post, a thread part or a reply: handles resolved to DIDs first."""
+        dids = yield from self._resolve(bluesky_mentions(text))
+        return list(bluesky_facets(text, dids=dids))
+
     def post_uri(self, post_id: str) -> str:
         """``post_id`` as an ``at://`` URI: URIs pass through, a bare record key is ours.
 
@@ -489,9 +444,7 @@ class BlueskyAdapter(PlatformAdapter):
         return {"root": root, "parent": parent_ref}
 
     def _images(self, post: PlatformPost) -> dict[str, Any] | None:
-        blobs = [
-            json.loads(m) if isinstance(m, str) else m for m in post.extras.get("media_ids", ())
-        ]
+        blobs = [json.loads(m) for m in post.extras.media_ids]
         if not blobs:
             return None
         if len(blobs) > _MAX_IMAGES:
@@ -532,7 +485,7 @@ class BlueskyAdapter(PlatformAdapter):
             record["embed"] = embed
         if reply:
             record["reply"] = reply
-        langs = post.extras.get("langs") or ()
+        langs = post.extras_as(BlueskyExtras).langs
         if langs:
             record["langs"] = list(langs)[:3]
         inline = {f["features"][0].get("tag", "").lower() for f in facets}
@@ -568,7 +521,7 @@ class BlueskyAdapter(PlatformAdapter):
     def _publish(self, post: PlatformPost, key: str | None) -> Flow[PublishReceipt]:
         texts = post.parts or (post.body,)
         reply: dict[str, Any] | None = None
-        reply_to = post.extras.get("reply_to")
+        reply_to = post.extras_as(BlueskyExtras).reply_to
         if reply_to:
             reply = yield from self._reply_refs(str(reply_to))
         embed = self._images(post)
@@ -576,13 +529,12 @@ class BlueskyAdapter(PlatformAdapter):
         live: list[str] = []
         for number, text in enumerate(texts):
             part_key = key if number == 0 or key is None else f"{key}-{number}"
-            given = post.extras.get("facets") if len(texts) == 1 else None
+            given = post.extras_as(BlueskyExtras).facets if len(texts) == 1 else None
             try:
                 if given is not None:
                     facets = list(given)
                 else:
-                    dids = yield from self._resolve(find_mentions(text))
-                    facets = build_facets(text, dids)
+                    facets = yield from self._facets(text)
                 ref = yield from self._create(
                     text,
                     facets=facets,
@@ -652,10 +604,10 @@ class BlueskyAdapter(PlatformAdapter):
         if not text.strip():
             raise InvalidInputError.single("text", "must not be empty", text)
         refs = yield from self._reply_refs(comment_id)
-        dids = yield from self._resolve(find_mentions(text))
+        facets = yield from self._facets(text)
         holder = PlatformPost(platform=self.platform_id, piece_id="reply", body=text)
         ref = yield from self._create(
-            text, facets=build_facets(text, dids), post=holder, embed=None, reply=refs, key=None
+            text, facets=facets, post=holder, embed=None, reply=refs, key=None
         )
         return Comment(
             platform=self.spec.id,

@@ -12,6 +12,8 @@ Example:
     (21, 280, True)
 """
 
+from smmkit import _public
+from smmkit.text._bluesky import bluesky_mentions
 from smmkit.text._count import TextLength, count_length, measure
 from smmkit.text._entities import Entity, EntityKind, HashtagForm, extract_entities
 from smmkit.text._graphemes import grapheme_boundaries, grapheme_count, graphemes
@@ -35,6 +37,7 @@ __all__ = [
     "LITTLE_RESERVED",
     "TextLength",
     "bluesky_facets",
+    "bluesky_mentions",
     "convert_topics",
     "count_length",
     "cut_points",
@@ -53,3 +56,5 @@ __all__ = [
     "unescaped_little",
     "within_limit",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)

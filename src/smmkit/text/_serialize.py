@@ -11,15 +11,14 @@ catalog decide which serialiser applies.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import regex
 
 from smmkit.catalog import PlatformLike, resolve_platform
 from smmkit.exceptions import InvalidInputError
 from smmkit.models.platform import HashtagStyle, MentionStyle
+from smmkit.text._bluesky import bluesky_facets
 from smmkit.text._entities import EntityKind, HashtagForm, extract_entities
-from smmkit.text._graphemes import grapheme_count
 
 __all__ = [
     "LITTLE_RESERVED",
@@ -41,7 +40,6 @@ _LITTLE_UNESCAPE = regex.compile(r"\\([\\|{}@\[\]()<>#*_~])")
 _LITTLE_MENTION = regex.compile(r"@\[[^\[\]]*\]\(urn:li:[A-Za-z]+:[^()\s]+\)")
 _LITTLE_HASHTAG_TEMPLATE = regex.compile(r"\{hashtag\|\\#\|[^{}|]+\}")
 _BLANKS = regex.compile(r"\s+")
-_BSKY_TAG_MAX_GRAPHEMES = 64
 _TAG_CONTINUES = regex.compile(r"[\w\p{M}·#＃]")
 
 
@@ -262,46 +260,3 @@ def convert_topics(text: str, platform: PlatformLike) -> tuple[str, tuple[str, .
         last = e.end
     out.append(text[last:])
     return "".join(out), tuple(dict.fromkeys(topics))
-
-
-def bluesky_facets(
-    text: str, *, dids: Mapping[str, str] | None = None
-) -> tuple[dict[str, Any], ...]:
-    """``app.bsky.richtext.facet`` records for the links, mentions and tags in ``text``.
-
-    Offsets are UTF-8 byte offsets, as the lexicon requires. Tag values drop the
-    ``#`` (and tags longer than 64 graphemes are skipped, the lexicon's limit). A
-    mention needs the account's DID: pass ``dids`` (handle → DID); mentions without
-    one get no facet. Links without a scheme get ``https://``.
-
-    Example:
-        >>> [f["index"] for f in bluesky_facets("茶 #tea https://ex.com")]
-        [{'byteStart': 4, 'byteEnd': 8}, {'byteStart': 9, 'byteEnd': 23}]
-        >>> bluesky_facets("茶 #tea")[0]["features"]
-        [{'$type': 'app.bsky.richtext.facet#tag', 'tag': 'tea'}]
-    """
-    dids = dids or {}
-    facets: list[dict[str, Any]] = []
-    for e in extract_entities(text):
-        feature: dict[str, Any]
-        if e.kind is EntityKind.URL:
-            uri = e.text if e.has_scheme else "https://" + e.text
-            feature = {"$type": "app.bsky.richtext.facet#link", "uri": uri}
-        elif e.kind is EntityKind.MENTION:
-            did = dids.get(e.value) or dids.get("@" + e.value)
-            if did is None:
-                continue
-            feature = {"$type": "app.bsky.richtext.facet#mention", "did": did}
-        elif e.kind is EntityKind.HASHTAG:
-            if grapheme_count(e.value) > _BSKY_TAG_MAX_GRAPHEMES:
-                continue
-            feature = {"$type": "app.bsky.richtext.facet#tag", "tag": e.value}
-        else:
-            continue
-        facets.append(
-            {
-                "index": {"byteStart": e.byte_start, "byteEnd": e.byte_end},
-                "features": [feature],
-            }
-        )
-    return tuple(facets)
