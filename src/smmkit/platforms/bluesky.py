@@ -26,17 +26,14 @@ Example:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 import httpx
-from pydantic import ConfigDict, Field
 
 from smmkit.exceptions import (
     APIError,
@@ -48,7 +45,6 @@ from smmkit.exceptions import (
     TokenExpiredError,
     UnsupportedOperationError,
 )
-from smmkit.models._base import AwareDatetime, SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import BlueskyExtras
 from smmkit.models.metrics import MetricObservation
@@ -64,6 +60,19 @@ from smmkit.platforms._adapter import (
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._bluesky_records import (
+    POST,
+    BlueskyPost,
+    PostPage,
+    _created_at,
+    _post_from,
+    _Record,
+    _session_token,
+    build_facets,
+    find_mentions,
+    make_tid,
+    parse_at_uri,
+)
 from smmkit.platforms._errors import ErrorInfo, mark_delivered
 from smmkit.platforms._media import MediaLoader, media_type, read_local_media
 from smmkit.platforms._results import (
@@ -85,154 +94,9 @@ __all__ = [
     "parse_at_uri",
 ]
 
-POST = "app.bsky.feed.post"
 _SESSION_PATHS = ("com.atproto.server.createSession", "com.atproto.server.refreshSession")
 _NO_APPVIEW = "no service configured"
-_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _MAX_IMAGES = 4
-
-
-def find_mentions(text: str) -> tuple[str, ...]:
-    """The handles mentioned in ``text`` (``@alice.bsky.social``), lower case, unique, in order.
-
-    The same as :func:`smmkit.text.bluesky_mentions`: the handles that
-    :func:`build_facets` makes mention facets of once they are resolved to DIDs.
-
-    Example:
-        >>> find_mentions("cc @alice.test and @Bob.example.com, not me@mail.example")
-        ('alice.test', 'bob.example.com')
-    """
-    return bluesky_mentions(text)
-
-
-def build_facets(text: str, dids: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """Rich-text facets for links, mentions and hashtags, with UTF-8 byte offsets.
-
-    The same builder as :func:`smmkit.text.bluesky_facets` (its docstring has the
-    rules), as a list. ``dids`` maps handles (any case) to DIDs; a mention whose handle
-    is not in it gets no facet (it stays plain text rather than pointing at the wrong
-    account).
-
-    Example:
-        >>> facets = build_facets("你好 @Alice.test", {"alice.test": "did:plc:abc"})
-        >>> facets[0]["index"], facets[0]["features"][0]["did"]
-        ({'byteStart': 7, 'byteEnd': 18}, 'did:plc:abc')
-    """
-    return list(bluesky_facets(text, dids=dids))
-
-
-def make_tid(micros: int, clock_id: int = 0) -> str:
-    """A TID record key: 53 bits of microseconds and 10 bits of clock id, base32-sortable.
-
-    Example:
-        >>> make_tid(1_700_000_000_000_000, 7)
-        '3ke6kg3wk222b'
-    """
-    value = ((micros & ((1 << 53) - 1)) << 10) | (clock_id & 0x3FF)
-    chars = []
-    for _ in range(13):
-        chars.append(_TID_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
-
-
-def parse_at_uri(uri: str) -> tuple[str, str, str]:
-    """``(repo, collection, rkey)`` of an ``at://`` record URI.
-
-    Example:
-        >>> parse_at_uri("at://did:plc:abc/app.bsky.feed.post/3kabc")
-        ('did:plc:abc', 'app.bsky.feed.post', '3kabc')
-    """
-    parts = uri.removeprefix("at://").split("/") if uri.startswith("at://") else []
-    if len(parts) != 3 or not all(parts):
-        raise InvalidInputError.single("post_id", "must be an at://repo/collection/rkey URI", uri)
-    return parts[0], parts[1], parts[2]
-
-
-def _jwt_claims(token: str) -> dict[str, Any]:
-    # Reading our own session's claims (expiry, DID); the server verifies signatures.
-    try:
-        payload = token.split(".")[1]
-        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError, binascii.Error):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-class _Session(SmmkitModel):
-    model_config = ConfigDict(extra="ignore")
-
-    accessJwt: str  # the wire's names
-    refreshJwt: str
-    did: str
-    handle: str = ""
-
-
-class _Record(SmmkitModel):
-    model_config = ConfigDict(extra="ignore")
-
-    uri: str
-    cid: str
-    value: dict[str, Any] = Field(default_factory=dict)
-
-
-class BlueskyPost(SmmkitModel):
-    """A post record of the account, as :meth:`BlueskyAdapter.list_posts` returns it.
-
-    Example:
-        >>> from datetime import datetime, timezone
-        >>> BlueskyPost(uri="at://did:plc:a/app.bsky.feed.post/3k", cid="bafy", text="hi",
-        ...     created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)).rkey
-        '3k'
-    """
-
-    uri: str
-    cid: str
-    text: str
-    created_at: AwareDatetime
-    reply_root: str | None = None
-    reply_parent: str | None = None
-    image_count: int = 0
-
-    @property
-    def rkey(self) -> str:
-        """The record key (last segment of the URI)."""
-        return self.uri.rsplit("/", 1)[-1]
-
-
-class PostPage(SmmkitModel):
-    """One page of :meth:`BlueskyAdapter.list_posts`; pass ``cursor`` on for the next.
-
-    Example:
-        >>> PostPage(posts=(), cursor=None).posts
-        ()
-    """
-
-    posts: tuple[BlueskyPost, ...]
-    cursor: str | None = None
-
-
-def _created_at(value: Any) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return datetime(1970, 1, 1, tzinfo=timezone.utc)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def _post_from(record: _Record) -> BlueskyPost:
-    value = record.value
-    reply = value.get("reply") or {}
-    embed = value.get("embed") or {}
-    return BlueskyPost(
-        uri=record.uri,
-        cid=record.cid,
-        text=str(value.get("text", "")),
-        created_at=_created_at(value.get("createdAt")),
-        reply_root=(reply.get("root") or {}).get("uri"),
-        reply_parent=(reply.get("parent") or {}).get("uri"),
-        image_count=len(embed.get("images") or ()),
-    )
 
 
 class BlueskyAdapter(PlatformAdapter):
@@ -310,9 +174,6 @@ class BlueskyAdapter(PlatformAdapter):
 
     def fetch_token(self, current: Token | None) -> Flow[Token]:
         """``refreshSession`` with the stored refresh JWT; ``createSession`` without one."""
-        return self._fetch_token(current)
-
-    def _fetch_token(self, current: Token | None) -> Flow[Token]:
         refresh = current.refresh_token if current is not None else None
         if refresh is not None:
             try:
@@ -372,9 +233,10 @@ class BlueskyAdapter(PlatformAdapter):
             self._rkeys.popitem(last=False)
         return rkey
 
-    def _resolve(self, handles: Sequence[str]) -> Flow[dict[str, str]]:
+    def _facets(self, text: str) -> Flow[list[dict[str, Any]]]:
+        """Facets of a post, a thread part or a reply: handles resolved to DIDs first."""
         dids: dict[str, str] = {}
-        for handle in handles:
+        for handle in bluesky_mentions(text):
             if handle in self._dids:
                 dids[handle] = self._dids[handle]
                 continue
@@ -392,11 +254,6 @@ class BlueskyAdapter(PlatformAdapter):
                 dids[handle] = self._dids[handle] = did
                 while len(self._dids) > 1024:
                     self._dids.popitem(last=False)
-        return dids
-
-    def _facets(self, text: str) -> Flow[list[dict[str, Any]]]:
-        """Facets of a post, a thread part or a reply: handles resolved to DIDs first."""
-        dids = yield from self._resolve(bluesky_mentions(text))
         return list(bluesky_facets(text, dids=dids))
 
     def post_uri(self, post_id: str) -> str:
@@ -516,9 +373,6 @@ class BlueskyAdapter(PlatformAdapter):
         A retry with the same ``idempotency_key`` reuses the record key and reads it back
         first, so the post is created at most once.
         """
-        return self._publish(post, idempotency_key)
-
-    def _publish(self, post: PlatformPost, key: str | None) -> Flow[PublishReceipt]:
         texts = post.parts or (post.body,)
         reply: dict[str, Any] | None = None
         reply_to = post.extras_as(BlueskyExtras).reply_to
@@ -528,7 +382,11 @@ class BlueskyAdapter(PlatformAdapter):
         first: PublishReceipt | None = None
         live: list[str] = []
         for number, text in enumerate(texts):
-            part_key = key if number == 0 or key is None else f"{key}-{number}"
+            part_key = (
+                idempotency_key
+                if number == 0 or idempotency_key is None
+                else f"{idempotency_key}-{number}"
+            )
             given = post.extras_as(BlueskyExtras).facets if len(texts) == 1 else None
             try:
                 if given is not None:
@@ -548,7 +406,7 @@ class BlueskyAdapter(PlatformAdapter):
                 raise
             live.append(ref["uri"])
             if first is None:
-                first = self._receipt(ref["uri"], key, _created_at(ref["createdAt"]))
+                first = self._receipt(ref["uri"], idempotency_key, _created_at(ref["createdAt"]))
                 root = reply["root"] if reply else {"uri": ref["uri"], "cid": ref["cid"]}
             reply = {"root": root, "parent": {"uri": ref["uri"], "cid": ref["cid"]}}
         assert first is not None  # texts is never empty
@@ -584,9 +442,6 @@ class BlueskyAdapter(PlatformAdapter):
 
     def delete(self, post_id: str) -> Flow[None]:
         """``deleteRecord`` of the post ``at://`` URI ``post_id``."""
-        return self._delete(post_id)
-
-    def _delete(self, post_id: str) -> Flow[None]:
         repo, collection, rkey = parse_at_uri(self.post_uri(post_id))
         yield self._xrpc(
             "POST",
@@ -598,9 +453,6 @@ class BlueskyAdapter(PlatformAdapter):
 
     def reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
         """Answer ``comment_id`` (any post URI in the thread of ``post_id``) with ``text``."""
-        return self._reply(post_id, comment_id, text)
-
-    def _reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
         if not text.strip():
             raise InvalidInputError.single("text", "must not be empty", text)
         refs = yield from self._reply_refs(comment_id)
@@ -621,9 +473,6 @@ class BlueskyAdapter(PlatformAdapter):
 
     def list_posts(self, *, limit: int = 50, cursor: str | None = None) -> Flow[PostPage]:
         """The account's own posts, newest first (``com.atproto.repo.listRecords``)."""
-        return self._list_posts(limit, cursor)
-
-    def _list_posts(self, limit: int, cursor: str | None) -> Flow[PostPage]:
         if not 1 <= limit <= 100:
             raise InvalidInputError.single("limit", "must be between 1 and 100", limit)
         params: dict[str, Any] = {"repo": self.repo, "collection": POST, "limit": limit}
@@ -640,16 +489,15 @@ class BlueskyAdapter(PlatformAdapter):
         self, post: PlatformPost, *, idempotency_key: str | None = None
     ) -> Flow[PublishReceipt | None]:
         """Read back the record this adapter created for ``idempotency_key``, if any."""
-        return self._find(idempotency_key)
-
-    def _find(self, key: str | None) -> Flow[PublishReceipt | None]:
-        rkey = self._rkeys.get(key) if key else None
+        rkey = self._rkeys.get(idempotency_key) if idempotency_key else None
         if rkey is None:
             return None
         record = yield from self._get_record(f"at://{self.repo}/{POST}/{rkey}")
         if record is None:
             return None
-        return self._receipt(record.uri, key, _created_at(record.value.get("createdAt")))
+        return self._receipt(
+            record.uri, idempotency_key, _created_at(record.value.get("createdAt"))
+        )
 
     # -- AppView reads ----------------------------------------------------------------
 
@@ -673,9 +521,6 @@ class BlueskyAdapter(PlatformAdapter):
         Bluesky has no impressions. Raises ``UnsupportedOperationError`` on a PDS
         without an AppView, ``NotFoundError`` before the AppView has indexed the post.
         """
-        return self._metrics(post_id)
-
-    def _metrics(self, post_id: str) -> Flow[tuple[MetricObservation, ...]]:
         uri = self.post_uri(post_id)
         body = yield from self._appview("app.bsky.feed.getPosts", {"uris": uri})
         posts = body.get("posts") or []
@@ -691,9 +536,6 @@ class BlueskyAdapter(PlatformAdapter):
 
     def comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
         """Replies below a post, depth first (``app.bsky.feed.getPostThread``)."""
-        return self._comments(post_id)
-
-    def _comments(self, post_id: str) -> Flow[tuple[Comment, ...]]:
         uri = self.post_uri(post_id)
         body = yield from self._appview("app.bsky.feed.getPostThread", {"uri": uri, "depth": 10})
         found: list[Comment] = []
@@ -728,9 +570,6 @@ class BlueskyAdapter(PlatformAdapter):
         Images only (at most the catalog's ``image_max_bytes``, 2 MB); a blob not used
         by a post within minutes is garbage-collected by the server.
         """
-        return self._upload(asset)
-
-    def _upload(self, asset: MediaAsset) -> Flow[MediaHandle]:
         if asset.kind not in (MediaKind.IMAGE, MediaKind.GIF):
             raise UnsupportedOperationError(
                 f"BlueskyAdapter uploads images only, not {asset.kind.value}",
@@ -757,17 +596,3 @@ class BlueskyAdapter(PlatformAdapter):
             kind=asset.kind,
             state=MediaState.READY,
         )
-
-
-def _session_token(response: httpx.Response) -> Token:
-    session = _Session.model_validate(response.json())
-    expires = _jwt_claims(session.accessJwt).get("exp")
-    return Token(
-        access_token=session.accessJwt,
-        refresh_token=session.refreshJwt,
-        expires_at=(
-            datetime.fromtimestamp(expires, timezone.utc)
-            if isinstance(expires, (int, float))
-            else None
-        ),
-    )
