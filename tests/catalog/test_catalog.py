@@ -11,6 +11,7 @@ import smmkit
 from smmkit.catalog import Catalog, override_spec, platform_ids, resolve_platform
 from smmkit.exceptions import InvalidInputError, UnknownPlatformError
 from smmkit.models import ApiAccess, Confidence, CountingRule, Limit, Platform
+from smmkit.models.platform import BodyFormat, Fact, TitleInText
 
 IDS = [
     "weibo", "douyin", "zhihu", "xiaohongshu", "wechat_oa", "wechat_channels", "wecom",
@@ -58,11 +59,11 @@ def test_playbook_video_sweet_spots(pid: str, sweet: tuple[int, int]) -> None:
     assert smmkit.get_platform_spec(pid).media.sweet_spot_seconds == sweet
 
 
-def _limits(spec: Platform) -> list[Limit]:
-    found: list[Limit] = []
+def _limits(spec: Platform) -> list[Limit | Fact[object]]:
+    found: list[Limit | Fact[object]] = []
 
     def walk(value: object) -> None:
-        if isinstance(value, Limit):
+        if isinstance(value, (Limit, Fact)):
             found.append(value)
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
@@ -86,6 +87,36 @@ def test_every_number_has_provenance(pid: str) -> None:
         assert isinstance(limit.as_of, date)
         assert limit.confidence in Confidence
     assert spec.text.source.strip()
+
+
+@pytest.mark.parametrize("pid", IDS)
+def test_every_platform_states_its_text_facts(pid: str) -> None:
+    spec = smmkit.get_platform_spec(pid)
+    assert spec.title_required is not None
+    assert spec.body_format is not None
+    assert spec.title_required.source.strip() and spec.body_format.source.strip()
+    if spec.needs_title:
+        assert spec.title is not None  # a required title has a documented limit
+
+
+def test_text_facts() -> None:
+    specs = smmkit.list_platforms()
+    assert {s.id for s in specs if s.needs_title} == {"wechat_oa", "bilibili", "youtube"}
+    assert {s.id: s.markup for s in specs if s.markup is not BodyFormat.PLAIN} == {
+        "wechat_oa": BodyFormat.HTML,
+        "linkedin": BodyFormat.LITTLE,
+    }
+    assert [s.id for s in specs if s.title_style is TitleInText.BRACKETS] == ["weibo"]
+
+
+def test_override_a_fact() -> None:
+    spec = override_spec(smmkit.get_platform_spec("x"), {"body_format": "html"}, source="mine")
+    assert spec.markup is BodyFormat.HTML
+    assert spec.body_format is not None
+    assert (spec.body_format.source, spec.body_format.confidence) == ("mine", Confidence.USER)
+    assert override_spec(spec, {"body_format": None}).markup is BodyFormat.PLAIN
+    with pytest.raises(InvalidInputError, match="body_format"):
+        override_spec(spec, {"body_format": "markdown"})
 
 
 def test_playbook_roles() -> None:

@@ -17,7 +17,14 @@ from smmkit.content import (
     validate,
 )
 from smmkit.exceptions import InvalidInputError, PermissionMissingError
-from smmkit.models import ContentPiece, Creator, MediaAsset, UGCPermission
+from smmkit.models import (
+    BlueskyExtras,
+    ContentPiece,
+    Creator,
+    MediaAsset,
+    UGCPermission,
+    WeChatOAExtras,
+)
 from smmkit.text import extract_entities, measure
 
 NOW = datetime(2026, 8, 26, 12, tzinfo=timezone.utc)
@@ -173,17 +180,19 @@ def test_wechat_oa_title_digest_and_escaped_html() -> None:
     post = adapt(piece, "wechat_oa")
     assert post.title is not None and len(post.title) <= 32
     assert post.body == "<p>&lt;script&gt;alert(1)&lt;/script&gt; 茶 &amp; 水</p><p>第二段</p>"
-    assert post.extras["digest"] == "<script>alert(1)</script> 茶 & 水 第二段"
-    assert post.extras["content_source_url"].startswith("https://tea.example.cn/menu?utm_")
+    extras = post.extras_as(WeChatOAExtras)
+    assert extras.digest == "<script>alert(1)</script> 茶 & 水 第二段"
+    assert extras.content_source_url is not None
+    assert extras.content_source_url.startswith("https://tea.example.cn/menu?utm_")
     assert piece_from_post(post).body == "<script>alert(1)</script> 茶 & 水\n第二段"
 
 
 def test_wechat_oa_default_digest_is_first_54_chars() -> None:
     post = adapt(TEA.model_copy(update={"body": "茶" * 200}), "wechat_oa")
-    assert post.extras["digest"] == "茶" * 54
+    assert post.extras_as(WeChatOAExtras).digest == "茶" * 54
     assert "digest_default" in codes(post)
     custom = adapt(TEA, "wechat_oa", digest="很长的摘要" * 40)
-    assert len(custom.extras["digest"]) == 128
+    assert len(custom.extras_as(WeChatOAExtras).digest or "") == 128
 
 
 def test_wechat_oa_needs_a_title_and_derives_one() -> None:
@@ -212,7 +221,7 @@ def test_bluesky_facets_match_the_final_text() -> None:
     raw = post.body.encode("utf-8")
     tags = [
         raw[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode()
-        for f in post.extras["facets"]
+        for f in post.extras_as(BlueskyExtras).facets or ()
         if f["features"][0]["$type"].endswith("#tag")
     ]
     assert tags == [e.text for e in extract_entities(post.body) if e.kind.value == "hashtag"]

@@ -8,6 +8,7 @@ Example:
     '办公室冷泡茶\\n#下午茶'
 """
 
+from smmkit import _public
 from smmkit.content._adapt import (
     AdaptAllResult,
     AdaptationError,
@@ -16,12 +17,15 @@ from smmkit.content._adapt import (
     piece_from_post,
     render_adaptations,
 )
+from smmkit.content._options import AdaptOptions, AdaptOverrides
 from smmkit.content._validate import Violation, has_errors, validate
 from smmkit.content.compliance import ABSOLUTE_TERMS, ComplianceIssue, check_compliance
 
 __all__ = [
     "ABSOLUTE_TERMS",
     "AdaptAllResult",
+    "AdaptOptions",
+    "AdaptOverrides",
     "AdaptationError",
     "ComplianceIssue",
     "Violation",
@@ -33,3 +37,5 @@ __all__ = [
     "render_adaptations",
     "validate",
 ]
+
+_public.set_public_module(globals(), __all__, __name__)

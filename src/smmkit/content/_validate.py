@@ -19,22 +19,19 @@ from smmkit.models.content import (
     NoteSeverity,
     PlatformPost,
 )
-from smmkit.models.platform import HashtagStyle, MentionStyle, Platform
+from smmkit.models.extras import ArticleExtras
+from smmkit.models.platform import BodyFormat, HashtagStyle, Platform
 from smmkit.text._count import measure
 from smmkit.text._entities import EntityKind, HashtagForm, extract_entities
 from smmkit.text._serialize import unescaped_little
 
 __all__ = [
-    "TITLE_REQUIRED",
     "Violation",
     "has_errors",
     "media_problems",
     "title_length",
     "validate",
 ]
-
-TITLE_REQUIRED = frozenset({"wechat_oa", "bilibili", "youtube"})
-"""Platforms whose publishing API refuses a post without a title."""
 
 _FORM_FOR_STYLE = {
     HashtagStyle.HASH_PREFIX: HashtagForm.HASH,
@@ -174,7 +171,7 @@ def _text_checks(text: str, field: str, spec: Platform) -> _Violations:
         out.add(
             "text_too_many_bytes", field, f"{m.bytes} UTF-8 bytes; {spec.id} allows {m.byte_limit}"
         )
-    if spec.mention_style is MentionStyle.LITTLE_URN:
+    if spec.markup is BodyFormat.LITTLE:
         bad = unescaped_little(text)
         if bad:
             out.add(
@@ -242,23 +239,7 @@ def _post_checks(post: PlatformPost, spec: Platform, prefix: str = "") -> _Viola
             "nothing to publish: no text and no media",
             severity=NoteSeverity.WARNING,
         )
-    if post.title is not None:
-        if spec.title is None:
-            out.add(
-                "title_ignored",
-                prefix + "title",
-                f"{spec.id} has no title field; put it in the text",
-                severity=NoteSeverity.WARNING,
-            )
-        elif title_length(post.title, spec) > spec.title.value:
-            out.add(
-                "title_too_long",
-                prefix + "title",
-                f"title is {title_length(post.title, spec)} {spec.title.unit}; "
-                f"{spec.id} allows {spec.title.value}",
-            )
-    elif spec.id in TITLE_REQUIRED:
-        out.add("title_missing", prefix + "title", f"{spec.id} needs a title")
+    out.extend(_title_checks(post, spec, prefix))
     if (
         spec.hashtag_style in (HashtagStyle.SEPARATE_FIELD, HashtagStyle.NONE)
         and spec.max_hashtags is not None
@@ -269,6 +250,35 @@ def _post_checks(post: PlatformPost, spec: Platform, prefix: str = "") -> _Viola
             prefix + "tags",
             f"{len(post.tags)} tags; {spec.id} allows {spec.max_hashtags.value}",
         )
+    out.extend(_media_checks(post, spec, prefix))
+    out.extend(_extras_checks(post, spec))
+    return out
+
+
+def _title_checks(post: PlatformPost, spec: Platform, prefix: str) -> _Violations:
+    out = _Violations()
+    if post.title is None:
+        if spec.needs_title:
+            out.add("title_missing", prefix + "title", f"{spec.id} needs a title")
+    elif spec.title is None:
+        out.add(
+            "title_ignored",
+            prefix + "title",
+            f"{spec.id} has no title field; put it in the text",
+            severity=NoteSeverity.WARNING,
+        )
+    elif title_length(post.title, spec) > spec.title.value:
+        out.add(
+            "title_too_long",
+            prefix + "title",
+            f"title is {title_length(post.title, spec)} {spec.title.unit}; "
+            f"{spec.id} allows {spec.title.value}",
+        )
+    return out
+
+
+def _media_checks(post: PlatformPost, spec: Platform, prefix: str) -> _Violations:
+    out = _Violations()
     media = spec.media
     if media.max_items is not None and len(post.media) > media.max_items.value:
         out.add(
@@ -286,24 +296,24 @@ def _post_checks(post: PlatformPost, spec: Platform, prefix: str = "") -> _Viola
             f"{spec.id} posts need a picture or a video",
             severity=NoteSeverity.WARNING,
         )
-    out.extend(_extras_checks(post, spec))
     return out
 
 
 def _extras_checks(post: PlatformPost, spec: Platform) -> _Violations:
     out = _Violations()
-    digest = post.extras.get("digest")
-    digest_max = spec.limit("digest_max")
-    if isinstance(digest, str) and digest_max is not None and len(digest) > digest_max.value:
+    extras = post.extras
+    if not isinstance(extras, ArticleExtras):
+        return out
+    digest, digest_max = extras.digest, spec.limit("digest_max")
+    if digest is not None and digest_max is not None and len(digest) > digest_max.value:
         out.add(
             "digest_too_long",
             "extras.digest",
             f"digest is {len(digest)} chars; {spec.id} allows {digest_max.value}",
         )
-    source_url = post.extras.get("content_source_url")
-    url_max = spec.limit("content_source_url_max_bytes")
+    source_url, url_max = extras.content_source_url, spec.limit("content_source_url_max_bytes")
     if (
-        isinstance(source_url, str)
+        source_url is not None
         and url_max is not None
         and len(source_url.encode("utf-8")) > url_max.value
     ):

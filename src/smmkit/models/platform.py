@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from typing import Generic, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -17,9 +18,11 @@ from smmkit.models._base import SmmkitModel
 
 __all__ = [
     "ApiAccess",
+    "BodyFormat",
     "Confidence",
     "ContentFormat",
     "CountingRule",
+    "Fact",
     "HashtagStyle",
     "Limit",
     "LinkPolicy",
@@ -30,8 +33,11 @@ __all__ = [
     "RateLimitHint",
     "Region",
     "TextRule",
+    "TitleInText",
     "WeightRange",
 ]
+
+T = TypeVar("T")
 
 
 class Confidence(str, Enum):
@@ -116,6 +122,38 @@ class MentionStyle(str, Enum):
     LITTLE_URN = "little_urn"  # @[Name](urn:li:organization:1) (LinkedIn)
     FACET = "facet"  # @handle plus a facet with the DID (Bluesky)
     NONE = "none"
+
+
+class BodyFormat(str, Enum):
+    """The markup a platform's text field is read in."""
+
+    PLAIN = "plain"  # text as typed (links, mentions and tags detected by the platform)
+    HTML = "html"  # HTML paragraphs, scripts stripped (WeChat OA articles)
+    LITTLE = "little"  # LinkedIn's "little" format: reserved characters escaped
+
+
+class TitleInText(str, Enum):
+    """How a title opens the text where the platform has no title field."""
+
+    PARAGRAPH = "paragraph"  # the title, a blank line, then the text
+    BRACKETS = "brackets"  # 【标题】 glued to the text (Weibo's headline convention)
+
+
+class Fact(SmmkitModel, Generic[T]):
+    """One fact about a platform that is not a number (a flag, a format), with the same
+    provenance as a :class:`Limit`.
+
+    Example:
+        >>> from datetime import date
+        >>> Fact[bool](value=True, source="api_draft_add", as_of=date(2026, 8, 31),
+        ...            confidence="verified").value
+        True
+    """
+
+    value: T
+    source: str
+    as_of: date
+    confidence: Confidence
 
 
 class Limit(SmmkitModel):
@@ -216,6 +254,12 @@ class RateLimitHint(SmmkitModel):
 class Platform(SmmkitModel):
     """The specification of one platform.
 
+    Beside the numbers, three facts decide how a text is shaped, each with its source:
+    ``title_required`` (the platform refuses a post without a title), ``title_in_text``
+    (how a title opens the text where there is no title field) and ``body_format``
+    (the markup the text is read in). Left out, they mean: no title needed, the title
+    as the first paragraph, plain text.
+
     Get one from the catalog rather than building it by hand::
 
         >>> import smmkit
@@ -232,6 +276,9 @@ class Platform(SmmkitModel):
     formats: tuple[ContentFormat, ...] = Field(min_length=1)
     text: TextRule
     title: Limit | None = None
+    title_required: Fact[bool] | None = None
+    title_in_text: Fact[TitleInText] | None = None
+    body_format: Fact[BodyFormat] | None = None
     hashtag_style: HashtagStyle
     max_hashtags: Limit | None = None
     mention_style: MentionStyle
@@ -250,6 +297,41 @@ class Platform(SmmkitModel):
     def role(self) -> PlatformRole:
         """The platform's primary role (the first of ``roles``)."""
         return self.roles[0]
+
+    @property
+    def needs_title(self) -> bool:
+        """True when the platform refuses a post without a title (``title_required``).
+
+        Example:
+            >>> import smmkit
+            >>> smmkit.get_platform_spec("wechat_oa").needs_title
+            True
+            >>> smmkit.get_platform_spec("xiaohongshu").needs_title
+            False
+        """
+        return self.title_required is not None and self.title_required.value
+
+    @property
+    def markup(self) -> BodyFormat:
+        """The markup of the text field (``body_format``; plain text when not given).
+
+        Example:
+            >>> import smmkit
+            >>> smmkit.get_platform_spec("wechat_oa").markup.value
+            'html'
+        """
+        return BodyFormat.PLAIN if self.body_format is None else self.body_format.value
+
+    @property
+    def title_style(self) -> TitleInText:
+        """How a title opens the text when there is no title field (``title_in_text``).
+
+        Example:
+            >>> import smmkit
+            >>> smmkit.get_platform_spec("weibo").title_style.value
+            'brackets'
+        """
+        return TitleInText.PARAGRAPH if self.title_in_text is None else self.title_in_text.value
 
     @property
     def has_publishing_api(self) -> bool:
