@@ -39,9 +39,11 @@ from smmkit.models.goal import KPI, BusinessModel, Direction, Goal, Money, Objec
 from smmkit.models.metrics import Conversion, Journey, MetricObservation, Touchpoint
 from smmkit.models.platform import (
     ApiAccess,
+    BodyFormat,
     Confidence,
     ContentFormat,
     CountingRule,
+    Fact,
     HashtagStyle,
     Limit,
     LinkPolicy,
@@ -52,6 +54,7 @@ from smmkit.models.platform import (
     RateLimitHint,
     Region,
     TextRule,
+    TitleInText,
     WeightRange,
 )
 
@@ -62,6 +65,7 @@ __all__ = [
     "AwareDatetime",
     "Blackout",
     "BlueskyExtras",
+    "BodyFormat",
     "BusinessModel",
     "Confidence",
     "ContentFormat",
@@ -75,6 +79,7 @@ __all__ = [
     "CrisisSignal",
     "CrisisStatus",
     "Direction",
+    "Fact",
     "Goal",
     "HashtagStyle",
     "Interaction",
@@ -106,6 +111,7 @@ __all__ = [
     "SlaDeadline",
     "SmmkitModel",
     "TextRule",
+    "TitleInText",
     "Touchpoint",
     "UGCPermission",
     "User",
