@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 import smmkit
 from smmkit.platforms import (
     BucketKey,
-    RequestRate,
     RateLimiter,
+    RequestRate,
     RetryPolicy,
     SandboxPlatform,
     SimulatedClock,

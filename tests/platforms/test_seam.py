@@ -175,9 +175,7 @@ def test_sandbox_simulating_weibo_accepts_weibo_posts(weibo_post: PlatformPost) 
         ("x", PostExtras),
     ],
 )
-def test_each_post_gets_its_platforms_extras_model(
-    platform: str, model: type[PostExtras]
-) -> None:
+def test_each_post_gets_its_platforms_extras_model(platform: str, model: type[PostExtras]) -> None:
     post = PlatformPost(platform=platform, piece_id="p", body="hi")
     assert type(post.extras) is model
     assert extras_model_for(platform) is model

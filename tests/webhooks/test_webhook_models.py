@@ -17,10 +17,10 @@ from smmkit.webhooks import (
     MassSendJobFinishEvent,
     PublishedArticle,
     PublishJobFinishEvent,
-    WeChatPublishStatus,
     TextMessage,
     VideoMessage,
     VoiceMessage,
+    WeChatPublishStatus,
     parse_message,
 )
 
