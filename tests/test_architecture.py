@@ -87,16 +87,16 @@ def import_graph() -> dict[str, set[str]]:
             continue
         skipped = _type_checking_nodes(trees[name])
         edges: set[str] = set()
-        for node in ast.walk(trees[name]):
-            if id(node) in skipped:
+        for found in ast.walk(trees[name]):
+            if id(found) in skipped:
                 continue
-            if isinstance(node, ast.Import):
-                edges.update(a.name for a in node.names if a.name.startswith("smmkit"))
-            elif isinstance(node, ast.ImportFrom):
-                source = _absolute(name, is_package, node)
+            if isinstance(found, ast.Import):
+                edges.update(a.name for a in found.names if a.name.startswith("smmkit"))
+            elif isinstance(found, ast.ImportFrom):
+                source = _absolute(name, is_package, found)
                 if not source.startswith("smmkit"):
                     continue
-                for alias in node.names:
+                for alias in found.names:
                     dotted = f"{source}.{alias.name}"
                     edges.add(dotted if dotted in modules else defining(source, alias.name))
         graph[name] = {e for e in edges if e in modules and e != name and not modules[e][1]}

@@ -174,7 +174,14 @@ def test_fault_injection_speaks_the_sandbox_vocabulary() -> None:
     from smmkit.platforms import FaultKind
 
     ok = httpx.MockTransport(lambda r: httpx.Response(200))
-    faults = [FaultKind.SERVER_ERROR, "rate_limit", 500, "404", "connection_reset", "timeout"]
+    faults: list[FaultKind | str | int | None] = [
+        FaultKind.SERVER_ERROR,
+        "rate_limit",
+        500,
+        "404",
+        "connection_reset",
+        "timeout",
+    ]
     client = httpx.Client(transport=FaultInjectingTransport(ok, faults))
     answers = [client.get("https://h.example/") for _ in range(4)]
     assert [a.status_code for a in answers] == [503, 429, 500, 404]

@@ -114,11 +114,11 @@ def _exact_conversion_probability(
         out = sum(counts[s].values())
         i = idx[s]
         matrix[i][i] += 1
-        for dst, c in counts[s].items():
-            if dst == "(conv)":
+        for target, c in counts[s].items():
+            if target == "(conv)":
                 matrix[i][n] += Fraction(c, out)
-            elif dst in idx:
-                matrix[i][idx[dst]] -= Fraction(c, out)  # type: ignore[index]
+            elif isinstance(target, tuple) and target in idx:
+                matrix[i][idx[target]] -= Fraction(c, out)
     for col in range(n):
         pivot = next(r for r in range(col, n) if matrix[r][col] != 0)
         matrix[col], matrix[pivot] = matrix[pivot], matrix[col]

@@ -17,7 +17,7 @@ from smmkit.audience.influencers import (
     find_koc_candidates,
     score_kol,
 )
-from smmkit.audience.lifecycle import segment_users
+from smmkit.audience.lifecycle import Segmentation, segment_users
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import User
 
@@ -30,9 +30,9 @@ def post(pid: str, author: str, **metrics: int) -> CreatorPost:
     return CreatorPost(id=pid, author_id=author, published_at=NOW, **metrics)
 
 
-def _segmentation():  # type: ignore[no-untyped-def]
+def _segmentation() -> Segmentation:
     users = [(u, T - 400 * DAY) for u in ("loyal_a", "loyal_b", "loyal_c", "active_d")]
-    rows = [
+    rows: list[tuple[str, str, float, float | None]] = [
         (u, "order", T - d * DAY, 20.0)
         for u in ("loyal_a", "loyal_b", "loyal_c")
         for d in (1, 5, 9)
@@ -97,7 +97,7 @@ def kol(**kw: object) -> KolProfile:
         "audience_tags": ["women", "office workers", "urban"],
     }
     base.update(kw)
-    return KolProfile(**base)  # type: ignore[arg-type]
+    return KolProfile(**base)
 
 
 def healthy_posts(n: int = 4) -> list[CreatorPost]:

@@ -178,7 +178,7 @@ def _models() -> tuple[list[User], list[Interaction]]:
         User(id=f"u{i:03d}", joined_at=NOW - timedelta(days=rng.randrange(0, 500)))
         for i in range(60)
     ]
-    events = []
+    events: list[Interaction] = []
     for _ in range(600):
         kind = rng.choice(kinds)
         events.append(
@@ -229,8 +229,9 @@ def test_interaction_order_does_not_matter() -> None:
     shuffled = events[:]
     random.Random(3).shuffle(shuffled)
     assert segment_users(users, events, now=NOW) == segment_users(users, shuffled, now=NOW)
+    by_time = sorted(events, key=lambda e: e.at)
     assert segment_users(users, iter(events), now=NOW) == segment_users(
-        list(reversed(users)), sorted(events, key=lambda e: e.at), now=NOW
+        list(reversed(users)), by_time, now=NOW
     )
 
 

@@ -249,7 +249,9 @@ def test_instagram_hashtag_cap() -> None:
     piece = ContentPiece(id="p", body="#a #b #c #d", tags=("e", "f", "g"))
     post = adapt(piece, "instagram")
     tags = [e for e in extract_entities(post.body) if e.kind.value == "hashtag"]
-    assert len(tags) == get_platform_spec("instagram").max_hashtags.value
+    cap = get_platform_spec("instagram").max_hashtags
+    assert cap is not None
+    assert len(tags) == cap.value
     assert "tags_dropped" in codes(post)
 
 

@@ -13,7 +13,7 @@ from smmkit.models import ContentPiece, Creator, MediaAsset, NoteSeverity, Platf
 def post(platform: str, **fields: object) -> PlatformPost:
     data: dict[str, object] = {"platform": platform, "piece_id": "p", "body": "ok"}
     data.update(fields)
-    return PlatformPost(**data)  # type: ignore[arg-type]
+    return PlatformPost(**data)
 
 
 def codes(violations: tuple[object, ...]) -> list[str]:

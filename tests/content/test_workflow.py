@@ -98,7 +98,7 @@ def test_every_state_is_reachable() -> None:
     assert {_reach(s).state for s in PostState} == set(PostState)
 
 
-@pytest.mark.parametrize("target", sorted(REASONS, key=lambda s: s.value))
+@pytest.mark.parametrize("target", sorted(REASONS, key=lambda s: PostState(s).value))
 def test_judgements_and_incidents_need_a_reason(target: PostState) -> None:
     source = next(s for s in PostState if target in TRANSITIONS[s])
     wf = _reach(source)

@@ -25,7 +25,9 @@ NEG_TEXT = "Glowa用完过敏，太差了"
 POS_TEXT = "Glowa很好用，喜欢"
 
 
-def mentions(n: int, text: str, *, at: datetime = T0, platform: str = "weibo", tag: str = "m"):
+def mentions(
+    n: int, text: str, *, at: datetime = T0, platform: str = "weibo", tag: str = "m"
+) -> list[Mention]:
     return [
         Mention(
             id=f"{tag}{platform}{at:%d%H}{i}",
@@ -42,14 +44,22 @@ def kinds(table: WindowTable, at: datetime = T0) -> set[tuple[str, str]]:
 
 
 def table_with(*batches: list[Mention], **cfg: object) -> WindowTable:
-    t = WindowTable(DetectionConfig(**cfg))  # type: ignore[arg-type]
+    t = WindowTable(DetectionConfig(**cfg))
     for b in batches:
         t.add(b, WL, default_analyzer())
     return t
 
 
 # One row per rule: (mentions, config overrides, signal that must fire, signal that must not)
-CASES = [
+CASES: list[
+    tuple[
+        str,
+        list[list[Mention]],
+        dict[str, object],
+        tuple[str, str] | None,
+        tuple[str, str] | None,
+    ]
+] = [
     (
         "single complaint",
         [mentions(1, NEG_TEXT)],
@@ -84,7 +94,13 @@ CASES = [
 @pytest.mark.parametrize(
     ("name", "batches", "cfg", "fires", "silent"), CASES, ids=[c[0] for c in CASES]
 )
-def test_rules(name, batches, cfg, fires, silent) -> None:
+def test_rules(
+    name: str,
+    batches: list[list[Mention]],
+    cfg: dict[str, object],
+    fires: tuple[str, str] | None,
+    silent: tuple[str, str] | None,
+) -> None:
     got = kinds(table_with(*batches, **cfg))
     if fires:
         assert fires in got

@@ -65,8 +65,8 @@ def test_merge_equals_single_pass(a: list[Mention], b: list[Mention]) -> None:
     st.lists(mention_st, max_size=30),
     st.lists(mention_st, max_size=30),
 )
-def test_merge_associative(a, b, c) -> None:
-    ms = []
+def test_merge_associative(a: list[Mention], b: list[Mention], c: list[Mention]) -> None:
+    ms: list[CrisisMonitor] = []
     for part in (a, b, c):
         m = CrisisMonitor(WL)
         m.feed(part)

@@ -23,7 +23,15 @@ from smmkit.models import CrisisSignal, CrisisStatus, Severity, SignalKind
 AT = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 
 
-def sig(kind: SignalKind, *, platforms=("weibo",), score=1.0, count=1, topic="过敏", at=AT):
+def sig(
+    kind: SignalKind,
+    *,
+    platforms: tuple[str, ...] = ("weibo",),
+    score: float = 1.0,
+    count: int = 1,
+    topic: str = "过敏",
+    at: datetime = AT,
+) -> CrisisSignal:
     return CrisisSignal(
         kind=kind, at=at, topic=topic, platforms=platforms, score=score, count=count
     )
@@ -60,7 +68,7 @@ TIERS = [
 
 
 @pytest.mark.parametrize(("name", "signals", "tier"), TIERS, ids=[t[0] for t in TIERS])
-def test_tiers(name, signals, tier) -> None:
+def test_tiers(name: str, signals: list[CrisisSignal], tier: Severity) -> None:
     crisis = assess(signals)
     assert crisis.severity is tier
     assert any(r.startswith(tier.value) for r in crisis.reasons)

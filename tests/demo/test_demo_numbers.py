@@ -31,7 +31,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("report")
     run_demo(seed=SEED, out=out, stream=io.StringIO(), charts=False)
     data: dict[str, Any] = json.loads((Path(out) / "results.json").read_text("utf-8"))
-    return data["sections"]
+    sections: dict[str, Any] = data["sections"]
+    return sections
 
 
 def test_matrix(report: dict[str, Any]) -> None:

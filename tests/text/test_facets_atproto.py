@@ -278,7 +278,9 @@ def _tld_list(case: Case) -> bool:
     if facet.kind == "link":
         if _SCHEME.match(host):
             return False
-        host = regex.match(r"[a-z][a-z0-9]*(?:\.[a-z0-9]+)+", host, regex.I | regex.A).group(0)
+        found = regex.match(r"[a-z][a-z0-9]*(?:\.[a-z0-9]+)+", host, regex.I | regex.A)
+        assert found is not None, host
+        host = found.group(0)
     tld = host.rpartition(".")[2].lower()
     return (tld in IANA_TLDS) != (tld in case.reference.tlds)
 

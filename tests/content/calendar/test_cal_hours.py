@@ -26,7 +26,7 @@ def _post(days_ago: float, hour: int, engagements: float, **more: object) -> Pos
     at = (NOW - timedelta(days=days_ago)).replace(hour=hour)
     fields: dict[str, object] = {"platform": "xiaohongshu", "engagements": engagements}
     fields.update(more)
-    return PostPerformance(published_at=at, **fields)  # type: ignore[arg-type]
+    return PostPerformance(published_at=at, **fields)
 
 
 def test_recent_engagement_outweighs_old_engagement() -> None:

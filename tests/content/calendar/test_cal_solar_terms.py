@@ -70,7 +70,8 @@ def _ephem_crossing(longitude: float, guess: datetime) -> datetime:
         moment = ephem.Date(moment + diff * 365.2422 / 360)
         if abs(diff) < 1e-7:
             break
-    return moment.datetime().replace(tzinfo=UTC)
+    found: datetime = moment.datetime().replace(tzinfo=UTC)
+    return found
 
 
 def test_2000_to_2050_within_five_minutes_of_pyephem() -> None:
