@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import methodcaller
 from typing import Any
 
 import httpx
@@ -194,9 +195,10 @@ def test_one_login_and_the_session_persists_in_the_token_store(
     for number in range(2):  # two "processes": two clients sharing one file store
         client = harness.client(kind, token_store=store)
         post = PlatformPost(platform="bluesky", piece_id=f"it-3-{number}", body=f"run {number}")
-        assert drive(kind, client, lambda c, p=post: c.publish(p)).ok
+        assert drive(kind, client, methodcaller("publish", post)).ok
     assert harness.calls("com.atproto.server.createSession") == 1
-    assert store.get("bluesky:default").refresh_token is not None
+    session = store.get("bluesky:default")
+    assert session is not None and session.refresh_token is not None
 
 
 def _b64url(data: bytes) -> str:
@@ -227,6 +229,7 @@ def test_expired_access_token_is_refreshed_without_a_new_login(kind: str, harnes
     first = PlatformPost(platform="bluesky", piece_id="it-4a", body="before")
     assert drive(kind, client, lambda c: c.publish(first)).ok
     session = store.get("bluesky:default")
+    assert session is not None
     secret = os.environ.get("SMMKIT_BSKY_JWT_SECRET")
     # With the PDS's key (start-bsky.sh exports it) the server itself says ExpiredToken;
     # without it, a token it cannot verify (InvalidToken) takes the same refresh path.
@@ -246,6 +249,7 @@ def test_expired_access_token_is_refreshed_without_a_new_login(kind: str, harnes
     ]
     assert len(writes) == 3  # first, the rejected attempt, the retry after the refresh
     refreshed = store.get("bluesky:default")
+    assert refreshed is not None
     assert refreshed.access_token.get_secret_value() != stale
     assert refreshed.refresh_token != session.refresh_token  # the PDS rotates it
 
@@ -259,6 +263,7 @@ def test_expired_access_token_is_refreshed_before_use(kind: str, harness: Harnes
         lambda c: c.publish(PlatformPost(platform="bluesky", piece_id="it-5a", body="one")),
     ).ok
     session = store.get("bluesky:default")
+    assert session is not None
     past = datetime(2020, 1, 1, tzinfo=timezone.utc)
     store.put("bluesky:default", Token.model_validate({**session.model_dump(), "expires_at": past}))
     later = harness.client(kind, token_store=store)
@@ -270,6 +275,7 @@ def test_expired_access_token_is_refreshed_before_use(kind: str, harness: Harnes
     assert harness.calls("com.atproto.server.refreshSession") == 1
     assert harness.calls("com.atproto.server.createSession") == 1
     refreshed = store.get("bluesky:default")
+    assert refreshed is not None
     assert refreshed.expires_at is not None and refreshed.expires_at > past
 
 

@@ -31,7 +31,7 @@ def dask_client() -> Iterator[Any]:
     root = str(Path(__file__).resolve().parents[2])
     sys.path.insert(0, root)
     with (
-        LocalCluster(
+        LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=2,
             threads_per_worker=1,
             processes=True,
@@ -39,7 +39,7 @@ def dask_client() -> Iterator[Any]:
             dashboard_address=None,
             memory_limit="1GiB",
         ) as cluster,
-        Client(cluster) as client,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         client.wait_for_workers(2, timeout=60)
         yield client
@@ -100,7 +100,7 @@ def test_partitioned_reduction_equals_a_single_pass(dask_client: Any) -> None:
 
     events = _events(60_000)
     serial = _reduce_partition(events)
-    bag = db.from_sequence(events, npartitions=8)
+    bag = db.from_sequence(events, npartitions=8)  # type: ignore[no-untyped-call]
     merged = bag.reduction(_reduce_partition, _merge_all).compute()
     assert merged.counts == serial.counts
     assert merged.users == serial.users

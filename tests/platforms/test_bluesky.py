@@ -14,6 +14,7 @@ import base64
 import itertools
 import json
 from datetime import datetime, timezone
+from operator import methodcaller
 from typing import Any
 
 import httpx
@@ -312,7 +313,7 @@ def test_at_uri_must_have_three_parts() -> None:
 def test_one_login_then_the_session_is_reused(kind: str, server: FakePDS) -> None:
     client = make_client(kind, server)
     for number in range(3):
-        result = drive(kind, client, lambda c, n=number: c.publish(post(f"post {n}")))
+        result = drive(kind, client, methodcaller("publish", post(f"post {number}")))
         assert result.ok, result.error
     assert server.logins == 1
     assert server.seen.count("com.atproto.server.createSession") == 1
@@ -459,6 +460,7 @@ def test_session_secrets_stay_out_of_reprs_and_errors(kind: str, server: FakePDS
     client = make_client(kind, server, adapter=adapter, token_store=store)
     good = drive(kind, client, lambda c: c.publish(post()))
     token = store.get("bluesky:default")
+    assert token is not None and token.refresh_token is not None
     secrets = [SENTINEL_SECRET, token.access_token.get_secret_value()]
     secrets.append(token.refresh_token.get_secret_value())
     server.expire_access_tokens()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
@@ -44,6 +44,7 @@ def test_every_operation(driver: Any, sandbox: SandboxPlatform) -> None:
     client = driver.client(sandbox)
     result = driver(client, lambda c: c.publish(sandbox.sample_post("Tea time")))
     post_id = result.receipt.post_id
+    assert isinstance(sandbox.clock, SimulatedClock)
     sandbox.clock.advance(6 * 3600)  # let engagement grow
     metrics = driver(client, lambda c: c.metrics(post_id))
     comments = driver(client, lambda c: c.comments(post_id))
@@ -101,6 +102,7 @@ def test_now_is_answered_from_the_drivers_clock(driver: Any, sandbox: SandboxPla
         second = yield Now()
         return first, second
 
+    assert isinstance(sandbox.clock, SimulatedClock)
     sandbox.clock.advance(3600)
     first, second = driver(driver.client(sandbox), lambda c: c.run(flow()))
     assert first == datetime(2026, 1, 1, 1, tzinfo=timezone.utc)
@@ -426,8 +428,11 @@ def test_a_retried_delete_that_finds_nothing_succeeded(kind: str, lose_first_ans
             raise httpx.ReadTimeout("answer lost", request=request)
         return response
 
-    post_id = sandbox.client().publish(sandbox.sample_post("bye")).receipt.post_id  # type: ignore[union-attr]
+    receipt = sandbox.client().publish(sandbox.sample_post("bye")).receipt
+    assert receipt is not None and receipt.post_id is not None
+    post_id = receipt.post_id
     missing = post_id if lose_first_answer else "no-such-post"
+    call: Callable[[], object]
     if kind == "sync":
         client = Client(
             sandbox.adapter(),

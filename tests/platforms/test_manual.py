@@ -25,7 +25,7 @@ def _post(platform: str, **fields: object) -> PlatformPost:
         "body": "三分钟做好",
     }
     base.update(fields)
-    return PlatformPost(**base)  # type: ignore[arg-type]
+    return PlatformPost(**base)
 
 
 @pytest.mark.parametrize("platform", ["zhihu", "xiaohongshu", "wechat_channels"])
@@ -75,7 +75,8 @@ def test_record_url(platform: str, url: str, ok: bool) -> None:
     publisher = ManualPublisher(platform)
     if ok:
         result = publisher.record_url(_post(platform), url, published_at=START)
-        assert result.ok and result.receipt.url == url
+        assert result.ok and result.receipt is not None
+        assert result.receipt.url == url
         assert result.receipt.published_at == START
     else:
         with pytest.raises(InvalidInputError, match="url"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -376,9 +377,18 @@ def test_bad_visibility_and_remote_media_are_refused_before_sending() -> None:
         next(adapter.upload_media(MediaAsset(kind="image", url="https://cdn.example/a.png")))
 
 
+def _first_request(flow: Iterator[object]) -> httpx.Request:
+    """The flow's first step, which for every operation here is its HTTP request."""
+    step = next(flow)
+    assert isinstance(step, httpx.Request)
+    return step
+
+
 def test_upload_request_matches_the_documented_shape() -> None:
     adapter = MastodonAdapter(base_url=BASE, access_token="t")
-    request = next(adapter.upload_media(MediaAsset(kind="image", url=PNG, alt_text="a cup")))
+    request = _first_request(
+        adapter.upload_media(MediaAsset(kind="image", url=PNG, alt_text="a cup"))
+    )
     request.read()
     assert (request.method, request.url.path) == ("POST", "/api/v2/media")
     assert b'name="file"; filename="upload.png"' in request.content
@@ -450,11 +460,11 @@ def _contract_requests() -> list[httpx.Request]:
         adapter.upload_media(MediaAsset(kind="image", url=PNG, alt_text="a cup")),
         adapter.instance_spec(),
     ]
-    requests = [next(flow) for flow in flows]
+    requests = [_first_request(flow) for flow in flows]
     handle = adapter._handle(
         httpx.Response(202, json={"id": "9"}), MediaAsset(kind="video", url=MP4).kind
     )
-    requests.append(next(adapter.media_status(handle)))
+    requests.append(_first_request(adapter.media_status(handle)))
     return requests
 
 

@@ -198,6 +198,7 @@ def test_partial_failure_is_reported_per_platform() -> None:
     assert by_platform["mastodon"][0].ok
     failed = by_platform["x"][0]
     assert not failed.ok
+    assert failed.error is not None
     assert failed.error.error_type == "BadRequestError"
     assert "400 weighted > 280" in failed.error.message
     assert batch.summary() == {"total": 2, "published": 1, "failed": 1, "dry_run": 0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -99,7 +100,7 @@ def test_invalid_policy_names_the_field() -> None:
         RetryPolicy(max_attempts=0)
 
 
-def _flaky(failures: list[Exception]) -> tuple[list[int], object]:
+def _flaky(failures: list[Exception]) -> tuple[list[int], Callable[[], str]]:
     calls: list[int] = []
 
     def call() -> str:

@@ -586,7 +586,9 @@ def test_token_never_leaks_into_errors(kind: str, server: FakeWeChat) -> None:
     client = make_client(kind, server, adapter=adapter, token_store=store)
     with pytest.raises(OutsideWindowError) as caught:
         drive(kind, client, lambda c: c.send_message("o_nobody", "hi"))
-    token = store.get("wechat_oa:default").access_token.get_secret_value()
+    stored = store.get("wechat_oa:default")
+    assert stored is not None
+    token = stored.access_token.get_secret_value()
     text = str(caught.value) + repr(caught.value) + repr(client) + repr(store)
     assert token not in text and SENTINEL_SECRET not in text
     assert "access_token=[redacted]" in str(caught.value)
