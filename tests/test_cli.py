@@ -15,10 +15,8 @@ from smmkit.cli import main
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as info:
-        main(["--version"])
-    assert info.value.code == 0
-    assert smmkit.__version__ in capsys.readouterr().out
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"smmkit {smmkit.__version__}\n"
 
 
 def test_platforms_table_lists_all(capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,7 +36,7 @@ def test_platforms_filter_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_bad_filter_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["platforms", "--region", "mars"]) == 2
+    assert main(["platforms", "--region", "mars"]) == 1  # an input error, not a usage one
     err = capsys.readouterr().err
     assert "region" in err and "mars" in err
 
@@ -79,14 +77,14 @@ def test_adapt_reads_stdin(
 
 
 def test_adapt_errors_name_the_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["adapt", str(tmp_path / "missing.txt")]) == 2
+    assert main(["adapt", str(tmp_path / "missing.txt")]) == 1
     assert "file: cannot be read" in capsys.readouterr().err
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf-8")
-    assert main(["adapt", str(empty)]) == 2
+    assert main(["adapt", str(empty)]) == 1
     assert "text: is empty" in capsys.readouterr().err
-    assert main(["adapt", "-p", "myspace", str(empty.with_name("ok.txt"))]) == 2
+    assert main(["adapt", "-p", "myspace", str(empty.with_name("ok.txt"))]) == 1
     capsys.readouterr()
     (tmp_path / "ok.txt").write_text("hi", encoding="utf-8")
-    assert main(["adapt", "-p", "myspace", str(tmp_path / "ok.txt")]) == 2
+    assert main(["adapt", "-p", "myspace", str(tmp_path / "ok.txt")]) == 1
     assert "unknown platform id" in capsys.readouterr().err

@@ -1,25 +1,23 @@
-"""The ``smmkit`` command: the catalog as a table, adaptation, and the demo."""
+"""``smmkit platforms``, ``smmkit adapt`` and ``smmkit demo``."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
-from collections.abc import Sequence
-from pathlib import Path
+import io
+from typing import Any
 
 import smmkit
 from smmkit._render import render_table
-from smmkit.exceptions import InvalidInputError, SmmkitError
+from smmkit.cli._io import print_json, read_text
+from smmkit.exceptions import InvalidInputError
 
-__all__ = ["main"]
+__all__ = ["add_adapt", "add_demo", "add_platforms"]
 
 
 def _cmd_platforms(args: argparse.Namespace) -> int:
     specs = smmkit.list_platforms(role=args.role, region=args.region, api_access=args.api)
     if args.json:
-        print(json.dumps([s.model_dump(mode="json") for s in specs], ensure_ascii=False, indent=1))
+        print_json([s.model_dump(mode="json") for s in specs])
         return 0
     rows = []
     for s in specs:
@@ -54,17 +52,12 @@ def _cmd_adapt(args: argparse.Namespace) -> int:
 
     for platform in args.platform or ():
         smmkit.get_platform_spec(platform)  # an unknown id is an error, before any work
-    if args.file in (None, "-"):
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InvalidInputError.single(
-                "file", f"cannot be read: {exc.strerror}", args.file
-            ) from None
+    text = read_text(args.file)
     if not text.strip():
         raise InvalidInputError.single("text", "is empty: give a file or pipe text to stdin")
+    if args.json:
+        print_json(_adapt_json(text.strip("\n"), args))
+        return 0
     print(
         render_adaptations(
             text.strip("\n"),
@@ -78,30 +71,50 @@ def _cmd_adapt(args: argparse.Namespace) -> int:
     return 0
 
 
+def _adapt_json(text: str, args: argparse.Namespace) -> dict[str, Any]:
+    """What ``adapt --json`` prints: a row per platform, the posts and the refusals."""
+    from smmkit._frames import adapt_rows
+    from smmkit.content import adapt_all, validate
+
+    piece = smmkit.ContentPiece(id="cli", title=args.title, body=text, tags=tuple(args.tag or ()))
+    result = adapt_all(piece, args.platform or None, allow_threads=not args.no_threads)
+    found = {p.platform: [v.model_dump(mode="json") for v in validate(p)] for p in result.posts}
+    rows = [{**row, "violations": found.get(row["platform"], [])} for row in adapt_rows(result)]
+    return {"ok": result.ok, "platforms": rows, **result.model_dump(mode="json")}
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from smmkit.demo import run_demo
 
-    run_demo(seed=args.seed, out=args.out, charts=not args.no_charts)
+    if not args.json:
+        run_demo(seed=args.seed, out=args.out, charts=not args.no_charts)
+        return 0
+    result = run_demo(seed=args.seed, out=args.out, charts=not args.no_charts, stream=io.StringIO())
+    summary = {
+        "version": smmkit.__version__,
+        "seed": result.seed,
+        "sections": result.sections,
+        "files": [str(f) for f in result.files],
+    }
+    print_json(summary, default=str)  # as results.json: dates and decimals as text
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="smmkit",
-        description="Enterprise social-media management toolkit.",
-    )
-    parser.add_argument("--version", action="version", version=f"smmkit {smmkit.__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser("platforms", help="list the platform catalog as a table")
+def add_platforms(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The ``platforms`` subcommand."""
+    p = sub.add_parser("platforms", parents=[common], help="list the platform catalog as a table")
     p.add_argument("--role", help="only platforms with this role (e.g. trust)")
     p.add_argument("--region", help="china or international")
     p.add_argument("--api", help="official, restricted or none")
-    p.add_argument("--json", action="store_true", help="print the full specs as JSON")
     p.set_defaults(func=_cmd_platforms)
 
+
+def add_adapt(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The ``adapt`` subcommand."""
     a = sub.add_parser(
-        "adapt", help="adapt a text to every platform (or those named) and show the notes"
+        "adapt",
+        parents=[common],
+        help="adapt a text to every platform (or those named) and show the notes",
     )
     a.add_argument("file", nargs="?", help="a UTF-8 text file; '-' or nothing reads stdin")
     a.add_argument(
@@ -112,40 +125,13 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--no-threads", action="store_true", help="truncate instead of threading")
     a.set_defaults(func=_cmd_adapt)
 
-    d = sub.add_parser("demo", help="run the playbook's tea-brand case on offline data")
+
+def add_demo(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The ``demo`` subcommand."""
+    d = sub.add_parser(
+        "demo", parents=[common], help="run the playbook's tea-brand case on offline data"
+    )
     d.add_argument("--seed", type=int, default=7, help="random seed for the synthetic data")
     d.add_argument("--out", help="write a report folder (report.md, results.json, charts/)")
     d.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     d.set_defaults(func=_cmd_demo)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``smmkit`` command; returns the exit code.
-
-    Example:
-        >>> main(["platforms", "--role", "private_domain"])  # doctest: +ELLIPSIS
-        id ...
-        0
-    """
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
-    try:
-        code: int = args.func(args)
-    except SmmkitError as exc:
-        print(f"smmkit: error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        # The reader went away (`smmkit demo | head`): not an error. Point stdout at
-        # devnull so the interpreter's final flush does not raise again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    return code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
