@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from smmkit.exceptions import AuthenticationError, NotFoundError
+from smmkit.exceptions import AuthenticationError, BadRequestError, NotFoundError
 from smmkit.models import MediaAsset, PlatformPost
 from smmkit.platforms import AsyncClient, Client
 from smmkit.platforms.mastodon import MastodonAdapter
@@ -156,4 +156,8 @@ def test_bad_token_and_empty_status_are_typed_errors(kind: str, url: str, token:
     client, _ = make_client(kind, url, token)
     empty = PlatformPost(platform="mastodon", piece_id="it-5", body="")
     result = drive(kind, client, lambda c: c.publish(empty))
-    assert result.error.error_type == "BadRequestError" and result.error.status == 422
+    # smmkit refuses an empty body before sending it; the server's own 422 stays typed.
+    assert result.error.error_type == "InvalidInputError" and result.error.fields == ("body",)
+    with pytest.raises(BadRequestError) as refused:
+        drive(kind, client, lambda c: c.run(c.adapter.publish(empty)))
+    assert refused.value.status == 422

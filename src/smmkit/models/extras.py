@@ -37,7 +37,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import SmmkitModel
+from smmkit.models._base import AwareDatetime, SmmkitModel
 
 __all__ = [
     "ArticleExtras",
@@ -171,9 +171,17 @@ MastodonVisibility = Literal["public", "unlisted", "private", "direct"]
 class MastodonExtras(PostExtras):
     """Mastodon status fields (``POST /api/v1/statuses``).
 
+    ``scheduled_at`` (aware) asks the server to hold the status and publish it then; the
+    server schedules only times more than 5 minutes ahead and publishes a nearer or past
+    time at once. A single status only: a thread cannot be scheduled.
+
     Example:
         >>> MastodonExtras(visibility="unlisted", spoiler_text="food").spoiler_text
         'food'
+        >>> from datetime import datetime, timezone
+        >>> at = datetime(2026, 6, 1, 7, tzinfo=timezone.utc)
+        >>> MastodonExtras(scheduled_at=at).scheduled_at == at
+        True
     """
 
     visibility: MastodonVisibility | None = None
@@ -181,6 +189,7 @@ class MastodonExtras(PostExtras):
     language: str | None = None
     sensitive: bool | None = None
     in_reply_to_id: str | None = None
+    scheduled_at: AwareDatetime | None = None
 
 
 class BlueskyExtras(PostExtras):

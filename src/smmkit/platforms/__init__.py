@@ -4,7 +4,8 @@ Adapters describe platform operations as generators (no I/O); :class:`Client` an
 :class:`AsyncClient` drive them through an injected ``httpx`` client with one
 :class:`RetryPolicy`, token-bucket pacing (:class:`RateLimiter`) and a
 :class:`TokenStore`. :class:`SandboxPlatform` is an offline platform served as an
-httpx transport; :class:`ManualPublisher` covers platforms without a publishing API.
+httpx transport; :class:`ManualPublisher` covers platforms without a publishing API;
+:func:`dispatch_due` and :func:`adispatch_due` publish what a content calendar says is due.
 
 Example:
     >>> from smmkit.platforms import SandboxPlatform, SimulatedClock
@@ -81,6 +82,16 @@ from smmkit.platforms.sandbox import (
     SandboxReadBackAdapter,
     Storm,
 )
+from smmkit.platforms.schedule import (
+    DispatchedEntry,
+    DispatchReport,
+    FailedEntry,
+    SkippedEntry,
+    SkipReason,
+    adispatch_due,
+    dispatch_due,
+    entry_idempotency_key,
+)
 
 __all__ = [
     "AsyncClient",
@@ -93,9 +104,12 @@ __all__ = [
     "Comment",
     "Credentials",
     "CsvMapping",
+    "DispatchReport",
+    "DispatchedEntry",
     "ENTRY_POINT_GROUP",
     "ErrorInfo",
     "ErrorReport",
+    "FailedEntry",
     "FaultKind",
     "FaultPlan",
     "FileTokenStore",
@@ -124,13 +138,18 @@ __all__ = [
     "SandboxPlatform",
     "SandboxReadBackAdapter",
     "SimulatedClock",
+    "SkipReason",
+    "SkippedEntry",
     "Storm",
     "SystemClock",
     "Token",
     "TokenStore",
     "Wait",
+    "adispatch_due",
     "available_platforms",
     "describe_request",
+    "dispatch_due",
+    "entry_idempotency_key",
     "file_name",
     "get_platform",
     "idempotency_key_for",

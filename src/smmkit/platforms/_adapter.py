@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
@@ -245,6 +245,11 @@ class PlatformAdapter:
     ``extras_model`` is the :class:`~smmkit.models.PostExtras` subclass that holds the
     platform's own post fields; the registry declares it for the platform, and the
     adapter reads a post's fields through ``post.extras_as(extras_model)``.
+    ``min_schedule_lead`` is set by adapters of platforms that hold a post and publish it
+    themselves at a later time (Mastodon's ``scheduled_at``): the shortest lead the
+    platform accepts. Such an adapter reads the time from its extras model's
+    ``scheduled_at`` field and answers with a ``pending`` receipt carrying
+    ``scheduled_at`` (see :func:`smmkit.platforms.dispatch_due`).
     Operations the adapter does not declare raise
     :class:`~smmkit.exceptions.UnsupportedOperationError`.
 
@@ -272,6 +277,7 @@ class PlatformAdapter:
     permission_codes: ClassVar[frozenset[str | int]] = frozenset()
     request_id_headers: ClassVar[tuple[str, ...]] = ("x-request-id", "request-id")
     extras_model: ClassVar[type[PostExtras]] = PostExtras
+    min_schedule_lead: ClassVar[timedelta | None] = None
 
     def __init__(
         self,

@@ -23,11 +23,13 @@ This module is the flow and its pure helpers; the drivers run it
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable
 
 from smmkit.exceptions import (
     APIError,
     DuplicateContentError,
+    InvalidInputError,
     PlatformError,
     PlatformMismatchError,
     PublishTimeoutError,
@@ -35,7 +37,7 @@ from smmkit.exceptions import (
     UnsupportedOperationError,
 )
 from smmkit.models.content import MediaKind, PlatformPost
-from smmkit.models.platform import Platform
+from smmkit.models.platform import ContentFormat, Platform
 from smmkit.platforms._adapter import (
     Capability,
     Flow,
@@ -56,6 +58,7 @@ from smmkit.text import count_length
 
 __all__ = [
     "dry_run_result",
+    "empty_body_error",
     "failed_result",
     "idempotency_key_for",
     "limit_problems",
@@ -66,6 +69,15 @@ __all__ = [
 ]
 
 DEFAULT_POLL_SECONDS = 5.0
+
+# Formats in which a post may be media alone (a photo, a clip): the catalog's answer to
+# "does this platform take a post without text?".
+_MEDIA_ONLY_FORMATS = frozenset(
+    {ContentFormat.IMAGE, ContentFormat.VIDEO, ContentFormat.SHORT_VIDEO}
+)
+# Extras fields that carry the content instead of the body (WeChat OA's article HTML,
+# WeCom's news, text cards and template cards).
+_CONTENT_EXTRAS = ("content_html", "articles", "textcard", "template_card")
 
 
 def idempotency_key_for(post: PlatformPost, *, account: str = "default") -> str:
@@ -147,6 +159,52 @@ def limit_problems(spec: Platform, post: PlatformPost) -> tuple[str, ...]:
     return tuple(problems)
 
 
+def _blank(text: str) -> bool:
+    # Whitespace (str.isspace: ASCII, NBSP, the ideographic space...) and format
+    # characters (Cf: U+200B, U+2060, U+FEFF...) show nothing.
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def empty_body_error(adapter: PlatformAdapter, post: PlatformPost) -> InvalidInputError | None:
+    """The error for a post with nothing to say, else ``None``.
+
+    A body (and every thread part) that is empty, or only whitespace and invisible
+    format characters (zero-width spaces, joiners, byte-order marks), is refused, unless
+    the post carries its content elsewhere: media on a platform whose catalog formats
+    take media alone (image, video, short video: Mastodon, X, Instagram, Douyin...; not
+    WeChat OA), or extras holding the content (``content_html``, WeCom ``articles``,
+    ``textcard``, ``template_card``). A platform without a catalog spec takes media alone.
+
+    Example:
+        >>> from smmkit.models import MediaAsset
+        >>> from smmkit.platforms.sandbox import SandboxAdapter
+        >>> blank = PlatformPost(platform="mastodon", piece_id="p", body="   ")
+        >>> empty_body_error(SandboxAdapter(), blank).fields
+        ('body',)
+        >>> photo = blank.model_copy(update={"media": (MediaAsset(kind="image",
+        ...     url="https://cdn.example/tea.png"),)})
+        >>> empty_body_error(SandboxAdapter(), photo) is None
+        True
+        >>> empty_body_error(SandboxAdapter(spec="wechat_oa"),
+        ...     photo.model_copy(update={"platform": "wechat_oa"})).fields
+        ('body',)
+    """
+    if not _blank(post.body) or any(not _blank(part) for part in post.parts):
+        return None
+    if any(getattr(post.extras, name, None) for name in _CONTENT_EXTRAS):
+        return None
+    if not post.media:
+        return InvalidInputError.single(
+            "body", "is empty (or only whitespace): there is nothing to publish", post.body
+        )
+    spec = _spec_or_none(adapter)
+    if spec is None or _MEDIA_ONLY_FORMATS & set(spec.formats):
+        return None
+    return InvalidInputError.single(
+        "body", f"is empty: {spec.id} does not take a post of media alone", post.body
+    )
+
+
 def required_capabilities(post: PlatformPost) -> frozenset[Capability]:
     """The capabilities an adapter needs to publish ``post``.
 
@@ -191,8 +249,11 @@ def publish_flow(
     """Publish ``post`` through ``adapter`` exactly once and follow it to a final state.
 
     ``deadline`` is in seconds from the start, read on ``now`` (the driver's clock).
-    Raises :class:`~smmkit.exceptions.PublishTimeoutError` past the deadline and
-    :class:`~smmkit.exceptions.APIError` when the platform reports the publish failed.
+    Raises :class:`~smmkit.exceptions.PublishTimeoutError` past the deadline,
+    :class:`~smmkit.exceptions.APIError` when the platform reports the publish failed
+    and :class:`~smmkit.exceptions.InvalidInputError` for an empty post
+    (:func:`empty_body_error`). A receipt with ``scheduled_at`` (the platform holds the
+    post for later) is returned as it is, still ``pending``.
     ``Client.publish`` runs this flow for you; use it directly to compose a custom flow.
 
     Example:
@@ -207,6 +268,9 @@ def publish_flow(
     """
     started = now()
     check_platform(adapter, post)
+    empty = empty_body_error(adapter, post)
+    if empty is not None:
+        raise empty
     _check_capabilities(adapter, post)
     key = idempotency_key or idempotency_key_for(post, account=adapter.account)
 
@@ -266,7 +330,9 @@ def publish_flow(
             raise
 
     status = receipt.status
-    while not status.final:
+    # A post the platform holds for later (native scheduling) is not followed: it will
+    # not change before its time.
+    while not status.final and receipt.scheduled_at is None:
         remaining = deadline - (now() - started)
         if remaining <= 0:
             raise PublishTimeoutError(
@@ -342,8 +408,9 @@ def check_platform(adapter: PlatformAdapter, post: object) -> None:
 def refused_result(
     adapter: PlatformAdapter, post: object, *, dry_run: bool
 ) -> PublishResult | None:
-    """The result for a post the adapter must refuse (wrong platform, not a post), else
-    ``None``: a failed result, or for a dry run one that lists the problem.
+    """The result for a post the adapter must refuse (wrong platform, not a post, or,
+    outside a dry run, an empty body: :func:`empty_body_error`), else ``None``: a failed
+    result, or for a dry run one that lists the problem.
 
     Example:
         >>> from smmkit import ContentPiece
@@ -355,7 +422,10 @@ def refused_result(
     """
     mismatch = platform_mismatch(adapter, post)
     if mismatch is None:
-        return None
+        if dry_run or not isinstance(post, PlatformPost):
+            return None  # a dry run lists an empty body among its problems
+        empty = empty_body_error(adapter, post)
+        return None if empty is None else failed_result(adapter, post, empty)
     checked = post if isinstance(post, PlatformPost) else None
     piece_id = mismatch.piece_id or ""
     if dry_run:
@@ -375,6 +445,9 @@ def dry_run_result(adapter: PlatformAdapter, post: PlatformPost) -> PublishResul
     if refused is not None:
         return refused
     problems: list[str] = []
+    empty = empty_body_error(adapter, post)
+    if empty is not None:
+        problems.append(str(empty))
     missing = required_capabilities(post) - adapter.capabilities
     problems.extend(f"capability: {c.value} not supported" for c in sorted(missing, key=str))
     spec = _spec_or_none(adapter)

@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field
 
 from smmkit.exceptions import (
     IllegalTransitionError,
+    InvalidInputError,
     PlatformError,
     PublishTimeoutError,
     RateLimitError,
@@ -94,7 +95,9 @@ class PublishReceipt(SmmkitModel):
     status is not final. ``post_id`` is the one id smmkit needs afterwards (delete,
     metrics, comments); ``platform_ids`` keeps every id the platform handed out by its
     own name (WeChat's ``publish_id``, ``msg_data_id`` and ``article_id``), for callers
-    that talk to the platform's other tools.
+    that talk to the platform's other tools. ``scheduled_at`` is set when the platform
+    holds the post to publish it itself at that time (Mastodon's scheduled statuses):
+    the status stays ``pending`` and ``post_id`` is the id of the scheduled post.
 
     Example:
         >>> receipt = PublishReceipt(platform="wechat_oa", post_id="Art_1|2247483650",
@@ -112,6 +115,7 @@ class PublishReceipt(SmmkitModel):
     published_at: AwareDatetime | None = None
     poll_after: float | None = Field(default=None, ge=0)
     detail: str | None = None
+    scheduled_at: AwareDatetime | None = None
 
 
 class MediaState(str, Enum):
@@ -168,7 +172,8 @@ class ErrorReport(SmmkitModel):
 
     ``delivered`` lists the ids of the parts of the post that went live before the
     failure (a thread's first statuses, WeCom's text before its image): they are out
-    there, to recall with ``delete`` or to report.
+    there, to recall with ``delete`` or to report. ``fields`` names the fields of an
+    input error (:class:`~smmkit.exceptions.InvalidInputError`), e.g. ``('body',)``.
 
     Example:
         >>> from smmkit.exceptions import RateLimitError
@@ -187,6 +192,7 @@ class ErrorReport(SmmkitModel):
     retryable: bool = False
     outcome_unknown: bool = False
     delivered: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> ErrorReport:
@@ -200,7 +206,10 @@ class ErrorReport(SmmkitModel):
         # or a body); the exception itself stays on the result for raise_for_error().
         message = str(exc) if isinstance(exc, SmmkitError) else f"unexpected {type(exc).__name__}"
         if not isinstance(exc, PlatformError):
-            return cls(error_type=type(exc).__name__, message=message, retryable=retryable)
+            fields = exc.fields if isinstance(exc, InvalidInputError) else ()
+            return cls(
+                error_type=type(exc).__name__, message=message, retryable=retryable, fields=fields
+            )
         return cls(
             error_type=type(exc).__name__,
             message=message,
@@ -241,6 +250,13 @@ class PublishResult(SmmkitModel):
         if self.dry_run:
             return not self.problems
         return self.receipt is not None and self.receipt.status is PublishStatus.PUBLISHED
+
+    @property
+    def scheduled(self) -> bool:
+        """True when the platform accepted the post to publish it later itself
+        (``receipt.scheduled_at``); ``ok`` stays false until it is live."""
+        receipt = self.receipt
+        return self.error is None and receipt is not None and receipt.scheduled_at is not None
 
     def raise_for_error(self) -> None:
         """Re-raise the original error of a failed publish; do nothing otherwise."""

@@ -1,7 +1,7 @@
 """Mastodon (and any server speaking the Mastodon client API).
 
 Statuses with media, replies, direct messages, delete, the reply context and the
-counts of a status. Three things matter on Mastodon and are built in:
+counts of a status. Four things matter on Mastodon and are built in:
 
 * **Idempotency-Key** on ``POST /api/v1/statuses``: the key is derived from the post
   and reused across every retry, so a timeout never becomes a double post (the
@@ -9,6 +9,10 @@ counts of a status. Three things matter on Mastodon and are built in:
 * **Media processing**: ``POST /api/v2/media`` answers ``202`` while the server
   transcodes; the publish protocol polls ``GET /api/v1/media/:id`` (``206`` = still
   processing) with a deadline and posts only once it is ready.
+* **Native scheduling**: ``MastodonExtras.scheduled_at`` hands the status over early;
+  the server answers with a ``ScheduledStatus`` (``id``, ``scheduled_at``, ``params``),
+  returned as a ``pending`` receipt whose ``scheduled_at`` is set
+  (:func:`smmkit.platforms.dispatch_due` uses it with ``native_schedule=``).
 * **Per-instance limits**: ``max_characters``, the URL weight, media count and sizes
   differ per server. :meth:`MastodonAdapter.instance_spec` reads ``/api/v2/instance``
   into the catalog spec (:func:`smmkit.catalog.override_spec`).
@@ -29,7 +33,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -41,6 +45,7 @@ from smmkit.exceptions import (
     InvalidInputError,
     PlatformError,
     TokenExpiredError,
+    UnsupportedOperationError,
 )
 from smmkit.models._base import AwareDatetime, SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
@@ -92,6 +97,15 @@ class _Status(SmmkitModel):
     reblogs_count: int = 0
     favourites_count: int = 0
     account: dict[str, Any] = Field(default_factory=dict)
+
+
+class _ScheduledStatus(SmmkitModel):
+    """The fields of a ``ScheduledStatus`` entity smmkit reads (wire model)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    scheduled_at: datetime
 
 
 class _Media(SmmkitModel):
@@ -204,6 +218,8 @@ class MastodonAdapter(PlatformAdapter):
     )
     idempotency = IdempotencyMode.KEY
     requires_token = True
+    # ScheduledStatus::MINIMUM_OFFSET: a nearer scheduled_at is published at once.
+    min_schedule_lead = timedelta(minutes=5)
 
     def __init__(
         self,
@@ -290,6 +306,9 @@ class MastodonAdapter(PlatformAdapter):
             "language": extras.language,
             "sensitive": extras.sensitive,
             "in_reply_to_id": extras.in_reply_to_id,
+            "scheduled_at": None
+            if extras.scheduled_at is None
+            else extras.scheduled_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
         }
         payload.update({key: value for key, value in optional.items() if value is not None})
         return payload
@@ -310,16 +329,39 @@ class MastodonAdapter(PlatformAdapter):
             published_at=status.created_at,
         )
 
+    def _scheduled_receipt(self, scheduled: _ScheduledStatus, key: str | None) -> PublishReceipt:
+        at = scheduled.scheduled_at
+        at = at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+        return PublishReceipt(
+            platform=self.platform_id,
+            post_id=scheduled.id,
+            platform_ids={"scheduled_status_id": scheduled.id},
+            status=PublishStatus.PENDING,
+            idempotency_key=key,
+            scheduled_at=at,
+            detail=f"scheduled by the server for {at.isoformat()}",
+        )
+
     def publish(
         self, post: PlatformPost, *, idempotency_key: str | None = None
     ) -> Flow[PublishReceipt]:
         """``POST /api/v1/statuses`` with an ``Idempotency-Key``; a thread is chained replies.
 
-        Media ids (from :meth:`upload_media`) go on the first status of a thread.
+        Media ids (from :meth:`upload_media`) go on the first status of a thread. With
+        ``extras.scheduled_at`` the server may hold the status: the receipt is then
+        ``pending`` with ``scheduled_at`` set (a thread cannot be scheduled: its replies
+        need the first status's id).
         """
         texts = post.parts or (post.body,)
         first: PublishReceipt | None = None
-        parent = post.extras_as(MastodonExtras).in_reply_to_id
+        extras = post.extras_as(MastodonExtras)
+        if extras.scheduled_at is not None and len(texts) > 1:
+            raise UnsupportedOperationError(
+                "Mastodon cannot schedule a thread (its replies need the first status's id); "
+                "publish it when due",
+                platform=self.platform_id,
+            )
+        parent = extras.in_reply_to_id
         live: list[str] = []
         for number, text in enumerate(texts):
             payload = self._status_payload(post, text)
@@ -336,7 +378,10 @@ class MastodonAdapter(PlatformAdapter):
             except PlatformError as exc:
                 mark_delivered(exc, live)  # the thread so far is live
                 raise
-            status = _Status.model_validate(response.json())
+            body = response.json()
+            if isinstance(body, dict) and "params" in body and "scheduled_at" in body:
+                return self._scheduled_receipt(_ScheduledStatus.model_validate(body), part_key)
+            status = _Status.model_validate(body)
             parent = status.id
             live.append(status.id)
             if first is None:
