@@ -73,7 +73,9 @@ def test_growth_and_attribution(report: dict[str, Any]) -> None:
 
 def test_calendar_publishing_and_crisis(report: dict[str, Any]) -> None:
     data = make_tea_brand_data(SEED)
-    assert report["Publishing calendar"]["entries"] == len(tea_brand_plan(data.now).entries)
+    assert report["Publishing calendar"]["entries"] == len(
+        tea_brand_plan(data.now, tz="Asia/Shanghai").entries
+    )
     published = report["Publishing on the sandbox"]["published_on_sandbox"]
     assert published == {"douyin": len(data.pieces), "wecom": len(data.pieces)}
     crisis = report["Crisis replay"]

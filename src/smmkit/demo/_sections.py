@@ -96,8 +96,9 @@ def section_calendar(data: TeaBrandData, context: dict[str, Any]) -> SectionOutp
 
     from smmkit.content.calendar import tea_brand_plan
 
-    shanghai = ZoneInfo("Asia/Shanghai")
-    plan = tea_brand_plan(data.now)
+    home = "Asia/Shanghai"  # the brand's zone: the plan's wall clock and this report's
+    shanghai = ZoneInfo(home)
+    plan = tea_brand_plan(data.now, tz=home)
     context["calendar"] = plan
     recurring = [e for e in plan.entries if e.series]
     one_off = [e for e in plan.entries if not e.series]
@@ -128,7 +129,7 @@ def section_calendar(data: TeaBrandData, context: dict[str, Any]) -> SectionOutp
     ]
     conflicts = plan.conflicts()
     text = (
-        f"Next four weeks from {data.now:%Y-%m-%d %H:%M} (Asia/Shanghai): {len(plan.entries)}"
+        f"Next four weeks from {data.now:%Y-%m-%d %H:%M} ({home}): {len(plan.entries)}"
         f" posts, spacing conflicts: {len(conflicts)}\n"
         + render_table(["series", "platform", "local time", "posts", "days"], series_rows)
         + "\n\n"

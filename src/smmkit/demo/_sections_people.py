@@ -245,7 +245,7 @@ def section_crisis(data: TeaBrandData, context: dict[str, Any]) -> SectionOutput
         hour = end
     paused = 0
     if freeze is not None:
-        plan = tea_brand_plan(freeze.start)
+        plan = tea_brand_plan(freeze.start, tz="Asia/Shanghai")
         paused = len(plan.freeze(freeze).paused)
         log.append(
             f"Marketing freeze {freeze.start:%m-%d %H:%M} to "

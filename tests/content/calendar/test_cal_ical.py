@@ -217,7 +217,7 @@ def test_bad_documents_name_the_problem(body: str, field: str) -> None:
 
 def test_export_needs_an_aware_now_and_keeps_config_from_base() -> None:
     plan = ContentCalendar(windows=()).add_on_days(
-        "p", "weibo", [datetime(2026, 6, 1).date()], at=time(3)
+        "p", "weibo", [datetime(2026, 6, 1).date()], at=time(3), tz="Asia/Shanghai"
     )
     with pytest.raises(InvalidInputError):
         plan.to_ical(now=datetime(2026, 1, 1))

@@ -250,7 +250,7 @@ def _no_windows() -> ContentCalendar:
         (SpacingRule(platform="*", min_gap=timedelta(hours=1)), [0, 30, 120], [("min_gap", "e1")]),
         (SpacingRule(platform="*", min_gap=timedelta(hours=1)), [0, 60, 120], []),
         (
-            SpacingRule(platform="weibo", max_per_day=2),
+            SpacingRule(platform="weibo", max_per_day=2, day_tz="Asia/Shanghai"),
             [0, 10, 20, 30],
             [("max_per_day", "e2"), ("max_per_day", "e3")],
         ),
@@ -273,7 +273,9 @@ def test_spacing_rules_report_conflicts_per_item(
 
 def test_conflict_names_the_entries_it_collides_with() -> None:
     t = datetime(2026, 6, 1, 9, tzinfo=SH)
-    cal = _no_windows().with_spacing(SpacingRule(platform="wechat_oa", max_per_day=1))
+    cal = _no_windows().with_spacing(
+        SpacingRule(platform="wechat_oa", max_per_day=1, day_tz="Asia/Shanghai")
+    )
     cal = cal.add(_entry("a", t, "wechat_oa"), _entry("b", t + timedelta(hours=5), "wechat_oa"))
     (conflict,) = cal.conflicts()
     assert conflict.kind is ConflictKind.MAX_PER_DAY
@@ -320,7 +322,7 @@ def test_posting_window_warnings_and_configuration() -> None:
     assert warning.kind is ConflictKind.OUTSIDE_WINDOW
     assert warning.severity is NoteSeverity.WARNING
     night_owls = PostingWindow(
-        platform="xiaohongshu", ranges=(TimeRange(start=time(2), end=time(4)),)
+        platform="xiaohongshu", ranges=(TimeRange(start=time(2), end=time(4)),), tz="Asia/Shanghai"
     )
     assert cal.with_window(night_owls).conflicts() == ()
     assert cal.without_window("xiaohongshu").conflicts() == ()
@@ -345,9 +347,11 @@ def test_place_moves_to_the_first_slot_that_fits() -> None:
     assert cal.get("c").at == datetime(2026, 6, 1, 14, tzinfo=SH)
     assert cal.conflicts() == ()
     with pytest.raises(InvalidInputError) as info:
-        ContentCalendar(spacing=(SpacingRule(platform="*", max_per_day=1),), windows=()).place(
-            _entry("z", t), horizon=timedelta(hours=2)
-        ).place(_entry("y", t), horizon=timedelta(hours=2))
+        ContentCalendar(
+            spacing=(SpacingRule(platform="*", max_per_day=1, day_tz="UTC"),), windows=()
+        ).place(_entry("z", t), horizon=timedelta(hours=2)).place(
+            _entry("y", t), horizon=timedelta(hours=2)
+        )
     assert info.value.fields == ("entry.at",)
 
 
@@ -356,7 +360,9 @@ def test_place_moves_to_the_first_slot_that_fits() -> None:
 def test_placing_never_creates_conflicts(offsets: list[int]) -> None:
     t = datetime(2026, 6, 1, 0, tzinfo=SH)
     cal = ContentCalendar().with_spacing(
-        SpacingRule(platform="weibo", min_gap=timedelta(minutes=90), max_per_day=4)
+        SpacingRule(
+            platform="weibo", min_gap=timedelta(minutes=90), max_per_day=4, day_tz="Asia/Shanghai"
+        )
     )
     for i, minutes in enumerate(offsets):
         cal = cal.place(_entry(f"e{i}", t + timedelta(minutes=minutes)), horizon=timedelta(days=30))

@@ -12,12 +12,19 @@
   Western holidays; :class:`CampaignScenario` — festival, hot-topic and product campaigns
   (:func:`festival_scenario` builds one around an occasion).
 
+Every wall clock names its zone: windows, learned hours (:class:`HourScore` carries its
+``tz``), per-day spacing and day-based building take an explicit IANA zone, and only
+what is about China's calendar defaults to China time, saying so. Naive datetimes and
+unknown platform ids are refused with typed errors naming the field. iCalendar import
+resolves IANA and Windows (Outlook) TZIDs and the document's own VTIMEZONEs, and reads
+all-day events; see docs/calendar.md.
+
 China Standard Time here is the fixed UTC+8 the Chinese calendar is reckoned in
 (:data:`CHINA_STANDARD_TIME`), not ``Asia/Shanghai``, which kept summer time in 1986–1991.
 
 Example:
     >>> from datetime import datetime, timezone
-    >>> plan = tea_brand_plan(datetime(2026, 5, 1, tzinfo=timezone.utc))
+    >>> plan = tea_brand_plan(datetime(2026, 5, 1, tzinfo=timezone.utc), tz="Asia/Shanghai")
     >>> plan.entries[0].platform, plan.entries[0].at.strftime("%a %H:%M")
     ('wecom', 'Fri 14:30')
 """

@@ -11,8 +11,10 @@ from smmkit.exceptions import InvalidInputError
 __all__ = ["tea_brand_plan"]
 
 
-def tea_brand_plan(now: datetime, *, weeks: int = 4) -> ContentCalendar:
-    """The tea brand's next ``weeks`` weeks from ``now`` (wall clock in Asia/Shanghai):
+def tea_brand_plan(now: datetime, *, weeks: int = 4, tz: str = "Asia/Shanghai") -> ContentCalendar:
+    """The playbook's tea brand's next ``weeks`` weeks from ``now``, on the wall clock of
+    ``tz``, the brand's home zone (Asia/Shanghai: the brand and its audience are in
+    China; pass another zone to replay the plan elsewhere):
 
     * a Douyin live tea-time every weekday at 15:00 (one hour, in-stream ordering);
     * a WeCom reminder 30 minutes before each live;
@@ -21,7 +23,7 @@ def tea_brand_plan(now: datetime, *, weeks: int = 4) -> ContentCalendar:
 
     Example:
         >>> from datetime import datetime, timezone
-        >>> plan = tea_brand_plan(datetime(2026, 5, 1, tzinfo=timezone.utc))
+        >>> plan = tea_brand_plan(datetime(2026, 5, 1, tzinfo=timezone.utc), tz="Asia/Shanghai")
         >>> sum(e.piece_id == "tea-time-live" for e in plan.entries), plan.conflicts()
         (20, ())
         >>> terms = [e for e in plan.entries if e.piece_id == "solar-term-recipe"]
@@ -31,7 +33,7 @@ def tea_brand_plan(now: datetime, *, weeks: int = 4) -> ContentCalendar:
     require_aware(now, "now")
     if weeks < 1:
         raise InvalidInputError.single("weeks", "must be >= 1", weeks)
-    sh = zone("Asia/Shanghai")
+    sh = zone(tz)
     local_now = now.astimezone(sh)
     end = local_now + timedelta(weeks=weeks)
 
@@ -54,6 +56,6 @@ def tea_brand_plan(now: datetime, *, weeks: int = 4) -> ContentCalendar:
         )
         .add_recurring("live-reminder", "wecom", weekdays, dtstart=first(time(14, 30)), until=end)
         .add_solar_term_posts(
-            "solar-term-recipe", "wecom", start=local_now, end=end, at=time(14, 30)
+            "solar-term-recipe", "wecom", start=local_now, end=end, at=time(14, 30), tz=tz
         )
     )

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from pydantic import Field, field_validator, model_validator
 
+from smmkit.catalog import require_known_platform
 from smmkit.content.calendar._recurrence import require_aware, zone
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import AwareDatetime, PlatformId, SmmkitModel
 
 __all__ = ["HourScore", "PostPerformance", "PostingHourStats", "best_posting_hours"]
 
@@ -24,7 +25,7 @@ class PostPerformance(SmmkitModel):
         0.03
     """
 
-    platform: str = Field(min_length=1)
+    platform: PlatformId = Field(min_length=1)
     published_at: AwareDatetime
     engagements: float = Field(ge=0, description="Likes + comments + shares + saves, or similar.")
     impressions: float | None = Field(default=None, gt=0)
@@ -38,27 +39,36 @@ class PostPerformance(SmmkitModel):
 
 
 class HourScore(SmmkitModel):
-    """One local hour of the day and how well posts published in it did.
+    """One local hour of the day in zone ``tz``, and how well posts published in it did.
 
     ``score`` is the recency-weighted mean engagement, shrunk towards the overall mean
     by ``prior_weight`` pseudo-posts so one lucky post cannot win an hour; ``weight`` is
-    the effective (decayed) number of posts behind it.
+    the effective (decayed) number of posts behind it. ``tz`` is the IANA zone ``hour``
+    is local to, so :meth:`PostingWindow.from_hours` builds the window in that zone.
 
     Example:
-        >>> HourScore(hour=15, score=0.04, weight=2.5, posts=3).hour
+        >>> HourScore(hour=15, tz="Asia/Shanghai", score=0.04, weight=2.5, posts=3).hour
         15
     """
 
     hour: int = Field(ge=0, le=23)
+    tz: str = Field(min_length=1, description="IANA zone the hour is local to.")
     score: float
     weight: float = Field(ge=0)
     posts: int = Field(ge=0)
 
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)
+        return value
+
 
 class PostingHourStats(SmmkitModel):
-    """A mergeable accumulator of recency-weighted engagement per local hour.
+    """A mergeable accumulator of recency-weighted engagement per local hour of ``tz``.
 
-    Partitions built with the same ``tz``, ``now``, ``half_life`` and ``use_rate`` merge
+    ``tz`` (required) is the IANA zone whose wall-clock hours are counted. Partitions
+    built with the same ``tz``, ``now``, ``half_life`` and ``use_rate`` merge
     commutatively, and associatively up to float rounding (the grouping of merges can
     change the last bits of ``weights`` and ``sums``, never the ranking of clearly
     different hours), so the statistic can be computed over shards.
@@ -73,7 +83,7 @@ class PostingHourStats(SmmkitModel):
         1.0
     """
 
-    tz: str = "Asia/Shanghai"
+    tz: str = Field(min_length=1, description="IANA zone whose local hours are counted.")
     now: AwareDatetime
     half_life: timedelta = timedelta(days=30)
     use_rate: bool = False
@@ -100,8 +110,11 @@ class PostingHourStats(SmmkitModel):
     ) -> PostingHourStats:
         """A new accumulator with ``records`` (of ``platform`` only, if given) added.
 
-        A bad record is an input error that names its index in ``records``.
+        A bad record is an input error that names its index in ``records``; an unknown
+        ``platform`` is an :class:`~smmkit.exceptions.UnknownPlatformError`.
         """
+        if platform is not None:
+            require_known_platform(platform)
         local = zone(self.tz)
         weights, sums, counts = list(self.weights), list(self.sums), list(self.counts)
         for i, rec in enumerate(records):
@@ -151,6 +164,7 @@ class PostingHourStats(SmmkitModel):
         scores = [
             HourScore(
                 hour=h,
+                tz=self.tz,
                 score=(self.sums[h] + prior_weight * mean) / (self.weights[h] + prior_weight),
                 weight=self.weights[h],
                 posts=self.counts[h],
@@ -166,14 +180,17 @@ def best_posting_hours(
     platform: str,
     *,
     now: datetime,
-    tz: str = "Asia/Shanghai",
+    tz: str | None = None,
     half_life: timedelta = timedelta(days=30),
     use_rate: bool | None = None,
     prior_weight: float = 1.0,
     top: int | None = 3,
 ) -> tuple[HourScore, ...]:
-    """The local hours in which ``platform``'s past posts earned the most engagement.
+    """The local hours of ``tz`` in which ``platform``'s past posts earned the most engagement.
 
+    ``tz`` is required: the IANA zone of the audience whose wall clock the hours are
+    on (there is no default zone). Each result carries it, so
+    ``PostingWindow.from_hours(platform, results)`` builds a window in the same zone.
     Each post counts with weight ½^(age / ``half_life``) measured at ``now``, so last
     week's audience matters more than last year's. ``use_rate=None`` ranks by
     engagement rate when every post has impressions, else by raw engagements. Posts of
@@ -189,12 +206,19 @@ def best_posting_hours(
         ...                     published_at=now - timedelta(days=d, hours=h))
         ...     for d, h, e in [(2, 12, 300), (3, 12, 280), (4, 3, 90), (5, 3, 60), (365, 15, 5000)]
         ... ]
-        >>> [s.hour for s in best_posting_hours(history, "xiaohongshu", now=now, top=None)]
-        [12, 9, 21]
+        >>> best = best_posting_hours(history, "xiaohongshu", now=now, tz="Asia/Shanghai",
+        ...                           top=None)
+        >>> [s.hour for s in best], best[0].tz
+        ([12, 9, 21], 'Asia/Shanghai')
 
         Noon wins; last year's viral 09:00 post has decayed to the overall mean.
     """
     require_aware(now, "now")
+    require_known_platform(platform)
+    if tz is None:
+        raise InvalidInputError.single(
+            "tz", "is required: the IANA zone whose local hours are ranked, e.g. 'Asia/Shanghai'"
+        )
     if top is not None and top < 1:
         raise InvalidInputError.single("top", "must be >= 1", top)
     records = tuple(history)

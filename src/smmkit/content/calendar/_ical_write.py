@@ -4,7 +4,10 @@ One VEVENT per recurring series (DTSTART;TZID + RRULE + EXDATE for removed
 occurrences), one VEVENT with RECURRENCE-ID per occurrence that differs from its
 series (moved, paused, approved...), one VEVENT per single entry and per blackout.
 Every time zone used gets a VTIMEZONE built from the IANA database for the years the
-plan covers; TZIDs are IANA names, which is also how the parser resolves them.
+plan covers, and TZIDs are IANA names; a zone read from another document's own
+VTIMEZONE (:class:`._ical_zones.VTimezone`) is written back with that definition.
+All-day entries and series are written as dates (``VALUE=DATE``) with their zone in an
+``X-SMMKIT-TZID`` parameter.
 The second of two identical fall-back wall times is written in UTC (a TZID wall time
 means the first); ``X-SMMKIT-TZID``/``X-SMMKIT-FOLD`` parameters restore zone and fold.
 smmkit's own fields travel losslessly in ``X-SMMKIT-*`` JSON properties that calendar
@@ -30,6 +33,7 @@ from smmkit.content.calendar._ical import (
     escape_text,
     fold,
 )
+from smmkit.content.calendar._ical_zones import VTimezone, definition_lines
 from smmkit.content.calendar._recurrence import require_aware, zone
 from smmkit.content.calendar._values import Blackout, CalendarEntry, RecurringSeries
 from smmkit.content.workflow import PostState
@@ -88,6 +92,8 @@ def _zone_key(moment: datetime, *, series_start: bool = False) -> str | None:
     RRULE runs on that zone's wall clock (weekdays, hours, DST).
     """
     tz = moment.tzinfo
+    if isinstance(tz, VTimezone):
+        return tz.tzid
     if isinstance(tz, ZoneInfo):
         return None if tz.key in ("UTC", "Etc/UTC") else tz.key
     if tz is None or _same_offsets(tz, timezone.utc, moment):
@@ -103,12 +109,25 @@ def _ambiguous_second(moment: datetime) -> bool:
     )
 
 
-def _dt_line(name: str, moment: datetime, *, series_start: bool = False) -> str:
+def _param(value: str) -> str:
+    """A parameter value, quoted when it holds ``;``, ``:`` or ``,`` (RFC 5545 §3.2)."""
+    return f'"{value}"' if any(c in value for c in ";:,") else value
+
+
+def _dt_line(
+    name: str, moment: datetime, *, series_start: bool = False, all_day: bool = False
+) -> str:
+    if all_day:
+        # A DATE has no zone in iCalendar: the day is read in the X-SMMKIT-TZID zone
+        # (or, by other readers, in their own).
+        day_key = _zone_key(moment, series_start=True) or "UTC"
+        return f"{name};VALUE=DATE;{TZID_HINT}={_param(day_key)}:{moment:%Y%m%d}"
     key = _zone_key(moment, series_start=series_start)
     utc = moment.astimezone(timezone.utc).strftime(UTC_FORMAT)
     if key is None:
         return f"{name}:{utc}"
     local = moment.strftime(LOCAL_FORMAT)
+    key = _param(key)
     if _ambiguous_second(moment):
         if series_start:
             # The rule must run on the zone's wall clock, so DTSTART keeps its TZID; the
@@ -118,6 +137,15 @@ def _dt_line(name: str, moment: datetime, *, series_start: bool = False) -> str:
         # the instant in UTC, which every reader gets right.
         return f"{name};{TZID_HINT}={key}:{utc}"
     return f"{name};TZID={key}:{local}"
+
+
+def _date_rule(rule: str, tz: tzinfo | None) -> str:
+    """``rule`` with UNTIL as a local DATE, as RFC 5545 wants with a DATE DTSTART."""
+    match = re.search(r"UNTIL=(\d{8}T\d{6})Z", rule)
+    if match is None:
+        return rule
+    until = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc)
+    return rule[: match.start(1)] + f"{until.astimezone(tz):%Y%m%d}" + rule[match.end() :]
 
 
 def _uid(value: str, field: str) -> str:
@@ -175,7 +203,9 @@ def _transitions(tz: ZoneInfo, first_year: int, last_year: int) -> Iterator[date
         cursor = nxt
 
 
-def _vtimezone(key: str, first_year: int, last_year: int) -> list[str]:
+def _vtimezone(key: str, first_year: int, last_year: int, own: VTimezone | None) -> list[str]:
+    if own is not None:
+        return definition_lines(own)
     tz = zone(key)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{key}"]
     opening = datetime(first_year, 1, 1, tzinfo=timezone.utc).astimezone(tz)
@@ -242,13 +272,14 @@ def calendar_to_ical(
     """
     stamp = require_aware(now, "now").astimezone(timezone.utc).strftime(UTC_FORMAT)
     events: list[list[str]] = []
-    zones: set[str] = set()
+    zones: dict[str, VTimezone | None] = {}
     years: set[int] = set()
 
     def note(moment: datetime, *, series_start: bool = False) -> None:
         key = _zone_key(moment, series_start=series_start)
         if key is not None:
-            zones.add(key)
+            tz = moment.tzinfo
+            zones[key] = tz if isinstance(tz, VTimezone) else None
             years.add(moment.year)
 
     # Keyed by UTC instant: same-zone datetimes compare by wall clock, so the two
@@ -276,13 +307,17 @@ def calendar_to_ical(
             "BEGIN:VEVENT",
             _uid(s.id, f"series[{i}].id"),
             f"DTSTAMP:{stamp}",
-            _dt_line("DTSTART", s.dtstart, series_start=True),
-            f"RRULE:{s.rule}",
+            _dt_line("DTSTART", s.dtstart, series_start=True, all_day=s.all_day),
+            f"RRULE:{_date_rule(s.rule, s.dtstart.tzinfo) if s.all_day else s.rule}",
         ]
         note(s.dtstart, series_start=True)
         if occurrences:
             note(occurrences[-1])
-        lines += [_dt_line("EXDATE", occ) for occ in occurrences if as_utc(occ) not in present]
+        lines += [
+            _dt_line("EXDATE", occ, all_day=s.all_day)
+            for occ in occurrences
+            if as_utc(occ) not in present
+        ]
         if s.duration is not None:
             lines.append(f"DURATION:{_duration(s.duration)}")
         lines += [
@@ -309,13 +344,14 @@ def calendar_to_ical(
                     continue  # the RRULE already says everything about it
             head = [
                 _uid(e.series, f"entries[{i}].series"),
-                _dt_line("RECURRENCE-ID", e.occurrence),
+                _dt_line("RECURRENCE-ID", e.occurrence, all_day=series_by_id[e.series].all_day),
             ]
             note(e.occurrence)
         else:
             head = [_uid(e.id, f"entries[{i}].id")]
-        note(e.at)
-        lines = ["BEGIN:VEVENT", head[0], f"DTSTAMP:{stamp}", *head[1:], _dt_line("DTSTART", e.at)]
+        note(e.at, series_start=e.all_day)
+        start = _dt_line("DTSTART", e.at, all_day=e.all_day)
+        lines = ["BEGIN:VEVENT", head[0], f"DTSTAMP:{stamp}", *head[1:], start]
         if e.duration is not None:
             lines.append(f"DURATION:{_duration(e.duration)}")
         lines += [
@@ -358,7 +394,7 @@ def calendar_to_ical(
     if zones:
         first, last = min(years), max(years)
         for key in sorted(zones):
-            out += _vtimezone(key, first, last)
+            out += _vtimezone(key, first, last, zones[key])
     for lines in events:
         out += lines
     out.append("END:VCALENDAR")

@@ -15,7 +15,7 @@ Nothing is tabulated per year; every date comes from :mod:`._astro`.
 from __future__ import annotations
 
 import functools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import Field
 
@@ -32,7 +32,7 @@ from smmkit.content.calendar._solar_terms import (
     _solar_terms,
 )
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import SmmkitModel
+from smmkit.models._base import SmmkitModel, require_aware
 
 __all__ = ["LunarDate", "LunarMonth", "from_lunar", "lunar_months", "to_lunar"]
 
@@ -172,11 +172,15 @@ def lunar_months(year: int) -> tuple[LunarMonth, ...]:
 def to_lunar(day: date) -> LunarDate:
     """The Chinese-calendar date of Gregorian ``day`` (a China Standard Time day).
 
+    An aware datetime counts as its China-Standard-Time day; a naive one is refused.
+
     Example:
         >>> from datetime import date
         >>> to_lunar(date(2024, 2, 10))
         LunarDate(year=2024, month=1, day=1, leap=False)
     """
+    if isinstance(day, datetime):
+        day = require_aware(day, "day").astimezone(CHINA_STANDARD_TIME).date()
     if not isinstance(day, date):
         raise InvalidInputError.single("day", "must be a date", day)
     year = day.year

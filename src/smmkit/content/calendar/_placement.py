@@ -14,6 +14,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from smmkit.content.calendar._recurrence import zone
 from smmkit.content.calendar._values import (
@@ -29,10 +31,32 @@ from smmkit.content.calendar._values import (
 )
 from smmkit.content.workflow import PostState
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import as_utc
+from smmkit.models._base import SmmkitModel, as_utc
 from smmkit.models.content import NoteSeverity
 
-__all__: list[str] = []
+if TYPE_CHECKING:  # the calendar imports this module; FreezeResult is rebuilt there
+    from smmkit.content.calendar._plan import ContentCalendar
+
+__all__ = ["FreezeResult"]
+
+
+class FreezeResult(SmmkitModel):
+    """What a freeze did: the new calendar, the entries it paused, and the ones in flight.
+
+    ``in_flight`` are entries already ``publishing``: a freeze cannot stop them, a person
+    must check them (and retract if needed).
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from smmkit.content.calendar import ContentCalendar
+        >>> b = Blackout(id="b", start=datetime(2026, 1, 1, tzinfo=timezone.utc), reason="test")
+        >>> ContentCalendar().freeze(b).paused
+        ()
+    """
+
+    calendar: ContentCalendar
+    paused: tuple[CalendarEntry, ...] = ()
+    in_flight: tuple[CalendarEntry, ...] = ()
 
 
 def active(entries: Iterable[CalendarEntry]) -> list[CalendarEntry]:
@@ -254,7 +278,7 @@ def _gap_conflicts(items: list[CalendarEntry], rule: SpacingRule) -> list[Confli
 def _day_conflicts(items: list[CalendarEntry], rule: SpacingRule) -> list[Conflict]:
     if rule.max_per_day is None:
         return []
-    local = zone(rule.day_tz)
+    local = _day_zone(rule)
     by_day: dict[date, list[CalendarEntry]] = {}
     for e in items:
         by_day.setdefault(e.at.astimezone(local).date(), []).append(e)
@@ -297,7 +321,7 @@ def _fits_group(group: list[CalendarEntry], at: datetime, rule: SpacingRule) -> 
     if rule.min_gap is not None and any(abs(as_utc(e.at) - instant) < rule.min_gap for e in group):
         return False
     if rule.max_per_day is not None:
-        local = zone(rule.day_tz)
+        local = _day_zone(rule)
         day = at.astimezone(local).date()
         if sum(1 for e in group if e.at.astimezone(local).date() == day) >= rule.max_per_day:
             return False
@@ -311,6 +335,12 @@ def _fits_group(group: list[CalendarEntry], at: datetime, rule: SpacingRule) -> 
             if count > rule.quota:
                 return False
     return True
+
+
+def _day_zone(rule: SpacingRule) -> ZoneInfo:
+    if rule.day_tz is None:  # pragma: no cover - SpacingRule requires it with max_per_day
+        raise InvalidInputError.single("day_tz", "is required with max_per_day", None)
+    return zone(rule.day_tz)
 
 
 def _minutes(delta: timedelta) -> str:

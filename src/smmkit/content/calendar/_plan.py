@@ -14,10 +14,11 @@ from typing import Any
 from dateutil.rrule import rrule
 from pydantic import model_validator
 
+from smmkit.catalog import require_known_platform
 from smmkit.content.calendar._ical_read import calendar_from_ical
 from smmkit.content.calendar._ical_write import calendar_to_ical
-from smmkit.content.calendar._placement import Placement, freeze_entries
-from smmkit.content.calendar._recurrence import normalize_local, require_aware, zone
+from smmkit.content.calendar._placement import FreezeResult, Placement, freeze_entries
+from smmkit.content.calendar._recurrence import require_aware, zone
 from smmkit.content.calendar._scenario import CampaignScenario
 from smmkit.content.calendar._solar_terms import solar_terms_between
 from smmkit.content.calendar._values import (
@@ -30,33 +31,18 @@ from smmkit.content.calendar._values import (
     RecurringSeries,
     SpacingRule,
     check_ids,
+    day_entries,
     entry_in_zone,
     new_series,
     sort_key,
+    typed,
+    updated,
 )
 from smmkit.content.workflow import PostState, PostWorkflow
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import SmmkitModel, as_utc
 
 __all__ = ["ContentCalendar", "FreezeResult"]
-
-
-class FreezeResult(SmmkitModel):
-    """What a freeze did: the new calendar, the entries it paused, and the ones in flight.
-
-    ``in_flight`` are entries already ``publishing``: a freeze cannot stop them, a person
-    must check them (and retract if needed).
-
-    Example:
-        >>> from datetime import datetime, timezone
-        >>> b = Blackout(id="b", start=datetime(2026, 1, 1, tzinfo=timezone.utc), reason="test")
-        >>> ContentCalendar().freeze(b).paused
-        ()
-    """
-
-    calendar: ContentCalendar
-    paused: tuple[CalendarEntry, ...] = ()
-    in_flight: tuple[CalendarEntry, ...] = ()
 
 
 class ContentCalendar(SmmkitModel):
@@ -90,17 +76,9 @@ class ContentCalendar(SmmkitModel):
     # ----------------------------------------------------------------- building
 
     def _with(self, **changes: Any) -> ContentCalendar:
-        data: dict[str, Any] = {
-            "entries": self.entries,
-            "series": self.series,
-            "windows": self.windows,
-            "spacing": self.spacing,
-            "blackouts": self.blackouts,
-        }
-        data.update(changes)
+        data: dict[str, Any] = {**dict(self), **changes}
         if "entries" in changes:
-            ordered: list[CalendarEntry] = list(data["entries"])
-            data["entries"] = tuple(sorted(ordered, key=sort_key))
+            data["entries"] = tuple(sorted(changes["entries"], key=sort_key))
         return ContentCalendar(**data)
 
     def get(self, entry_id: str) -> CalendarEntry:
@@ -191,6 +169,7 @@ class ContentCalendar(SmmkitModel):
             >>> [e.at.strftime("%m-%d %H:%M %Z") for e in cal.entries]
             ['10-26 09:00 EDT', '11-02 09:00 EST', '11-09 09:00 EST']
         """
+        require_known_platform(platform)
         series, occurrences = new_series(
             piece_id,
             platform,
@@ -217,36 +196,29 @@ class ContentCalendar(SmmkitModel):
         days: Iterable[date],
         *,
         at: time,
-        tz: str = "Asia/Shanghai",
+        tz: str | None = None,
         account: str = "default",
         title: str | None = None,
         id_prefix: str | None = None,
         place: bool = True,
     ) -> ContentCalendar:
-        """Add one entry per day at local time ``at`` (festival posts, solar-term posts).
+        """Add one entry per day at wall-clock ``at`` in zone ``tz`` (festival posts).
 
-        By default each entry is :meth:`place`-d, so it respects spacing.
+        ``tz`` is required (there is no default zone) unless ``at`` carries its own
+        (``time(12, tzinfo=ZoneInfo(...))``). By default each entry is :meth:`place`-d,
+        so it respects spacing.
 
         Example:
             >>> from datetime import date, time
             >>> cal = ContentCalendar().add_on_days("mooncake", "xiaohongshu",
-            ...     [date(2026, 9, 25)], at=time(12))
+            ...     [date(2026, 9, 25)], at=time(12), tz="Asia/Shanghai")
             >>> cal.entries[0].id, cal.entries[0].at.isoformat()
             ('mooncake@xiaohongshu@2026-09-25', '2026-09-25T12:00:00+08:00')
         """
-        local = zone(tz)
-        prefix = id_prefix or f"{piece_id}@{platform}"
         cal = self
-        for day in days:
-            moment = normalize_local(datetime.combine(day, at.replace(tzinfo=None), local))
-            entry = CalendarEntry(
-                id=f"{prefix}@{day.isoformat()}",
-                piece_id=piece_id,
-                platform=platform,
-                account=account,
-                at=moment,
-                title=title,
-            )
+        for entry in day_entries(
+            piece_id, platform, days, at=at, tz=tz, account=account, title=title, prefix=id_prefix
+        ):
             cal = cal.place(entry) if place else cal.add(entry)
         return cal
 
@@ -265,6 +237,9 @@ class ContentCalendar(SmmkitModel):
         """One post on the China-Standard-Time day of each solar term in ``[start, end)``.
 
         Each entry is titled with the term's name (e.g. 小满) and placed with spacing.
+        ``at`` is a wall-clock time in ``tz``, which defaults to China time
+        (Asia/Shanghai), the zone the solar terms are reckoned in; pass another zone for
+        an audience elsewhere.
 
         Example:
             >>> from datetime import datetime, timezone
@@ -302,18 +277,14 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar().add(e).attach(s).get("a").scenario.id
             'gaokao-memories'
         """
+        typed(scenario, CampaignScenario, "scenario")
         if entry_ids is None:
             chosen = {e.id for e in self.entries if scenario.covers(e.at)}
         else:
             for entry_id in entry_ids:
                 self.get(entry_id)
             chosen = set(entry_ids)
-        return self._with(
-            entries=tuple(
-                e.model_copy(update={"scenario": scenario}) if e.id in chosen else e
-                for e in self.entries
-            )
-        )
+        return self._with(entries=updated(self.entries, chosen, scenario=scenario))
 
     def advance(
         self,
@@ -337,21 +308,17 @@ class ContentCalendar(SmmkitModel):
         entry = self.get(entry_id)
         workflow = entry.workflow or PostWorkflow(post_id=entry.id)
         workflow = workflow.transition(target, actor=actor, at=at, reason=reason)
-        return self._with(
-            entries=tuple(
-                e.model_copy(update={"workflow": workflow}) if e.id == entry_id else e
-                for e in self.entries
-            )
-        )
+        return self._with(entries=updated(self.entries, {entry_id}, workflow=workflow))
 
     def with_window(self, window: PostingWindow) -> ContentCalendar:
         """A calendar whose window for ``window.platform`` is replaced (or added).
 
         Example:
-            >>> w = PostingWindow.from_hours("douyin", [15])
+            >>> w = PostingWindow.from_hours("douyin", [15], tz="Asia/Shanghai")
             >>> ContentCalendar().with_window(w).window_for("douyin").ranges[0].start.hour
             15
         """
+        typed(window, PostingWindow, "window")
         others = tuple(w for w in self.windows if w.platform != window.platform)
         return self._with(windows=(*others, window))
 
@@ -362,6 +329,7 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar().without_window("weibo").window_for("weibo") is None
             True
         """
+        require_known_platform(platform)
         return self._with(windows=tuple(w for w in self.windows if w.platform != platform))
 
     def with_spacing(self, rule: SpacingRule) -> ContentCalendar:
@@ -374,6 +342,7 @@ class ContentCalendar(SmmkitModel):
             >>> cal.rule_for("weibo", "default").min_gap
             datetime.timedelta(0)
         """
+        typed(rule, SpacingRule, "rule")
         others = tuple(
             r for r in self.spacing if (r.platform, r.account) != (rule.platform, rule.account)
         )
@@ -396,7 +365,8 @@ class ContentCalendar(SmmkitModel):
         return tuple(e for e in self.entries if lo <= as_utc(e.at) < hi)
 
     def in_zone(self, tz: str) -> ContentCalendar:
-        """The same plan with every time shown in ``tz`` (the instants do not change).
+        """The same plan with every time shown in ``tz`` (the instants do not change);
+        all-day entries keep their own zone, whose day they are.
 
         Example:
             >>> from datetime import datetime
@@ -416,7 +386,7 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar().window_for("linkedin").tz
             'America/New_York'
         """
-        return self._rules().window_for(platform)
+        return self._rules().window_for(require_known_platform(platform))
 
     def rule_for(self, platform: str, account: str) -> SpacingRule | None:
         """The most specific spacing rule for ``platform`` and ``account``.
@@ -425,6 +395,8 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar().rule_for("wechat_oa", "default").max_per_day
             1
         """
+        if platform != "*":
+            require_known_platform(platform)
         return self._rules().rule_for(platform, account)
 
     def due(self, now: datetime) -> tuple[CalendarEntry, ...]:
@@ -441,6 +413,18 @@ class ContentCalendar(SmmkitModel):
             for e in self.entries
             if as_utc(e.at) <= as_utc(now) and not e.paused and e.state is PostState.SCHEDULED
         )
+
+    def to_frame(self) -> Any:
+        """One row per entry: id, piece, platform, account, time in its zone, state, series
+        (a pandas DataFrame; needs the ``pandas`` extra).
+
+        Example:
+            >>> " ".join(ContentCalendar().to_frame().columns[:5])
+            'id piece_id platform account at'
+        """
+        from smmkit._frames import calendar_frame
+
+        return calendar_frame(self)
 
     # ----------------------------------------------------------------- rules
 
@@ -474,7 +458,7 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar().fits(e)  # 03:00 is outside WeCom's window
             False
         """
-        return self._rules().fits(entry, self.entries)
+        return self._rules().fits(typed(entry, CalendarEntry, "entry"), self.entries)
 
     def place(
         self,
@@ -503,6 +487,7 @@ class ContentCalendar(SmmkitModel):
             >>> cal.get("b").at.strftime("%H:%M"), cal.get("b").requested_at.strftime("%H:%M")
             ('11:00', '10:00')
         """
+        typed(entry, CalendarEntry, "entry")
         return self.add(self._rules().slot(entry, self.entries, step=step, horizon=horizon))
 
     # ----------------------------------------------------------------- blackouts
@@ -522,6 +507,8 @@ class ContentCalendar(SmmkitModel):
             >>> [e.id for e in result.paused], result.calendar.get("a").paused_by
             (['a'], 'recall')
         """
+        for i, platform in enumerate(typed(blackout, Blackout, "blackout").platforms):
+            require_known_platform(platform, field=f"blackout.platforms.{i}")
         if any(b.id == blackout.id for b in self.blackouts):
             raise InvalidInputError.single("blackout.id", "already declared", blackout.id)
         entries, paused, in_flight = freeze_entries(self.entries, blackout)
@@ -544,9 +531,10 @@ class ContentCalendar(SmmkitModel):
             raise InvalidInputError.single("blackout_id", "no such blackout", blackout_id)
         return self._with(
             blackouts=tuple(b for b in self.blackouts if b.id != blackout_id),
-            entries=tuple(
-                e.model_copy(update={"paused_by": None}) if e.paused_by == blackout_id else e
-                for e in self.entries
+            entries=updated(
+                self.entries,
+                {e.id for e in self.entries if e.paused_by == blackout_id},
+                paused_by=None,
             ),
         )
 
@@ -568,10 +556,21 @@ class ContentCalendar(SmmkitModel):
         return calendar_to_ical(self.entries, self.series, self.blackouts, now=now, name=name)
 
     @classmethod
-    def from_ical(cls, text: str, *, base: ContentCalendar | None = None) -> ContentCalendar:
+    def from_ical(
+        cls,
+        text: str,
+        *,
+        base: ContentCalendar | None = None,
+        tz: str | None = None,
+        platform: str | None = None,
+    ) -> ContentCalendar:
         """Read a document written by :meth:`to_ical` (or any calendar application).
 
-        Windows and spacing are configuration, not data: they come from ``base``.
+        TZIDs may be IANA names, Windows names (Outlook) or zones the file's own
+        VTIMEZONEs define. All-day dates and floating times are read in ``tz``, else in
+        the file's ``X-WR-TIMEZONE``; with neither they are an input error. Events with no
+        CATEGORIES get ``platform``. Windows and spacing are configuration, not data:
+        they come from ``base``. See docs/calendar.md, "Calendars from Outlook, Google".
 
         Example:
             >>> from datetime import datetime, timezone
@@ -581,9 +580,11 @@ class ContentCalendar(SmmkitModel):
             >>> ContentCalendar.from_ical(cal.to_ical(now=e.at)) == cal
             True
         """
-        entries, series, blackouts = calendar_from_ical(text)
+        entries, series, blackouts = calendar_from_ical(text, tz=tz, platform=platform)
+        if base is not None:
+            typed(base, ContentCalendar, "base")
         empty = (base or cls()).model_copy(update={"entries": (), "series": (), "blackouts": ()})
         return empty._with(entries=entries, series=series, blackouts=blackouts)
 
 
-FreezeResult.model_rebuild()
+FreezeResult.model_rebuild(_types_namespace={"ContentCalendar": ContentCalendar})

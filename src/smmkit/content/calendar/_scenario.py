@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 from smmkit.content.calendar._lunar import _check_year, from_lunar
 from smmkit.content.calendar._solar_terms import solar_terms
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import AwareDatetime, SmmkitModel, require_aware
 
 __all__ = [
     "CampaignScenario",
@@ -254,12 +254,18 @@ def occasions_between(
 ) -> tuple[Occasion, ...]:
     """Occasions whose first day is in ``[start, end)``, in date order.
 
+    ``start`` and ``end`` are dates; a datetime is refused (its day depends on its zone:
+    pass ``moment.date()`` or ``moment.astimezone(zone).date()``).
+
     Example:
         >>> from datetime import date
         >>> [o.key for o in occasions_between(date(2026, 9, 20), date(2026, 10, 1),
         ...                                   kinds=["chinese_festival", "solar_term"])]
         ['solar_term_180', 'mid_autumn']
     """
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise InvalidInputError.single(name, "must be a date (not a datetime)", value)
     if end < start:
         raise InvalidInputError.single("end", "must not be before start", end)
     wanted = tuple(_kinds(kinds))
@@ -327,8 +333,8 @@ class CampaignScenario(SmmkitModel):
         return self
 
     def covers(self, moment: datetime) -> bool:
-        """Whether ``moment`` falls in the scenario's run (open ends are unbounded)."""
-        instant = moment.astimezone(timezone.utc)  # compare instants, not wall clocks
+        """Whether the aware ``moment`` falls in the scenario's run (open ends are unbounded)."""
+        instant = require_aware(moment, "moment").astimezone(timezone.utc)  # instants
         return (self.start is None or instant >= self.start.astimezone(timezone.utc)) and (
             self.end is None or instant < self.end.astimezone(timezone.utc)
         )
@@ -338,11 +344,16 @@ def festival_scenario(
     occasion: Occasion,
     *,
     lead_days: int = 7,
-    tz: str = "Asia/Shanghai",
+    tz: str | None = None,
     name: str | None = None,
     topic: str | None = None,
 ) -> CampaignScenario:
     """A festival scenario that warms up ``lead_days`` before the occasion and ends after it.
+
+    The run starts and ends at midnight in ``tz``. For China's occasions (Chinese
+    festivals, solar terms, commerce dates, gaokao) ``tz`` defaults to China time
+    (Asia/Shanghai); a Western holiday is kept everywhere on local time, so it needs
+    ``tz`` (the audience's zone).
 
     Example:
         >>> qixi = next(o for o in chinese_festivals(2026) if o.key == "qixi")
@@ -352,9 +363,15 @@ def festival_scenario(
     """
     if lead_days < 0:
         raise InvalidInputError.single("lead_days", "must be >= 0", lead_days)
+    if tz is None:
+        if occasion.kind is OccasionKind.WESTERN_HOLIDAY:
+            raise InvalidInputError.single(
+                "tz", f"is required for {occasion.key!r}: the audience's IANA zone", None
+            )
+        tz = "Asia/Shanghai"  # China's occasions are days of China time
     try:
         zone = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
         raise InvalidInputError.single("tz", "unknown IANA time zone", tz) from None
     last = occasion.last_day or occasion.day
     return CampaignScenario(

@@ -1,29 +1,40 @@
-"""Value types and rules of the content calendar: entries, series, windows, spacing.
+"""Value types of the content calendar: entries, series and conflicts.
 
 Everything here is a frozen value with no knowledge of :class:`ContentCalendar`: the
 placement engine (``_placement``), the iCalendar codec (``_ical_write``/``_ical_read``)
-and the calendar itself (``_plan``) all build on these types.
+and the calendar itself (``_plan``) all build on these types. Posting windows and
+spacing rules live in ``_windows`` (re-exported here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import Enum
+from typing import Any, TypeVar
 
 from dateutil.rrule import rrule
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
+from smmkit.catalog import require_known_platform
 from smmkit.content.calendar._recurrence import (
     expand_recurrence,
+    normalize_local,
     normalize_rule,
     require_aware,
     zone,
 )
 from smmkit.content.calendar._scenario import CampaignScenario
+from smmkit.content.calendar._windows import (
+    DEFAULT_POSTING_WINDOWS,
+    DEFAULT_SPACING_RULES,
+    PostingWindow,
+    SpacingRule,
+    TimeRange,
+)
 from smmkit.content.workflow import PostState, PostWorkflow
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
+from smmkit.models._base import AwareDatetime, PlatformId, SmmkitModel, as_utc
 from smmkit.models.content import Blackout, ContentPiece, NoteSeverity, PlatformPost
 
 __all__ = [
@@ -45,197 +56,12 @@ IN_FLIGHT = frozenset({PostState.PUBLISHING})
 """States a blackout cannot stop: a person must check these."""
 
 
-class TimeRange(SmmkitModel):
-    """A span of wall-clock time within a day; ``end`` of 00:00 means midnight at the end.
-
-    Example:
-        >>> from datetime import time
-        >>> TimeRange(start=time(20), end=time(0)).contains(time(23, 30))
-        True
-    """
-
-    start: time
-    end: time
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TimeRange:
-        if self.end != time(0) and self.end <= self.start:
-            raise ValueError("end must be after start (use 00:00 for midnight)")
-        return self
-
-    def contains(self, moment: time) -> bool:
-        """Whether the wall-clock ``moment`` is in ``[start, end)``."""
-        moment = moment.replace(tzinfo=None)
-        return self.start <= moment and (self.end == time(0) or moment < self.end)
-
-
-def _ranges(*spans: tuple[str, str]) -> tuple[TimeRange, ...]:
-    return tuple(
-        TimeRange(start=time.fromisoformat(a), end=time.fromisoformat(b)) for a, b in spans
-    )
-
-
-class PostingWindow(SmmkitModel):
-    """When a platform's audience is there: local-time ranges on some weekdays.
-
-    ``weekdays`` uses Python's numbering (Monday = 0). A post outside its platform's
-    window is reported as a warning, not refused: a 15:00 tea-break live is a deliberate
-    choice the planner may make.
-
-    Example:
-        >>> from datetime import datetime
-        >>> from zoneinfo import ZoneInfo
-        >>> w = PostingWindow.from_hours("wecom", [9, 10, 15], tz="Asia/Shanghai")
-        >>> [(r.start.hour, r.end.hour) for r in w.ranges]
-        [(9, 11), (15, 16)]
-        >>> w.contains(datetime(2026, 6, 1, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
-        True
-    """
-
-    platform: str = Field(min_length=1)
-    ranges: tuple[TimeRange, ...] = Field(min_length=1)
-    tz: str = "Asia/Shanghai"
-    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
-    note: str | None = None
-
-    @field_validator("tz")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        zone(value)
-        return value
-
-    @field_validator("weekdays")
-    @classmethod
-    def _weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
-        if not value or any(not 0 <= d <= 6 for d in value):
-            raise ValueError("weekdays are 0 (Monday) .. 6 (Sunday), at least one")
-        return tuple(sorted(set(value)))
-
-    def contains(self, moment: datetime) -> bool:
-        """Whether the aware ``moment`` is inside the window (in the window's zone)."""
-        local = require_aware(moment, "moment").astimezone(zone(self.tz))
-        return local.weekday() in self.weekdays and any(
-            r.contains(local.time()) for r in self.ranges
-        )
-
-    @classmethod
-    def from_hours(
-        cls, platform: str, hours: Iterable[int], *, tz: str = "Asia/Shanghai"
-    ) -> PostingWindow:
-        """A window made of whole hours (adjacent hours merge), e.g. from
-        :func:`best_posting_hours`."""
-        picked = sorted(set(hours))
-        if not picked or any(not 0 <= h <= 23 for h in picked):
-            raise InvalidInputError.single("hours", "need at least one hour in 0..23", picked)
-        spans: list[tuple[int, int]] = []
-        for h in picked:
-            if spans and spans[-1][1] == h:
-                spans[-1] = (spans[-1][0], h + 1)
-            else:
-                spans.append((h, h + 1))
-        ranges = tuple(TimeRange(start=time(a), end=time(b % 24)) for a, b in spans)
-        return cls(platform=platform, ranges=ranges, tz=tz, note="learned from engagement")
-
-
-_CN_CONSUMER = _ranges(
-    ("07:00", "09:00"), ("11:30", "14:00"), ("14:30", "16:00"), ("18:00", "00:00")
-)
-_GLOBAL = _ranges(("08:00", "11:00"), ("12:00", "14:00"), ("18:00", "22:00"))
-
-DEFAULT_POSTING_WINDOWS: tuple[PostingWindow, ...] = (
-    PostingWindow(platform="weibo", ranges=_CN_CONSUMER),
-    PostingWindow(platform="douyin", ranges=_CN_CONSUMER),
-    PostingWindow(platform="xiaohongshu", ranges=_CN_CONSUMER),
-    PostingWindow(platform="wechat_channels", ranges=_CN_CONSUMER),
-    PostingWindow(
-        platform="wechat_oa",
-        ranges=_ranges(("07:00", "09:00"), ("11:30", "13:30"), ("20:00", "22:30")),
-    ),
-    PostingWindow(
-        platform="wecom",
-        ranges=_ranges(("09:00", "12:00"), ("14:00", "18:00"), ("19:00", "21:00")),
-    ),
-    PostingWindow(platform="zhihu", ranges=_ranges(("11:30", "14:00"), ("20:00", "00:00"))),
-    PostingWindow(platform="bilibili", ranges=_ranges(("11:30", "14:00"), ("17:00", "00:00"))),
-    PostingWindow(
-        platform="linkedin",
-        ranges=_ranges(("07:30", "10:00"), ("12:00", "13:00"), ("17:00", "18:00")),
-        tz="America/New_York",
-        weekdays=(0, 1, 2, 3, 4),
-    ),
-    *(
-        PostingWindow(platform=p, ranges=_GLOBAL, tz="America/New_York")
-        for p in ("x", "facebook", "instagram", "youtube", "tiktok", "mastodon", "bluesky")
-    ),
-)
-"""Rule-of-thumb windows (audience local time). Replace them with learned ones:
-``calendar.with_window(PostingWindow.from_hours(...))``; see docs/calendar.md."""
-
-
-class SpacingRule(SmmkitModel):
-    """How densely one platform (and optionally one account) may be scheduled.
-
-    ``platform="*"`` is the fallback for every platform. With ``account=None`` the rule
-    applies to each account of the platform separately. The most specific rule wins.
-    ``max_per_day`` counts calendar days in ``day_tz``; ``quota`` is a rolling count per
-    ``quota_period`` (a platform's publishing cap).
-
-    Example:
-        >>> from datetime import timedelta
-        >>> SpacingRule(platform="wechat_oa", max_per_day=1).max_per_day
-        1
-    """
-
-    platform: str = Field(min_length=1)
-    account: str | None = None
-    min_gap: timedelta | None = None
-    max_per_day: int | None = Field(default=None, ge=1)
-    day_tz: str = "Asia/Shanghai"
-    quota: int | None = Field(default=None, ge=1)
-    quota_period: timedelta = timedelta(hours=24)
-    source: str | None = None
-
-    @field_validator("day_tz")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        zone(value)
-        return value
-
-
-DEFAULT_SPACING_RULES: tuple[SpacingRule, ...] = (
-    SpacingRule(platform="*", min_gap=timedelta(hours=1), source="house rule: don't crowd a feed"),
-    SpacingRule(
-        platform="wechat_oa",
-        min_gap=timedelta(hours=1),
-        max_per_day=1,
-        source="subscription accounts: one mass-send a day",
-    ),
-    SpacingRule(
-        platform="instagram",
-        min_gap=timedelta(hours=1),
-        quota=50,
-        source="Graph API media_publish: 50 posts / 24 h (content_publishing_limit)",
-    ),
-    SpacingRule(
-        platform="linkedin",
-        min_gap=timedelta(hours=1),
-        quota=150,
-        source="150 posts / day per member",
-    ),
-    SpacingRule(
-        platform="bilibili",
-        min_gap=timedelta(hours=1),
-        max_per_day=5,
-        source="open platform: 5 video submissions / day for non-formal members",
-    ),
-)
-
-
 class RecurringSeries(SmmkitModel):
     """The definition of a recurring slot; its occurrences are calendar entries.
 
     ``rule`` is a canonical RRULE value (bounded by COUNT or UNTIL, UNTIL in UTC);
-    ``dtstart`` carries the IANA zone the rule runs in.
+    ``dtstart`` carries the IANA zone the rule runs in. ``all_day`` series (read from
+    an iCalendar ``DTSTART;VALUE=DATE``) start each occurrence at the local midnight.
 
     Example:
         >>> from datetime import datetime
@@ -249,23 +75,27 @@ class RecurringSeries(SmmkitModel):
 
     id: str = Field(min_length=1)
     piece_id: str = Field(min_length=1)
-    platform: str = Field(min_length=1)
+    platform: PlatformId = Field(min_length=1)
     account: str = "default"
     rule: str = Field(min_length=1)
     dtstart: AwareDatetime
     duration: timedelta | None = None
     title: str | None = None
+    all_day: bool = False
+
+    @model_validator(mode="after")
+    def _whole_days(self) -> RecurringSeries:
+        _check_duration(self.duration, self.all_day)
+        return self
 
     def occurrences(self) -> tuple[datetime, ...]:
         """Every occurrence of the series (aware, in ``dtstart``'s zone)."""
         return expand_recurrence(self.rule, dtstart=self.dtstart)
 
     def entry_id(self, occurrence: datetime) -> str:
-        """The deterministic id of the entry for ``occurrence``."""
-        # Not as_utc: a naive occurrence is reported by CalendarEntry's validation, naming
-        # the field, when template() builds the entry.
-        stamp = occurrence.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        return f"{self.id}@{stamp}"
+        """The deterministic id of the entry for ``occurrence`` (an aware datetime)."""
+        instant = require_aware(occurrence, "occurrence").astimezone(timezone.utc)
+        return f"{self.id}@{instant:%Y%m%dT%H%M%SZ}"
 
     def template(self, occurrence: datetime) -> CalendarEntry:
         """The entry an untouched occurrence stands for."""
@@ -279,15 +109,19 @@ class RecurringSeries(SmmkitModel):
             title=self.title,
             series=self.id,
             occurrence=occurrence,
+            all_day=self.all_day,
         )
 
 
 class CalendarEntry(SmmkitModel):
     """One planned post: a piece, on a platform and account, at an aware time.
 
-    ``at`` keeps the zone it was given (any IANA zone). ``piece``/``post`` optionally
-    carry the content itself; ``workflow`` its approval state. ``requested_at`` is set
-    when spacing moved the entry; ``paused_by`` names the blackout that holds it.
+    ``at`` keeps the zone it was given (any IANA zone). ``platform`` must be a known id
+    (:func:`smmkit.catalog.is_known_platform`). ``piece``/``post`` optionally carry the
+    content itself; ``workflow`` its approval state. ``requested_at`` is set when spacing
+    moved the entry; ``paused_by`` names the blackout that holds it. ``all_day`` marks
+    an entry for a whole day (an iCalendar all-day event): ``at`` is the start of that
+    day in its zone and ``duration``, if set, is whole days.
 
     Example:
         >>> from datetime import datetime
@@ -300,7 +134,7 @@ class CalendarEntry(SmmkitModel):
 
     id: str = Field(min_length=1)
     piece_id: str = Field(min_length=1)
-    platform: str = Field(min_length=1)
+    platform: PlatformId = Field(min_length=1)
     account: str = "default"
     at: AwareDatetime
     duration: timedelta | None = None
@@ -314,6 +148,7 @@ class CalendarEntry(SmmkitModel):
     requested_at: AwareDatetime | None = None
     paused_by: str | None = None
     notes: str | None = None
+    all_day: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> CalendarEntry:
@@ -323,8 +158,7 @@ class CalendarEntry(SmmkitModel):
             raise ValueError(f"post.platform {self.post.platform!r} differs from platform")
         if (self.series is None) != (self.occurrence is None):
             raise ValueError("series and occurrence go together")
-        if self.duration is not None and self.duration <= timedelta(0):
-            raise ValueError("duration must be positive")
+        _check_duration(self.duration, self.all_day)
         return self
 
     @property
@@ -336,6 +170,13 @@ class CalendarEntry(SmmkitModel):
     def paused(self) -> bool:
         """True while a blackout holds the entry."""
         return self.paused_by is not None
+
+
+def _check_duration(duration: timedelta | None, all_day: bool) -> None:
+    if duration is not None and duration <= timedelta(0):
+        raise ValueError("duration must be positive")
+    if all_day and duration is not None and duration % timedelta(days=1):
+        raise ValueError("the duration of an all-day entry is whole days")
 
 
 class ConflictKind(str, Enum):
@@ -367,7 +208,7 @@ class Conflict(SmmkitModel):
     kind: ConflictKind
     entry_id: str
     others: tuple[str, ...] = ()
-    platform: str
+    platform: PlatformId
     account: str
     at: AwareDatetime
     message: str
@@ -452,8 +293,62 @@ def new_series(
     return series, occurrences
 
 
+def day_entries(
+    piece_id: str,
+    platform: str,
+    days: Iterable[date],
+    *,
+    at: time,
+    tz: str | None,
+    account: str,
+    title: str | None,
+    prefix: str | None,
+) -> list[CalendarEntry]:
+    """The entries :meth:`ContentCalendar.add_on_days` adds: one per day at wall-clock
+    ``at`` in ``tz`` (or ``at``'s own zone; one of them is required).
+
+    Example:
+        >>> from datetime import date, time
+        >>> [e.at.isoformat() for e in day_entries("p", "x", [date(2026, 3, 8)], at=time(2, 30),
+        ...     tz="America/New_York", account="default", title=None, prefix=None)]
+        ['2026-03-08T03:30:00-04:00']
+    """
+    require_known_platform(platform)
+    if not isinstance(at, time):
+        raise InvalidInputError.single("at", "must be a time of day", at)
+    if tz is not None:
+        local: tzinfo = zone(tz)
+        if at.tzinfo is not None and at.tzinfo is not local:
+            raise InvalidInputError.single("tz", "differs from the zone at carries", tz)
+    elif at.tzinfo is not None:
+        local = at.tzinfo
+    else:
+        raise InvalidInputError.single(
+            "tz", "is required: the IANA zone the wall-clock time at is in", None
+        )
+    if isinstance(days, (str, bytes)) or not isinstance(days, Iterable):
+        raise InvalidInputError.single("days", "must be dates", days)
+    found = []
+    for i, day in enumerate(days):
+        if isinstance(day, datetime) or not isinstance(day, date):
+            raise InvalidInputError.single(f"days.{i}", "must be a date (not a datetime)", day)
+        found.append(
+            CalendarEntry(
+                id=f"{prefix or f'{piece_id}@{platform}'}@{day.isoformat()}",
+                piece_id=piece_id,
+                platform=platform,
+                account=account,
+                at=normalize_local(datetime.combine(day, at.replace(tzinfo=None), local)),
+                title=title,
+            )
+        )
+    return found
+
+
 def entry_in_zone(entry: CalendarEntry, local: tzinfo) -> CalendarEntry:
     """``entry`` with every time shown in ``local`` (the instants do not change).
+
+    An all-day entry keeps its zone: its day is a day of that zone.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -463,6 +358,9 @@ def entry_in_zone(entry: CalendarEntry, local: tzinfo) -> CalendarEntry:
         >>> entry_in_zone(e, ZoneInfo("Asia/Shanghai")).at.hour
         15
     """
+
+    if entry.all_day:
+        return entry
 
     def conv(value: datetime | None) -> datetime | None:
         return None if value is None else value.astimezone(local)
@@ -474,6 +372,38 @@ def entry_in_zone(entry: CalendarEntry, local: tzinfo) -> CalendarEntry:
             "requested_at": conv(entry.requested_at),
         }
     )
+
+
+def updated(
+    entries: Iterable[CalendarEntry], ids: Collection[str], **changes: Any
+) -> tuple[CalendarEntry, ...]:
+    """``entries``, with ``changes`` made to those whose id is in ``ids``.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> e = CalendarEntry(id="a", piece_id="p", platform="x",
+        ...                   at=datetime(2026, 1, 5, 14, tzinfo=timezone.utc))
+        >>> updated([e], {"a"}, title="Launch")[0].title
+        'Launch'
+    """
+    return tuple(e.model_copy(update=changes) if e.id in ids else e for e in entries)
+
+
+_T = TypeVar("_T")
+
+
+def typed(value: object, kind: type[_T], field: str) -> _T:
+    """``value`` if it is a ``kind``, else an input error naming ``field``.
+
+    Example:
+        >>> typed("x", int, "count")
+        Traceback (most recent call last):
+        ...
+        smmkit.exceptions.InvalidInputError: count: must be a int (got 'x')
+    """
+    if not isinstance(value, kind):
+        raise InvalidInputError.single(field, f"must be a {kind.__name__}", value)
+    return value
 
 
 def check_ids(
