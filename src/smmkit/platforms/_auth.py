@@ -12,12 +12,12 @@ that rotate refresh tokens: a second, racing refresh would burn the first one's 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hmac
 import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
@@ -28,6 +28,7 @@ from pydantic import Field, SecretStr
 
 from smmkit.exceptions import ConfigurationError
 from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.platforms._filelock import exclusive_lock
 
 __all__ = [
     "Credentials",
@@ -183,10 +184,11 @@ class InMemoryTokenStore:
 class FileTokenStore:
     """Tokens in one JSON file, shared safely by several processes on one machine.
 
-    ``lock`` takes an exclusive ``fcntl.flock`` on ``<path>.lock``; ``put`` writes a
-    temporary file in the same directory and renames it over the store, so a crash
-    never leaves a torn file and a refresh token is never lost. The file is created
-    with mode ``0600``: it holds live credentials. POSIX only.
+    ``lock`` takes an exclusive lock on ``<path>.lock`` (``fcntl.flock`` on POSIX,
+    ``msvcrt.locking`` on Windows); ``put`` writes a temporary file in the same
+    directory and renames it over the store, so a crash never leaves a torn file and a
+    refresh token is never lost. The file is created with mode ``0600`` (owner only on
+    POSIX; on Windows it inherits the directory's ACL): it holds live credentials.
 
     Example:
         >>> import pathlib, tempfile
@@ -233,14 +235,16 @@ class FileTokenStore:
             "expires_at": token.expires_at.isoformat() if token.expires_at else None,
             "scope": token.scope,
         }
+        # mkstemp creates the file 0600 already; say so explicitly where chmod exists
         fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
         try:
-            os.fchmod(fd, 0o600)
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, sort_keys=True)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+            _replace(tmp, self.path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
@@ -248,24 +252,33 @@ class FileTokenStore:
 
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:
-        """Exclusive across threads of this process and across processes (``flock``).
+        """Exclusive across threads of this process and across processes.
 
+        ``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows, on ``<path>.lock``.
         One lock covers the whole file: refreshes are rare, and one lock cannot deadlock.
         """
         del key
-        with self._thread_lock:
-            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-            finally:
-                os.close(fd)
+        with self._thread_lock, exclusive_lock(f"{self.path}.lock"):
+            yield
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.path)!r})"
+
+
+def _replace(source: str, target: Path, *, attempts: int = 50, delay: float = 0.02) -> None:
+    """``os.replace``, retried briefly while Windows refuses it (a reader has ``target`` open).
+
+    POSIX renames over open files; Windows answers ``PermissionError`` until the
+    reader closes it, which takes microseconds in :meth:`FileTokenStore.get`.
+    """
+    for _ in range(attempts - 1):
+        try:
+            os.replace(source, target)
+        except PermissionError:
+            time.sleep(delay)
+        else:
+            return
+    os.replace(source, target)
 
 
 def utc_from_timestamp(seconds: float) -> datetime:

@@ -8,7 +8,6 @@ Re-exported by :mod:`smmkit.testing` (:class:`CountingTokenEndpoint`,
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import time
@@ -22,6 +21,7 @@ import httpx
 from smmkit.platforms._adapter import Flow, PlatformAdapter
 from smmkit.platforms._auth import Credentials, FileTokenStore
 from smmkit.platforms._client import Client
+from smmkit.platforms._filelock import exclusive_lock
 from smmkit.platforms._retry import RetryPolicy
 from smmkit.platforms.sandbox import SandboxAdapter
 
@@ -58,9 +58,7 @@ class CountingTokenEndpoint(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[dict[str, Any]]:
-        fd = os.open(self.directory / "token-endpoint.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with exclusive_lock(self.directory / "token-endpoint.lock"):
             state = (
                 json.loads(self._state.read_text())
                 if self._state.exists()
@@ -68,8 +66,6 @@ class CountingTokenEndpoint(httpx.BaseTransport, httpx.AsyncBaseTransport):
             )
             yield state
             self._state.write_text(json.dumps(state))
-        finally:
-            os.close(fd)
 
     @property
     def fetches(self) -> int:
