@@ -10,7 +10,8 @@ SmmkitError
 ├── InvalidInputError (ValueError)          bad input: names the field and the problem
 │   ├── UnknownPlatformError (KeyError)     an id that is not in the catalog
 │   ├── ContentRuleError                    content a platform cannot take as it is
-│   │   └── PermissionMissingError          UGC without the creator's permission
+│   │   ├── PermissionMissingError          UGC without the creator's permission
+│   │   └── ContentTooLongError             links, tags, mentions that cannot all fit
 │   └── BudgetError                         a budget split outside the playbook's bands
 ├── IllegalTransitionError                  a workflow step the state machine forbids
 ├── ConfigurationError                      a setting that cannot work
@@ -54,6 +55,7 @@ __all__ = [
     "BudgetError",
     "ConfigurationError",
     "ContentRuleError",
+    "ContentTooLongError",
     "DecryptError",
     "DuplicateContentError",
     "FieldProblem",
@@ -162,17 +164,31 @@ class InvalidInputError(SmmkitError, ValueError):
 class UnknownPlatformError(InvalidInputError, KeyError):
     """A platform id that is not in the catalog (or the registry).
 
+    ``field`` names where the id was given (``platforms.1``); ``also`` carries any
+    other problems found in the same input.
+
     Example:
         >>> from smmkit.exceptions import UnknownPlatformError
         >>> str(UnknownPlatformError("myspace", ("x", "weibo")))
         "platform: unknown platform id (got 'myspace'); known ids: weibo, x"
+        >>> UnknownPlatformError("myspace", ("x",), field="platforms.1").fields
+        ('platforms.1',)
     """
 
-    def __init__(self, platform_id: str, known: Sequence[str]) -> None:
+    def __init__(
+        self,
+        platform_id: str,
+        known: Sequence[str],
+        *,
+        field: str = "platform",
+        also: Sequence[FieldProblem] = (),
+        model: str | None = None,
+    ) -> None:
         self.platform_id = platform_id
         self.known: tuple[str, ...] = tuple(sorted(known))
         super().__init__(
-            [FieldProblem("platform", "unknown platform id", _short_repr(platform_id))]
+            [FieldProblem(field, "unknown platform id", _short_repr(platform_id)), *also],
+            model=model,
         )
 
     def __str__(self) -> str:
@@ -229,6 +245,42 @@ class ContentRuleError(InvalidInputError):
 
 class PermissionMissingError(ContentRuleError):
     """User-generated content used without the creator's recorded permission."""
+
+
+class ContentTooLongError(ContentRuleError):
+    """Links, hashtags, mentions or a credit line that cannot all fit a platform's limit.
+
+    Shortening cuts prose, never what must stay: when even those alone do not fit (and
+    a thread cannot hold them), smmkit refuses instead of dropping any. ``unfit`` lists
+    what could not fit, ``platform`` and ``limit`` say where.
+
+    Example:
+        >>> err = ContentTooLongError(field="body", platform="x", unfit=("#Tag",),
+        ...                           limit="280 weighted chars")
+        >>> err.fields, err.platform, err.unfit
+        (('body',), 'x', ('#Tag',))
+        >>> str(err).endswith("the credit line; could not fit: #Tag")
+        True
+    """
+
+    def __init__(
+        self,
+        *,
+        field: str,
+        platform: str,
+        unfit: Sequence[str],
+        limit: str | None = None,
+        hint: str = "",
+    ) -> None:
+        self.platform = platform
+        self.unfit: tuple[str, ...] = tuple(unfit)
+        self.limit = limit
+        within = f"{platform}'s limit" + (f" of {limit}" if limit else "")
+        problem = (
+            f"{within} cannot hold every link, hashtag, mention and the credit line; "
+            f"could not fit: {', '.join(self.unfit)}{hint}"
+        )
+        super().__init__([FieldProblem(field, problem)])
 
 
 class BudgetError(InvalidInputError):

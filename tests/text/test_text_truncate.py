@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smmkit.catalog import get_platform_spec, platform_ids
+from smmkit.exceptions import ContentTooLongError
 from smmkit.text import (
     cut_points,
     extract_entities,
@@ -16,6 +18,7 @@ from smmkit.text import (
     truncate,
     within_limit,
 )
+from smmkit.text._truncate import shorten_keeping, thread_split
 
 PIECES = [
     "今天天气很好。",
@@ -152,3 +155,111 @@ def test_truncate_fits_every_platform(platform: str) -> None:
     else:
         assert within_limit(out, spec)
         assert out.endswith("…")
+
+
+# -- keeping what matters: entities survive a cut, tag lines stay whole ------------------
+
+_NUMBERED = regex.compile(r" \d+/\d+$")
+
+
+def _only_tags(part: str) -> bool:
+    body = _NUMBERED.sub("", part)
+    chars = list(body)
+    for e in extract_entities(body):
+        if e.kind.value in ("hashtag", "cashtag"):
+            chars[e.start : e.end] = [" "] * (e.end - e.start)
+    return not "".join(chars).strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "platform", "limit", "expected"),
+    [
+        (
+            "Cold brew, three minutes, office. https://ex.com/a #tea",
+            "x",
+            40,
+            "Cold brew… https://ex.com/a #tea",
+        ),
+        ("#tea 下午三点，给自己泡一杯冷泡茶。只要三分钟 @lin", "weibo", 12, "#tea 下午三点… @lin"),
+        (
+            "第一句话。第二句话 #话题# 还有更多内容 #冷泡茶#",
+            "weibo",
+            16,
+            "第一句话。… #话题# #冷泡茶#",
+        ),
+        ("Tea #tea then more #tea and $TEA", "mastodon", 16, "Tea #tea… $TEA"),
+    ],
+)
+def test_truncate_keep_entities(text: str, platform: str, limit: int, expected: str) -> None:
+    out = truncate(text, platform, limit=limit, keep_entities=True)
+    assert out == expected
+    assert within_limit(out, get_platform_spec(platform), limit)
+
+
+def test_truncate_keep_entities_refuses_what_cannot_fit() -> None:
+    with pytest.raises(ContentTooLongError) as info:
+        truncate(
+            "Tea https://ex.com/" + "a" * 50 + " #tea", "bluesky", limit=30, keep_entities=True
+        )
+    assert info.value.fields == ("body",)
+    assert info.value.unfit == ("https://ex.com/" + "a" * 50, "#tea")
+
+
+def test_shorten_keeping_reports_the_moved_entities() -> None:
+    kept = shorten_keeping(
+        "Tea at three. Cold brew https://ex.com @lin #tea", lambda s: len(s) <= 40
+    )
+    assert kept == ("Tea at three.… https://ex.com @lin #tea", ("https://ex.com", "@lin", "#tea"))
+
+
+@pytest.mark.parametrize("platform", ["x", "weibo", "bluesky", "mastodon"])
+def test_a_trailing_tag_line_never_stands_alone(platform: str) -> None:
+    unit = "Cold brew in three minutes. " if platform != "weibo" else "三分钟冷泡茶。"
+    for n in range(2, 40):
+        text = unit * n + "\n#tea #office #ColdBrew"
+        parts = split_thread(text, platform, limit=60)
+        assert not any(_only_tags(p) for p in parts), parts
+        if len(parts) > 1:
+            assert sum("#tea #office #ColdBrew" in p for p in parts) == 1, parts
+
+
+def test_split_thread_old_tags_only_case() -> None:
+    # Used to give ("Sentence one is here. Sentence two is here. 1/2", "#a #b 2/2").
+    text = "Sentence one is here. Sentence two is here.\n#a #b"
+    parts = split_thread(text, "x", limit=48)
+    assert parts == ("Sentence one is here. 1/2", "Sentence two is here.\n#a #b 2/2")
+
+
+def test_thread_split_gives_none_rather_than_a_bad_part() -> None:
+    assert (
+        thread_split("Tea. https://ex.com/" + "a" * 40, lambda s: len(s) <= 30, " {i}/{n}") is None
+    )
+    assert thread_split("#a #b #c #d #e #f", lambda s: len(s) <= 10, " {i}/{n}") is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from([*PIECES[:4], "Tea. ", "下午茶。"]), min_size=1, max_size=30).map(
+        "".join
+    ),
+    st.lists(
+        st.sampled_from(["#tea", "#办公室茶", "#话题#", "#ColdBrew", "$TEA"]),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["x", "weibo", "bluesky", "mastodon"]),
+    st.integers(min_value=40, max_value=120),
+)
+def test_split_thread_keeps_tag_lines_whole_and_never_tags_alone(
+    prose: str, tags: list[str], platform: str, limit: int
+) -> None:
+    line = " ".join(tags)
+    text = f"{prose}\n{line}"
+    spec = get_platform_spec(platform)
+    parts = split_thread(text, platform, limit=limit)
+    if len(parts) == 1:
+        return
+    if not within_limit("。。。\n" + line + " 99/99", spec, limit) or not prose.strip():
+        return  # no part holds the tag line with some text: nothing can keep it whole
+    assert not any(_only_tags(p) for p in parts), parts
+    assert sum(line in p for p in parts) == 1, parts

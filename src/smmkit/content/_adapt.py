@@ -29,6 +29,7 @@ from smmkit.content._stages import STAGES
 from smmkit.content._validate import validate
 from smmkit.exceptions import (
     ContentRuleError,
+    ContentTooLongError,
     InvalidInputError,
     PermissionMissingError,
     UnknownPlatformError,
@@ -96,6 +97,17 @@ class AdaptAllResult(SmmkitModel):
                 return post
         return None
 
+    def to_frame(self) -> Any:
+        """One row per platform: ok, length, limit, parts, notes, error (pandas extra).
+
+        Example:
+            >>> adapt_all(ContentPiece(id="p", body="hi"), ["x"]).to_frame()["length"].tolist()
+            [2]
+        """
+        from smmkit._frames import adapt_frame
+
+        return adapt_frame(self)
+
 
 def piece_from_post(post: PlatformPost) -> ContentPiece:
     """The piece a post says, in plain text: undoes LinkedIn escaping and WeChat HTML.
@@ -149,8 +161,10 @@ def adapt(
       not allowed (Xiaohongshu) they are removed from the text and kept in ``links``;
       WeChat OA takes the first as 阅读原文 (``extras.content_source_url``).
     * Text that is too long is split into numbered parts where the platform has
-      threads and ``allow_threads`` is set, otherwise truncated at a sentence or
-      clause with ``ellipsis``; links, tags and the credit line are kept.
+      threads and ``allow_threads`` is set, otherwise its prose is cut at a sentence
+      or clause with ``ellipsis``. Every link, hashtag, mention and the credit line
+      is kept (those of the part cut away follow the ellipsis); when they cannot all
+      fit, :class:`~smmkit.exceptions.ContentTooLongError` names what did not.
     * Text is written in the platform's ``body_format``: LinkedIn's little format
       (``mentions`` maps a handle to ``(name, urn)``); WeChat OA's HTML, with a digest
       (``digest`` or the first 54 字). Bluesky gets facets (``dids`` maps handles to
@@ -264,7 +278,8 @@ def adapt_all(
     """Adapt ``piece`` to several platforms (all 16 catalog platforms by default).
 
         A platform that refuses the piece (UGC without permission, no title where one is
-        required, an unknown id) is reported in ``errors`` with its reason; the others
+        required, links and tags that cannot all fit, an unknown id) is reported in
+        ``errors`` with its reason (``content_too_long``...); the others
         still get their post. ``options`` and the keywords are :func:`adapt`'s; a bad option
     raises :class:`~smmkit.exceptions.InvalidInputError` (it is no platform's refusal).
 
@@ -287,6 +302,8 @@ def adapt_all(
             errors.append(_error(name, "permission_missing", exc))
         except UnknownPlatformError as exc:
             errors.append(_error(name, "unknown_platform", exc))
+        except ContentTooLongError as exc:
+            errors.append(_error(name, "content_too_long", exc))
         except ContentRuleError as exc:
             errors.append(_error(name, "content_rule", exc))
         except InvalidInputError as exc:

@@ -8,17 +8,16 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 
-import regex
-
 from smmkit.content._draft import Notes, TailKind
+from smmkit.content._markup import html_text, plain_text
 from smmkit.content._validate import title_length
 from smmkit.models.content import NoteSeverity
 from smmkit.models.platform import BodyFormat, Platform
 from smmkit.text._count import measure
 from smmkit.text._entities import EntityKind, extract_entities
 from smmkit.text._graphemes import grapheme_boundaries
-from smmkit.text._serialize import from_little, to_little
-from smmkit.text._truncate import _best_prefix, cut_points, split_thread, within_limit
+from smmkit.text._serialize import to_little
+from smmkit.text._truncate import shorten_keeping, thread_split, too_long_error, within_limit
 
 __all__ = [
     "demote_hashtags",
@@ -32,7 +31,6 @@ __all__ = [
     "strip_refused",
 ]
 
-_PARAGRAPH = regex.compile(r"<p>(.*?)</p>", regex.DOTALL)
 _LOOKALIKES = {"<": "‹", ">": "›"}
 _DEFAULT_DIGEST_LENGTH = 54  # WeChat's documented default, when the catalog has none
 
@@ -41,11 +39,6 @@ def html_body(text: str) -> str:
     """``text`` as escaped HTML paragraphs, one per non-empty line."""
     lines = [line.strip() for line in text.split("\n")]
     return "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
-
-
-def html_text(body: str) -> str:
-    """The plain text of HTML paragraphs written by :func:`html_body`."""
-    return "\n".join(html.unescape(p) for p in _PARAGRAPH.findall(body))
 
 
 def _same(text: str) -> str:
@@ -60,16 +53,6 @@ def encoder(spec: Platform, mentions: Mapping[str, tuple[str, str]] | None) -> C
     if markup is BodyFormat.HTML:
         return html_body
     return _same
-
-
-def plain_text(body: str, spec: Platform) -> str:
-    """``body`` in ``spec``'s markup back to plain text (what :func:`encoder` undoes)."""
-    markup = spec.markup
-    if markup is BodyFormat.LITTLE:
-        return from_little(body)
-    if markup is BodyFormat.HTML:
-        return html_text(body)
-    return body
 
 
 def strip_refused(text: str, spec: Platform, field: str, notes: Notes) -> str:
@@ -181,13 +164,15 @@ def fit_text(
     """Make ``core`` + ``tail`` fit; returns the body and the thread parts (if split).
 
     ``threads`` is the numbering of thread parts, ``None`` when the text may not be
-    split. Links, tags and the credit line are kept whole; when they alone leave no
-    room, tags go first, then links (last first), and the credit line last.
+    split. Only prose is cut: every link, hashtag, mention and cashtag of ``core``
+    stays (those of the part cut away follow the ellipsis), and the ``tail`` lines
+    (links, tags, the credit line) stay whole. When they cannot all fit, not even in a
+    thread, :class:`~smmkit.exceptions.ContentTooLongError` names what did not fit.
     """
-    items = list(tail)
+    lines = tuple(text for _k, text in tail)
 
     def join(c: str) -> str:
-        return "\n".join(x for x in (c, *(text for _k, text in items)) if x)
+        return "\n".join(x for x in (c, *lines) if x)
 
     def fits(plain: str) -> bool:
         return within_limit(encode(plain), spec)
@@ -196,46 +181,41 @@ def fit_text(
     if fits(full):
         return full, ()
     if threads is not None and spec.threads:
-        parts = split_thread(full, spec, numbering=threads)
-        if len(parts) > 1 and all(fits(p) for p in parts):
+        parts = thread_split(full, fits, threads)
+        if parts is not None:
             notes.add(
                 "thread_split",
                 "parts",
                 f"text split into {len(parts)} numbered parts to fit {spec.id}",
             )
             return full, parts
-    for kind in ("tags", "links", "credit"):
-        while not fits(join(ellipsis if core else "")) and any(k == kind for k, _t in items):
-            index = max(i for i, (k, _t) in enumerate(items) if k == kind)
-            _k, dropped = items.pop(index)
-            notes.add(
-                f"{kind}_dropped",
-                "body",
-                f"no room for the {kind} within {spec.id}'s limit",
-                severity=NoteSeverity.WARNING,
-                before=dropped,
-            )
-        if fits(join(core)):
-            return join(core), ()
-    cut = _best_prefix(core, cut_points(core), lambda c: fits(join(_trim(c) + ellipsis)), 0.5)
-    head = _trim(core[:cut])
-    new_core = head + ellipsis if head else ""
-    new = join(new_core)
-    if not fits(new):
-        new = join("") if fits(join("")) else ""
-    if core:
-        limit = spec.text.max_length
-        notes.add(
-            "truncated",
-            "body",
-            f"text cut to fit {spec.id}'s limit"
-            + (f" of {limit.value} {limit.unit}" if limit is not None else ""),
-            severity=NoteSeverity.WARNING,
-            before=core if len(core) <= 300 else core[:297] + "...",
-            after=new_core,
+    if not fits(ellipsis):
+        ellipsis = ""
+    kept = shorten_keeping(core, lambda c: fits(join(c)), ellipsis=ellipsis)
+    if kept is None:
+        hint = (
+            "; allow_threads=True would make it a thread"
+            if threads is None and spec.threads
+            else ""
         )
-    return new, ()
-
-
-def _trim(head: str) -> str:
-    return head.rstrip().rstrip("，；、,;：:").rstrip()
+        must = tuple(w for k, t in tail for w in (t.split(" ") if k == "tags" else (t,)))
+        raise too_long_error(core, must, fits, spec, hint=hint)
+    new_core, moved = kept
+    limit = spec.text.max_length
+    notes.add(
+        "truncated",
+        "body",
+        f"text cut to fit {spec.id}'s limit"
+        + (f" of {limit.value} {limit.unit}" if limit is not None else ""),
+        severity=NoteSeverity.WARNING,
+        before=core if len(core) <= 300 else core[:297] + "...",
+        after=new_core,
+    )
+    if moved:
+        notes.add(
+            "entities_kept",
+            "body",
+            "links, hashtags and mentions of the text cut away follow the ellipsis",
+            after=" ".join(moved),
+        )
+    return join(new_core), ()

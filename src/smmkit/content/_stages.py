@@ -263,7 +263,9 @@ def _credit_line(piece: ContentPiece) -> str | None:
 
 def fit(draft: Draft, ctx: Context) -> Draft:
     """The text and the lines after it (links, then tags, then the credit line) within
-    the platform's limit: whole, as a numbered thread (``allow_threads``), or cut."""
+    the platform's limit: whole, as a numbered thread (``allow_threads``), or with its
+    prose cut; every link, hashtag, mention and the credit line stay, or
+    :class:`~smmkit.exceptions.ContentTooLongError` says which could not."""
     tail = sorted(draft.tail, key=_tail_rank) if len(draft.tail) > 1 else list(draft.tail)
     opts = ctx.options
     body, parts = fit_text(
@@ -275,15 +277,11 @@ def fit(draft: Draft, ctx: Context) -> Draft:
         threads=opts.numbering if opts.allow_threads else None,
         ellipsis=opts.ellipsis,
     )
-    kept_links = draft.links
-    if any(kind == "links" for kind, _line in tail):
-        # Links that did not fit were dropped (and noted): the post lists what it says.
-        kept_links = tuple(u for u in kept_links if u in body)
     tags = draft.tags
     if ctx.inline_topics:
         found = extract_entities(body)
         tags = tuple(dict.fromkeys(e.value for e in found if e.kind is EntityKind.HASHTAG))
-    return draft._replace(body=body, parts=parts, links=kept_links, tags=tags, tail=())
+    return draft._replace(body=body, parts=parts, tags=tags, tail=())
 
 
 def _tail_rank(item: tuple[TailKind, str]) -> int:

@@ -8,6 +8,7 @@ probably not as intended, ``info`` is advice (the playbook's video sweet spots).
 from __future__ import annotations
 
 from smmkit.catalog import PlatformLike, resolve_platform
+from smmkit.content._kept import kept_problems
 from smmkit.content.compliance import check_compliance
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import SmmkitModel
@@ -325,8 +326,25 @@ def _extras_checks(post: PlatformPost, spec: Platform) -> _Violations:
     return out
 
 
+def _piece_checks(post: PlatformPost, piece: ContentPiece, spec: Platform) -> _Violations:
+    out = _Violations()
+    if post.piece_id != piece.id:
+        out.add(
+            "piece_mismatch",
+            "piece_id",
+            f"the post was made from {post.piece_id!r}, not {piece.id!r}",
+            severity=NoteSeverity.WARNING,
+        )
+    for severity, code, field, message in kept_problems(post, piece, spec):
+        out.add(code, field, message, severity)
+    return out
+
+
 def validate(
-    post_or_piece: PlatformPost | ContentPiece, platform: PlatformLike | None = None
+    post_or_piece: PlatformPost | ContentPiece,
+    platform: PlatformLike | None = None,
+    *,
+    piece: ContentPiece | None = None,
 ) -> tuple[Violation, ...]:
     """Every violation of ``platform``'s rules, errors first.
 
@@ -335,16 +353,35 @@ def validate(
     checked as if it were posted unchanged (title, body, tags inline, media), plus the
     UGC permission. Compliance findings (absolute advertising terms) come as warnings.
 
+    With ``piece`` (the piece a post was made from), the post is also compared with
+    it: a link, hashtag or mention of the piece that the post lost is an error
+    (``link_missing``, ``tag_missing``, ``mention_missing``, ``mention_changed``),
+    allowing for what adapting changes on purpose (UTM parameters, each platform's
+    topic syntax, the tags field, ``post.links``); a tag the platform's hashtag cap
+    left out is a warning.
+
     Example:
         >>> from smmkit.models import ContentPiece
         >>> piece = ContentPiece(id="p1", body="全网第一的冷泡茶", title="一个很长很长的标题" * 4)
         >>> [(v.severity.value, v.code) for v in validate(piece, "wechat_oa")]
         [('error', 'title_too_long'), ('warning', 'compliance.absolute_term')]
+        >>> tea = ContentPiece(id="t", body="Cold brew https://tea.cn/a #tea")
+        >>> cut = PlatformPost(platform="x", piece_id="t", body="Cold brew…")
+        >>> [(v.code, v.field) for v in validate(cut, piece=tea)]
+        [('link_missing', 'body'), ('tag_missing', 'body')]
     """
+    if piece is not None and not isinstance(piece, ContentPiece):
+        raise InvalidInputError.single("piece", "must be a ContentPiece", type(piece).__name__)
     if isinstance(post_or_piece, PlatformPost):
         spec = resolve_platform(platform if platform is not None else post_or_piece.platform)
         found = _post_checks(post_or_piece, spec)
+        if piece is not None:
+            found.extend(_piece_checks(post_or_piece, piece, spec))
     elif isinstance(post_or_piece, ContentPiece):
+        if piece is not None:
+            raise InvalidInputError.single(
+                "piece", "compares a PlatformPost with its piece; got a ContentPiece to check"
+            )
         if platform is None:
             raise InvalidInputError.single("platform", "is required to validate a ContentPiece")
         spec = resolve_platform(platform)

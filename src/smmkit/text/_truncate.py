@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 
 import regex
 
 from smmkit.catalog import PlatformLike
-from smmkit.exceptions import InvalidInputError
+from smmkit.exceptions import ContentTooLongError, InvalidInputError
 from smmkit.models.platform import Platform
 from smmkit.text._count import _compiled, _spec
-from smmkit.text._entities import extract_entities
+from smmkit.text._entities import Entity, EntityKind, extract_entities
 from smmkit.text._graphemes import grapheme_boundaries
 
-__all__ = ["cut_points", "split_thread", "truncate", "within_limit"]
+__all__ = [
+    "cut_points",
+    "shorten_keeping",
+    "split_thread",
+    "thread_split",
+    "truncate",
+    "within_limit",
+]
 
 # Where a cut reads naturally: after a sentence, then after a clause, then at a space.
 _SENTENCE_END = regex.compile(r"(?:[。！？!?…]+|\.(?=\s))[”’」』）)\]\"']*")
 _CLAUSE_END = regex.compile(r"[，；、,;：:]")
 _SPACE = regex.compile(r"\s+")
+# What shortening keeps: every link, hashtag, mention and cashtag.
+_KEPT = frozenset({EntityKind.URL, EntityKind.HASHTAG, EntityKind.MENTION, EntityKind.CASHTAG})
+_TAGS = frozenset({EntityKind.HASHTAG, EntityKind.CASHTAG})
 
 
 def within_limit(text: str, spec: Platform, limit: int | None = None) -> bool:
@@ -50,14 +61,18 @@ def cut_points(text: str) -> tuple[int, ...]:
         >>> cut_points("a👍🏽 #tea")
         (0, 1, 3, 4, 8)
     """
+    return _points(text)[0]
+
+
+def _points(text: str) -> tuple[tuple[int, ...], tuple[Entity, ...]]:
     bounds = grapheme_boundaries(text)
     entities = extract_entities(text)
     if not entities:
-        return bounds
+        return bounds, entities
     inside: set[int] = set()
     for e in entities:
         inside.update(range(e.start + 1, e.end))
-    return tuple(b for b in bounds if b not in inside)
+    return tuple(b for b in bounds if b not in inside), entities
 
 
 def _best_prefix(
@@ -103,6 +118,60 @@ def _limit_pred(spec: Platform, limit: int | None) -> Callable[[str], bool]:
     return lambda s: within_limit(s, spec, limit)
 
 
+def _entity_key(e: Entity) -> tuple[str, str]:
+    if e.kind is EntityKind.URL:
+        return ("url", e.text)
+    if e.kind is EntityKind.MENTION:
+        return ("mention", f"{e.value}@{e.domain or ''}".casefold())
+    return (e.kind.value, e.value.casefold())
+
+
+def shorten_keeping(
+    text: str,
+    fits: Callable[[str], bool],
+    *,
+    ellipsis: str = "…",
+    min_ratio: float = 0.5,
+) -> tuple[str, tuple[str, ...]] | None:
+    """``text`` shortened until ``fits``, keeping every link, hashtag, mention and cashtag.
+
+    The prose is cut where :func:`truncate` would cut it; the entities of the part cut
+    away follow the ellipsis, in their order (a repeat of one already kept goes).
+    Returns the new text and the entities moved, or ``None`` when the entities alone
+    do not fit.
+
+    Example:
+        >>> short = lambda s: len(s) <= 24
+        >>> shorten_keeping("Tea at three. Cold brew is good #tea @lin", short)
+        ('Tea at three.… #tea @lin', ('#tea', '@lin'))
+        >>> shorten_keeping("#a_long_tag #another_long_one", short) is None
+        True
+    """
+    points, entities = _points(text)
+    kept = [e for e in entities if e.kind in _KEPT]
+    starts = [e.start for e in kept]
+    keys = [_entity_key(e) for e in kept]
+
+    def build(cut: int) -> tuple[str, tuple[str, ...]]:
+        # Cut points are never inside an entity: those from ``i`` on start after the cut.
+        i = bisect_left(starts, cut)
+        seen = set(keys[:i])
+        moved: list[str] = []
+        for e, key in zip(kept[i:], keys[i:], strict=True):
+            if key not in seen:
+                seen.add(key)
+                moved.append(e.text)
+        head = _trim(text[:cut])
+        out = head + ellipsis if head else ""
+        if moved:
+            out = (out + " " if out else "") + " ".join(moved)
+        return out, tuple(moved)
+
+    cut = _best_prefix(text, points, lambda s: fits(build(len(s))[0]), min_ratio)
+    new, moved = build(cut)
+    return (new, moved) if fits(new) else None
+
+
 def truncate(
     text: str,
     platform: PlatformLike,
@@ -110,6 +179,7 @@ def truncate(
     limit: int | None = None,
     ellipsis: str = "…",
     min_ratio: float = 0.5,
+    keep_entities: bool = False,
 ) -> str:
     """Shorten ``text`` to fit ``platform`` (or ``limit`` in the platform's unit).
 
@@ -118,11 +188,17 @@ def truncate(
     at least ``min_ratio`` of what would fit; the ellipsis is counted in the
     platform's unit. Text that fits is returned unchanged.
 
+    With ``keep_entities=True`` only the prose is cut: the links, hashtags, mentions
+    and cashtags of the part cut away follow the ellipsis, and when they cannot fit
+    :class:`~smmkit.exceptions.ContentTooLongError` says which.
+
     Example:
         >>> truncate("第一句话。第二句话比较长，还有更多内容", "weibo", limit=14)
         '第一句话。第二句话比较长…'
         >>> truncate("Read https://example.com/a-long-path now please", "mastodon", limit=30)
         'Read https://example.com/a-long-path…'
+        >>> truncate("Cold brew, three minutes, office. #tea", "x", limit=20, keep_entities=True)
+        'Cold brew… #tea'
     """
     spec = _spec(platform)
     if not 0 <= min_ratio <= 1:
@@ -134,9 +210,53 @@ def truncate(
         return text
     if not fits(ellipsis):
         ellipsis = ""
+    if keep_entities:
+        kept = shorten_keeping(text, fits, ellipsis=ellipsis, min_ratio=min_ratio)
+        if kept is None:
+            raise too_long_error(text, (), fits, spec, limit)
+        return kept[0]
     cut = _best_prefix(text, cut_points(text), lambda s: fits(_trim(s) + ellipsis), min_ratio)
     head = _trim(text[:cut])
     return head + ellipsis if head else ""
+
+
+def too_long_error(
+    text: str,
+    lines: tuple[str, ...],
+    fits: Callable[[str], bool],
+    spec: Platform,
+    limit: int | None = None,
+    *,
+    field: str = "body",
+    hint: str = "",
+) -> ContentTooLongError:
+    """The error for ``text`` (and the ``lines`` after it) whose entities cannot fit:
+    it names those that did not fit once the ones before them were in."""
+    seen: set[tuple[str, str]] = set()
+    must: list[str] = []
+    for e in extract_entities(text):
+        if e.kind in _KEPT and _entity_key(e) not in seen:
+            seen.add(_entity_key(e))
+            must.append(e.text)
+    must.extend(line for line in lines if line)
+    first_out = len(must)
+    for i in range(len(must)):
+        if not fits(" ".join(must[: i + 1])):
+            first_out = i
+            break
+    cap = spec.text.max_length
+    size = (
+        f"{limit} {cap.unit if cap else 'units'}"
+        if limit is not None
+        else (f"{cap.value} {cap.unit}" if cap is not None else None)
+    )
+    return ContentTooLongError(
+        field=field,
+        platform=spec.id,
+        unfit=must[first_out:] or must,
+        limit=size,
+        hint=hint,
+    )
 
 
 def _trim(head: str) -> str:
@@ -156,11 +276,15 @@ def split_thread(
 
     Parts break where :func:`truncate` would (sentences, clauses, spaces, never inside
     a grapheme or an entity), and each carries ``numbering`` (``" 1/3"``), counted in
-    the platform's unit. Text that fits is returned as one part without a number.
+    the platform's unit. A line of hashtags stays whole, and no part holds only
+    hashtags (they go with the text before them) unless the text leaves no other
+    way. Text that fits is returned as one part without a number.
 
     Example:
         >>> split_thread("One sentence here. Another one there. And a third.", "x", limit=25)
         ('One sentence here. 1/3', 'Another one there. 2/3', 'And a third. 3/3')
+        >>> split_thread("Tea at three. Cold brew is ready.\\n#tea #office", "x", limit=36)
+        ('Tea at three. 1/2', 'Cold brew is ready.\\n#tea #office 2/2')
     """
     spec = _spec(platform)
     fits = _limit_pred(spec, limit)
@@ -170,6 +294,36 @@ def split_thread(
         return (text,)
     if "{i}" not in numbering or "{n}" not in numbering:
         raise InvalidInputError.single("numbering", "must contain {i} and {n}", numbering)
+    return _numbered(_split(text, fits, numbering, min_ratio), numbering)
+
+
+def thread_split(
+    text: str, fits: Callable[[str], bool], numbering: str, min_ratio: float = 0.5
+) -> tuple[str, ...] | None:
+    """``text`` as numbered parts that each ``fits``, none of them only hashtags (and
+    the number); ``None`` when no such split exists (an entity longer than a part).
+
+    Example:
+        >>> thread_split("Tea. Cold brew now. #a #b", lambda s: len(s) <= 24, " {i}/{n}")
+        ('Tea. 1/2', 'Cold brew now. #a #b 2/2')
+        >>> thread_split("Tea. #a_very_long_tag", lambda s: len(s) <= 12, " {i}/{n}") is None
+        True
+    """
+    raw = _split(text, fits, numbering, min_ratio)
+    parts = _numbered(raw, numbering)
+    if len(parts) < 2 or not all(fits(p) for p in parts):
+        return None
+    if any(_tags_only(p) for p in raw):
+        return None
+    return parts
+
+
+def _numbered(parts: list[str], numbering: str) -> tuple[str, ...]:
+    total = len(parts)
+    return tuple(p + numbering.format(i=i, n=total) for i, p in enumerate(parts, 1))
+
+
+def _split(text: str, fits: Callable[[str], bool], numbering: str, min_ratio: float) -> list[str]:
     n = 2
     parts: list[str] = []
     for _ in range(8):
@@ -177,8 +331,7 @@ def split_thread(
         if len(parts) <= n:
             break
         n = len(parts)
-    total = len(parts)
-    return tuple(p + numbering.format(i=i, n=total) for i, p in enumerate(parts, 1))
+    return parts
 
 
 def _greedy(
@@ -191,15 +344,85 @@ def _greedy(
         if fits(rest + suffix):
             parts.append(rest)
             break
-        points = cut_points(rest)
-        cut = _best_prefix(rest, points, _with_suffix(fits, suffix), min_ratio)
-        if cut == 0:
-            # Not even one unit fits beside the number: take the first unit anyway,
-            # rather than loop forever; validation will report the part.
-            cut = points[1] if len(points) > 1 else len(rest)
+        cut = _thread_cut(rest, _with_suffix(fits, suffix), min_ratio)
         parts.append(rest[:cut].rstrip())
         rest = rest[cut:].strip()
     return parts
+
+
+def _thread_cut(rest: str, fits: Callable[[str], bool], min_ratio: float) -> int:
+    """Where the next part ends: not inside a line of hashtags, leaving text (not only
+    hashtags) on both sides, and trailing hashtags with the sentence they follow;
+    failing that, anywhere a part fits."""
+    points, entities = _points(rest)
+    masked = _mask_tags(rest, entities)
+    if masked is not None:
+        first = len(masked) - len(masked.lstrip())
+        last_end = len(masked.rstrip())
+        inner = tuple(p for p in points if p == 0 or first < p < last_end)
+        lines = _tag_lines(rest, masked, entities)
+        strict = tuple(p for p in inner if not any(a < p < b for a, b in lines)) if lines else inner
+        levels = [strict, inner] if lines else [inner]
+        if last_end < len(rest.rstrip()):
+            # Hashtags close the text: they go out with the whole sentence before them.
+            start = _last_sentence_start(rest, first, last_end)
+            if start is not None:
+                levels.insert(0, tuple(p for p in strict if p <= start))
+        for candidates in levels:
+            cut = _best_prefix(rest, candidates, fits, min_ratio)
+            if cut:
+                return cut
+    cut = _best_prefix(rest, points, fits, min_ratio)
+    if cut == 0:
+        # Not even one unit fits beside the number: take the first unit anyway,
+        # rather than loop forever; validation will report the part.
+        cut = points[1] if len(points) > 1 else len(rest)
+    return cut
+
+
+def _last_sentence_start(text: str, first: int, end: int) -> int | None:
+    """Where the last sentence (or line) of ``text[first:end]`` starts, if not at ``first``."""
+    start = text.rfind("\n", first, end - 1) + 1
+    for m in _SENTENCE_END.finditer(text, max(first, start), end):
+        if m.end() < end:
+            start = m.end()
+    return start if start > first else None
+
+
+def _mask_tags(text: str, entities: tuple[Entity, ...]) -> str | None:
+    """``text`` with its hashtags and cashtags blanked out (``None`` when it has none)."""
+    out: list[str] = []
+    last = 0
+    for e in entities:
+        if e.kind in _TAGS:
+            out.append(text[last : e.start])
+            out.append(" " * (e.end - e.start))
+            last = e.end
+    if not out:
+        return None
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _tag_lines(text: str, masked: str, entities: tuple[Entity, ...]) -> list[tuple[int, int]]:
+    """The lines of ``text`` that hold only hashtags (start and end offsets)."""
+    lines: dict[int, int] = {}
+    for e in entities:
+        if e.kind not in _TAGS:
+            continue
+        start = text.rfind("\n", 0, e.start) + 1
+        if start in lines:
+            continue
+        end = text.find("\n", e.end)
+        end = len(text) if end < 0 else end
+        lines[start] = end if not masked[start:end].strip() else -1
+    return [(a, b) for a, b in lines.items() if b >= 0]
+
+
+def _tags_only(part: str) -> bool:
+    """True when ``part`` holds hashtags (or cashtags) and nothing else."""
+    masked = _mask_tags(part, extract_entities(part))
+    return masked is not None and not masked.strip()
 
 
 def _with_suffix(fits: Callable[[str], bool], suffix: str) -> Callable[[str], bool]:
