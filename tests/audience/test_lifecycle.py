@@ -236,6 +236,8 @@ def test_interaction_order_does_not_matter() -> None:
 
 
 def test_unknown_users_and_future_events_are_reported_not_swallowed() -> None:
+    # Events after `now` are refused by default (issue 15); future="ignore" is the
+    # as-of-a-past-date mode that leaves them out and counts them.
     seg = segment_users(
         [("a", ago(10))],
         [
@@ -244,6 +246,7 @@ def test_unknown_users_and_future_events_are_reported_not_swallowed() -> None:
             ("a", "order", T + 3600, 10.0),
         ],
         now=NOW,
+        future="ignore",
     )
     assert seg.unknown_user_count == 1 and seg.unknown_user_sample == ("ghost",)
     assert seg.future_interactions == 1
@@ -332,7 +335,8 @@ def test_every_user_lands_in_exactly_one_stage(
     rules = LifecycleRules(dormant_days=dormant, churn_days=dormant + extra)
     users = [(i, ago(d)) for i, d in enumerate(joined)]
     data = [(u, k, ago(d), v / 100) for u, k, d, v in rows]
-    seg = segment_users(users, data, now=NOW, rules=rules)
+    # joined may lie up to 5 days after NOW: the as-of-a-past-date mode keeps such users.
+    seg = segment_users(users, data, now=NOW, rules=rules, future="ignore")
     ids = [uid for s in seg.segments for uid in s.user_ids]
     assert sorted(ids) == sorted(str(i) for i in range(len(joined)))
     assert sum(seg.counts().values()) == len(joined)

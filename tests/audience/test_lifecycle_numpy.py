@@ -54,9 +54,19 @@ def test_numpy_engine_matches_the_python_engine(
         if part:
             u, k, t, v = zip(*part, strict=True)
             batches.append(InteractionBatch(list(u), [KIND_CODES[x] for x in k], list(t), list(v)))
-    fast = segment_columns(np.array(ids), np.array(joined_ts), batches, now=NOW)
-    slow = segment_users(list(zip(ids, joined_ts, strict=True)), batches, now=NOW)
+    # Times up to a few days after NOW are generated on purpose: both engines must leave
+    # them out alike in the as-of-a-past-date mode, and refuse them alike by default.
+    fast = segment_columns(np.array(ids), np.array(joined_ts), batches, now=NOW, future="ignore")
+    slow = segment_users(list(zip(ids, joined_ts, strict=True)), batches, now=NOW, future="ignore")
     assert fast == slow
+    if max(joined_ts) > T or any(t > T for _, _, t, _ in data):
+        with pytest.raises(InvalidInputError) as fast_error:
+            segment_columns(np.array(ids), np.array(joined_ts), batches, now=NOW)
+        with pytest.raises(InvalidInputError) as slow_error:
+            segment_users(list(zip(ids, joined_ts, strict=True)), batches, now=NOW)
+        # the column engine names its joined_at column, the tuple engine the user's pair
+        endings = {f.rsplit(".", 1)[-1] for f in fast_error.value.fields}
+        assert endings == {f.rsplit(".", 1)[-1] for f in slow_error.value.fields}
 
 
 def test_numpy_engine_rejects_bad_input() -> None:

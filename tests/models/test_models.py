@@ -128,7 +128,7 @@ def test_extra_fields_are_refused() -> None:
         (lambda: User(id="u", joined_at=datetime(2026, 1, 1)), "joined_at", "timezone-aware"),
         (lambda: Money(amount="1", currency="EURO"), "currency", "at most 3"),
         (lambda: Money(amount="NaN", currency="EUR"), "amount", "finite"),
-        (lambda: Period(start=date(2026, 2, 1), end=date(2026, 1, 1)), "input", "before start"),
+        (lambda: Period(start=date(2026, 2, 1), end=date(2026, 1, 1)), "end", "before start"),
         (lambda: ContentPiece(id="p", body="b", source="ugc"), "input", "creator is required"),
         (lambda: ContentPiece(id="p", body="b", tags=["#x"]), "input", "without '#'"),
         (

@@ -15,6 +15,7 @@ Everything here is pure: no I/O, no clock.
 from __future__ import annotations
 
 from smmkit import _public
+from smmkit._frames import observations_frame
 from smmkit.analytics.accumulators import (
     Counts,
     HyperLogLog,
@@ -38,6 +39,7 @@ from smmkit.analytics.attribution import (
 )
 from smmkit.analytics.funnels import (
     Funnel,
+    FunnelAnomaly,
     FunnelInsight,
     FunnelInsightKind,
     FunnelReport,
@@ -55,6 +57,7 @@ from smmkit.analytics.growth import (
     period_values,
 )
 from smmkit.analytics.metrics import (
+    METRIC_ALIASES,
     METRICS,
     PLATFORM_METRICS,
     ExposureBasis,
@@ -90,12 +93,14 @@ __all__ = [
     "ExposureBasis",
     "FollowerGrowth",
     "Funnel",
+    "FunnelAnomaly",
     "FunnelInsight",
     "FunnelInsightKind",
     "FunnelReport",
     "FunnelStage",
     "HyperLogLog",
     "METRICS",
+    "METRIC_ALIASES",
     "Metric",
     "MetricDefinition",
     "MetricKind",
@@ -127,6 +132,7 @@ __all__ = [
     "interaction_rate_by_followers",
     "interaction_rate_by_reach",
     "metric_definition",
+    "observations_frame",
     "parse_utm",
     "period_over_period",
     "period_values",

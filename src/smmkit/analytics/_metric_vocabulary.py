@@ -10,12 +10,15 @@ from enum import Enum
 
 from pydantic import Field
 
+from smmkit.catalog import is_known_platform, known_platform_ids
 from smmkit.exceptions import InvalidInputError, UnknownPlatformError
 from smmkit.models._base import SmmkitModel
+from smmkit.models._metric_names import METRIC_ALIASES, canonical_metric_name
 
 __all__ = [
     "ExposureBasis",
     "METRICS",
+    "METRIC_ALIASES",
     "Metric",
     "MetricDefinition",
     "MetricKind",
@@ -207,16 +210,24 @@ METRICS: Mapping[Metric, MetricDefinition] = {
 
 
 def metric_definition(metric: Metric | str) -> MetricDefinition:
-    """The definition of ``metric``.
+    """The definition of ``metric`` (a :class:`Metric`, its name or an alias).
+
+    Aliases are those of :data:`METRIC_ALIASES` (``"lead"`` is ``leads``).
 
     Example:
         >>> metric_definition(Metric.FOLLOWER_GROWTH_RATE).unit
         'ratio'
+        >>> metric_definition("lead").metric.value
+        'leads'
     """
+    name = canonical_metric_name(metric.value if isinstance(metric, Metric) else str(metric))
     try:
-        return METRICS[Metric(metric)]
+        return METRICS[Metric(name)]
     except ValueError:
-        raise InvalidInputError.single("metric", "is not a known metric", metric) from None
+        known = ", ".join(m.value for m in Metric)
+        raise InvalidInputError.single(
+            "metric", f"is not a known metric; known: {known}", metric
+        ) from None
 
 
 class PlatformMetrics(SmmkitModel):
@@ -459,5 +470,12 @@ def platform_metrics(platform: str) -> PlatformMetrics:
     """
     found = PLATFORM_METRICS.get(platform)
     if found is None:
-        raise UnknownPlatformError(str(platform), tuple(PLATFORM_METRICS))
+        if is_known_platform(platform):  # a plugin's or a custom spec's platform
+            raise InvalidInputError.single(
+                "platform",
+                "has no metric mapping in smmkit (only the 16 catalog platforms do): "
+                "record its counts under the metric vocabulary's names instead",
+                platform,
+            )
+        raise UnknownPlatformError(str(platform), known_platform_ids())
     return found

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import Enum
 from itertools import pairwise
+from typing import Literal
 
 from smmkit.analytics.attribution import Attribution
 from smmkit.analytics.growth import PeriodValue, period_values
@@ -416,12 +417,16 @@ def suggest_iterations(
     budget_ratio: float = 1.5,
     min_leads: float = 20,
     lookback: timedelta = timedelta(days=90),
+    future: Literal["refuse", "ignore"] = "refuse",
 ) -> tuple[Recommendation, ...]:
     """Recommendations drawn from metric history (and optionally an attribution).
 
-    Only periods that ended by ``now`` count. Trend rules look at the last ``periods``
-    steps; budget rules sum leads, orders and spend over the ``lookback`` before ``now``
-    and need at least ``min_leads`` leads on a platform before judging it.
+    Only periods that ended by ``now`` count (one still running is left out). Trend rules
+    look at the last ``periods`` steps; budget rules sum leads, orders and spend over the
+    ``lookback`` before ``now`` and need at least ``min_leads`` leads on a platform before
+    judging it. An observation whose period starts after ``now`` cannot have been
+    observed yet and raises :class:`~smmkit.exceptions.InvalidInputError` naming it, unless
+    ``future="ignore"`` (advice as of a past date over a longer history).
 
     Example:
         >>> from datetime import datetime, timezone
@@ -442,7 +447,22 @@ def suggest_iterations(
         raise InvalidInputError.single("periods", "must be an integer >= 1", periods)
     if not budget_ratio > 1:
         raise InvalidInputError.single("budget_ratio", "must be greater than 1", budget_ratio)
-    done = [o for o in history if o.period_end <= cutoff]
+    if future not in ("refuse", "ignore"):
+        raise InvalidInputError.single("future", "must be 'refuse' or 'ignore'", future)
+    observations = list(history)
+    for index, o in enumerate(observations):
+        if not isinstance(o, MetricObservation):
+            raise InvalidInputError.single(
+                f"history.{index}", "must be a MetricObservation", type(o).__name__
+            )
+        if future == "refuse" and o.period_start > cutoff:
+            raise InvalidInputError.single(
+                f"history.{index}.period_start",
+                f"lies after now ({cutoff.isoformat()}): a period that has not begun cannot "
+                "have been observed; pass future='ignore' for advice as of a past date",
+                o.period_start,
+            )
+    done = [o for o in observations if o.period_end <= cutoff]
     recent = [o for o in done if o.period_start >= cutoff - lookback]
     recommendations = (
         _content_rule(done, periods)

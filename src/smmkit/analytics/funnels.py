@@ -14,15 +14,18 @@ import statistics
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal
 
 from smmkit.analytics.metrics import ExposureBasis
+from smmkit.catalog import require_known_platform
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import SmmkitModel
+from smmkit.models._metric_names import METRIC_ALIASES, canonical_metric_name
 from smmkit.models.metrics import MetricObservation
 
 __all__ = [
     "Funnel",
+    "FunnelAnomaly",
     "FunnelInsight",
     "FunnelInsightKind",
     "FunnelReport",
@@ -58,8 +61,44 @@ STAGE_METRICS: Mapping[FunnelStage, tuple[str, ...]] = {
 """Which ``MetricObservation.metric`` names feed each stage.
 
 A segment's exposure uses the first basis it has data for, in the order impressions,
-reach, views, exposure; bases are never added together.
+reach, views, exposure; bases are never added together. The aliases of
+:data:`~smmkit.analytics.METRIC_ALIASES` (``lead``, ``click``, ``reads``...) count as
+their canonical names; :func:`build_funnels` refuses any other name unless told to
+ignore it.
 """
+
+_FUNNEL_NAMES = frozenset(name for names in STAGE_METRICS.values() for name in names)
+
+
+class FunnelAnomaly(SmmkitModel):
+    """A stage that counts more than an earlier stage of the same funnel.
+
+    In a funnel every stage is a subset of the one before, so a later count above an
+    earlier one (more clicks than interactions, more orders than leads) means the counts
+    do not nest: different periods or exposure bases, clicks or orders counted from
+    another source, double counting. Its stage-to-stage rate is above 100 % and is not a
+    conversion rate. The funnel is still built; the anomaly says where to look.
+
+    Example:
+        >>> a = FunnelAnomaly(platform="zhihu", content_type=None, stage="order",
+        ...                   earlier_stage="lead", count=12, earlier_count=10,
+        ...                   message="order (12) exceeds lead (10)")
+        >>> a.stage.value, a.ratio
+        ('order', 1.2)
+    """
+
+    platform: str | None
+    content_type: str | None
+    stage: FunnelStage
+    earlier_stage: FunnelStage
+    count: float
+    earlier_count: float
+    message: str
+
+    @property
+    def ratio(self) -> float | None:
+        """``count / earlier_count`` (``None`` when the earlier count is 0)."""
+        return None if self.earlier_count == 0 else self.count / self.earlier_count
 
 
 class StageRate(SmmkitModel):
@@ -104,6 +143,7 @@ class Funnel(SmmkitModel):
     interaction_rate: float | None
     lead_quality: float | None
     incomplete_stages: tuple[FunnelStage, ...] = ()
+    anomalies: tuple[FunnelAnomaly, ...] = ()
 
     def count(self, stage: FunnelStage | str) -> float | None:
         """The count at ``stage`` (``None`` when not reported)."""
@@ -153,7 +193,10 @@ class FunnelInsight(SmmkitModel):
 
 
 class FunnelReport(SmmkitModel):
-    """Funnels for every segment, plus the divergence insights.
+    """Funnels for every segment, plus the divergence insights and the anomalies.
+
+    ``anomalies`` lists every segment's :class:`FunnelAnomaly` (a later stage counting
+    more than an earlier one), so a report whose counts do not nest cannot pass as clean.
 
     Example:
         >>> print(FunnelReport(funnels=(), insights=()).table())
@@ -163,8 +206,18 @@ class FunnelReport(SmmkitModel):
     funnels: tuple[Funnel, ...]
     insights: tuple[FunnelInsight, ...]
 
+    @property
+    def anomalies(self) -> tuple[FunnelAnomaly, ...]:
+        """Every funnel's anomalies, in segment order."""
+        return tuple(a for f in self.funnels for a in f.anomalies)
+
     def funnel(self, platform: str | None = None, content_type: str | None = None) -> Funnel:
-        """The funnel of one segment (:class:`InvalidInputError` if there is none)."""
+        """The funnel of one segment (:class:`InvalidInputError` if there is none).
+
+        An unknown platform id raises :class:`~smmkit.exceptions.UnknownPlatformError`.
+        """
+        if platform is not None:
+            require_known_platform(platform)
         for f in self.funnels:
             if f.platform == platform and f.content_type == content_type:
                 return f
@@ -240,6 +293,7 @@ def build_funnels(
     *,
     by_platform: bool = True,
     by_content_type: bool = True,
+    other_metrics: Literal["refuse", "ignore"] = "refuse",
 ) -> FunnelReport:
     """Build per-segment funnels from metric observations, and flag divergent segments.
 
@@ -247,6 +301,15 @@ def build_funnels(
     A segment is flagged when its interaction rate is below the median of all segments
     while its lead quality is above it (or the reverse); at least two segments with both
     ratios are needed for a median to mean anything.
+
+    Every observation's metric must feed a stage (:data:`STAGE_METRICS`, or one of their
+    aliases such as ``lead``): any other name raises
+    :class:`~smmkit.exceptions.InvalidInputError` naming the observation and listing the
+    accepted names, since a misspelt stage would otherwise just be missing. Pass
+    ``other_metrics="ignore"`` to build funnels from a list that also holds other
+    metrics (followers, spend, a platform's own ``likes``). A later stage counting more
+    than an earlier one is kept but reported in ``Funnel.anomalies`` (and
+    ``FunnelReport.anomalies``).
 
     Example:
         >>> from datetime import datetime, timezone
@@ -268,9 +331,24 @@ def build_funnels(
     """
     # Stage counts per finest segment first: each (platform, content type) picks its own
     # exposure basis, so pooling never adds impressions on one platform to views on another.
+    if other_metrics not in ("refuse", "ignore"):
+        raise InvalidInputError.single(
+            "other_metrics", "must be 'refuse' or 'ignore'", other_metrics
+        )
     fine: dict[tuple[str, str | None], dict[str, list[float]]] = {}
-    for obs in observations:
-        fine.setdefault((obs.platform, obs.content_type), {}).setdefault(obs.metric, []).append(
+    for index, obs in enumerate(observations):
+        if not isinstance(obs, MetricObservation):
+            raise InvalidInputError.single(
+                f"observations.{index}", "must be a MetricObservation", type(obs).__name__
+            )
+        metric = canonical_metric_name(obs.metric)
+        if metric not in _FUNNEL_NAMES:
+            if other_metrics == "ignore":
+                continue
+            raise InvalidInputError.single(
+                f"observations.{index}.metric", _not_a_stage_message(), obs.metric
+            )
+        fine.setdefault((obs.platform, obs.content_type), {}).setdefault(metric, []).append(
             obs.value
         )
     pooled: dict[tuple[str | None, str | None], list[dict[FunnelStage, tuple[str, float]]]] = {}
@@ -326,9 +404,53 @@ def build_funnels(
                 ),
                 lead_quality=_div(by_stage[FunnelStage.ORDER], by_stage[FunnelStage.LEAD]),
                 incomplete_stages=tuple(incomplete),
+                anomalies=_anomalies(platform, content_type, counts),
             )
         )
     return FunnelReport(funnels=tuple(funnels), insights=_insights(funnels))
+
+
+def _not_a_stage_message() -> str:
+    accepted = ", ".join(name for names in STAGE_METRICS.values() for name in names)
+    aliases = ", ".join(
+        f"{alias}={name}" for alias, name in METRIC_ALIASES.items() if name in _FUNNEL_NAMES
+    )
+    return (
+        f"no funnel stage reads this metric; accepted: {accepted} (aliases: {aliases}); "
+        "pass other_metrics='ignore' to skip metrics that are not funnel stages"
+    )
+
+
+def _anomalies(
+    platform: str | None,
+    content_type: str | None,
+    counts: list[tuple[FunnelStage, float | None]],
+) -> tuple[FunnelAnomaly, ...]:
+    """Each stage above the nearest earlier stage that has a count."""
+    out = []
+    earlier: tuple[FunnelStage, float] | None = None
+    for stage, value in counts:
+        if value is None:
+            continue
+        if earlier is not None and value > earlier[1]:
+            segment = "/".join(p for p in (platform, content_type) if p) or "all"
+            out.append(
+                FunnelAnomaly(
+                    platform=platform,
+                    content_type=content_type,
+                    stage=stage,
+                    earlier_stage=earlier[0],
+                    count=value,
+                    earlier_count=earlier[1],
+                    message=(
+                        f"{segment}: {stage.value} ({value:g}) exceeds {earlier[0].value} "
+                        f"({earlier[1]:g}), so the stages do not nest; check periods, "
+                        "exposure bases and where each count comes from"
+                    ),
+                )
+            )
+        earlier = (stage, value)
+    return tuple(out)
 
 
 def _insights(funnels: list[Funnel]) -> tuple[FunnelInsight, ...]:

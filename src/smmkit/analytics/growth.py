@@ -17,8 +17,10 @@ from enum import Enum
 from itertools import pairwise
 
 from smmkit.analytics._exact import is_number
+from smmkit.catalog import require_known_platform
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import AwareDatetime, SmmkitModel, require_aware
+from smmkit.models._metric_names import canonical_metric_name
 from smmkit.models.metrics import MetricObservation
 
 __all__ = [
@@ -182,6 +184,11 @@ def period_values(
     A gap is a stretch between one period's end and the next period's start; it becomes
     one ``PeriodValue`` with ``value=None`` so comparisons cannot skip over it.
 
+    ``metric`` may be an alias (``"lead"`` selects ``leads``, see
+    :data:`~smmkit.analytics.METRIC_ALIASES`); ``platform``, when given, must be a known
+    platform id (:class:`~smmkit.exceptions.UnknownPlatformError` otherwise), since a
+    misspelt filter would silently select nothing.
+
     Example:
         >>> from datetime import datetime, timezone
         >>> from smmkit.models import MetricObservation
@@ -192,6 +199,9 @@ def period_values(
         >>> [p.value for p in period_values([m(1, 10), m(3, 30)], metric="views")]
         [10.0, None, 30.0]
     """
+    metric = _metric_name(metric)
+    if platform is not None:
+        require_known_platform(platform)
     totals: dict[tuple[datetime, datetime], list[float]] = {}
     for obs in observations:
         if obs.metric != metric:
@@ -271,6 +281,8 @@ def compare_to_baseline(
     values = period_values(
         observations, metric=metric, platform=platform, content_type=content_type
     )
+    if baseline_start is not None:
+        require_aware(baseline_start, "baseline_start")
     if not values:
         return ()
     if baseline_start is None:
@@ -288,6 +300,12 @@ def compare_to_baseline(
         compare(base.value, cur.value, metric=label, baseline_period=base, current_period=cur)
         for cur in values[base_index + 1 :]
     )
+
+
+def _metric_name(metric: object) -> str:
+    if not isinstance(metric, str) or not metric.strip():
+        raise InvalidInputError.single("metric", "must be a metric name", metric)
+    return canonical_metric_name(metric)
 
 
 def _label(metric: str, platform: str | None, content_type: str | None) -> str:

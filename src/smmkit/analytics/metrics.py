@@ -28,6 +28,7 @@ from smmkit.analytics._metric_formulas import (
     share_of_voice,
 )
 from smmkit.analytics._metric_vocabulary import (
+    METRIC_ALIASES,
     METRICS,
     PLATFORM_METRICS,
     ExposureBasis,
@@ -43,6 +44,7 @@ __all__ = [
     "ExposureBasis",
     "FollowerGrowth",
     "METRICS",
+    "METRIC_ALIASES",
     "Metric",
     "MetricDefinition",
     "MetricKind",

@@ -12,6 +12,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from smmkit.audience._event_times import (
+    LATEST_SECONDS,
+    FutureEvents,
+    future_problem,
+    milliseconds_problem,
+)
 from smmkit.audience._lifecycle_core import (
     KIND_CODES,
     MONETARY_SCALE,
@@ -34,10 +40,12 @@ def segment_columns_numpy(
     *,
     now: datetime,
     rules: LifecycleRules,
+    future: FutureEvents = "refuse",
 ) -> Segmentation:
     """Segment columnar users and interaction batches with NumPy (see ``segment_columns``).
 
-    ``now`` must already be aware and in UTC; the caller validates it.
+    ``now`` must already be aware and in UTC and ``future`` checked; the caller does it.
+    Times are checked like the pure-Python engine's (``_event_times``).
     """
     try:
         import numpy as np
@@ -53,6 +61,7 @@ def segment_columns_numpy(
         raise InvalidInputError.single(
             "user_ids", "must be all int or all str for the columnar engine", str(ids.dtype)
         )
+    _check_times(np, joined_in, now, now_ts, future=future, field="joined_at")
     order = np.argsort(ids, kind="stable")
     sid = ids[order]
     joined = joined_in[order]
@@ -78,7 +87,7 @@ def segment_columns_numpy(
     order_code = KIND_CODES[InteractionKind.ORDER]
     unfollow_code = KIND_CODES[InteractionKind.UNFOLLOW]
     window = now_ts - rules.loyal_window_days * day
-    rows = future = 0
+    rows = n_future = 0
     unknown: set[Any] = set()
 
     for batch in batches:
@@ -98,9 +107,10 @@ def segment_columns_numpy(
             raise InvalidInputError.single(
                 "interactions.at", "must be POSIX seconds (int or float) in batches"
             ) from None
+        _check_times(np, t, now, now_ts, future=future, field="interactions.at")
         rows += len(u)
         keep = t <= now_ts
-        future += int(len(keep) - keep.sum())
+        n_future += int(len(keep) - keep.sum())
         try:
             pos = np.searchsorted(sid, u)
         except TypeError:
@@ -173,10 +183,28 @@ def segment_columns_numpy(
         buyer_monetary_units=tuple(units[buyers].tolist()),
         buyer_rfm=rfm.tobytes(),
         interactions=rows,
-        future_interactions=future,
+        future_interactions=n_future,
         unknown_user_count=len(unknown),
         unknown_user_sample=tuple(sample),
     )
+
+
+def _check_times(
+    np: Any, t: Any, now: datetime, now_ts: float, *, future: FutureEvents, field: str
+) -> None:
+    """The pure-Python engine's time checks, vectorised (see ``_event_times``)."""
+    if len(t) == 0:
+        return
+    finite = np.isfinite(t)
+    if not finite.all():
+        bad = t[np.flatnonzero(~finite)[0]].item()
+        raise InvalidInputError.single(field, "must be a finite number of seconds", bad)
+    latest = float(t.max())
+    if latest > LATEST_SECONDS:
+        raise InvalidInputError.single(field, milliseconds_problem(), latest)
+    if latest > now_ts and future == "refuse":
+        count = int((t > now_ts).sum())
+        raise InvalidInputError.single(field, future_problem(count, now), latest)
 
 
 def _codes(np: Any, column: Sequence[Any], code_of: dict[Any, int], n_kinds: int) -> Any:

@@ -11,17 +11,19 @@ codes, the input column type (:class:`InteractionBatch`) and the result
 from __future__ import annotations
 
 import bisect
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress
-from typing import Any
+from itertools import compress, repeat
+from operator import mul
+from typing import Any, cast
 
 from pydantic import Field, model_validator
 
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import InteractionKind, LifecycleStage, UserSegment
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import AwareDatetime, FieldValueError, SmmkitModel
 
 __all__ = [
     "InteractionBatch",
@@ -96,13 +98,15 @@ class LifecycleRules(SmmkitModel):
     @model_validator(mode="after")
     def _consistent(self) -> LifecycleRules:
         if self.dormant_days >= self.churn_days:
-            raise ValueError(
-                f"dormant_days ({self.dormant_days}) must be below churn_days ({self.churn_days})"
+            raise FieldValueError(
+                "dormant_days",
+                f"dormant_days ({self.dormant_days}) must be below churn_days ({self.churn_days})",
+                self.dormant_days,
             )
         if InteractionKind.UNFOLLOW in self.activity_kinds:
-            raise ValueError("activity_kinds must not contain unfollow")
+            raise FieldValueError("activity_kinds", "activity_kinds must not contain unfollow")
         if not self.activity_kinds:
-            raise ValueError("activity_kinds must not be empty")
+            raise FieldValueError("activity_kinds", "activity_kinds must not be empty")
         return self
 
 
@@ -189,7 +193,7 @@ class Segmentation(SmmkitModel):
     them. Buyer columns (``buyer_*``) hold one entry per user with at least one order, at
     ``buyer_positions``. ``unknown_user_count`` counts ids that had interactions but were
     never added as users (they are not segmented); ``future_interactions`` counts events
-    after ``now`` (ignored).
+    after ``now`` left out with ``future="ignore"`` (by default they are refused).
 
     Example:
         >>> from datetime import datetime, timezone
@@ -388,3 +392,52 @@ class Segmentation(SmmkitModel):
                 "m": m,
             }
         )
+
+
+# -- column helpers of the pure-Python engine -----------------------------------------
+_NUMBER_TYPES = frozenset({int, float, Decimal, type(None)})
+
+
+def quintiles(values: Sequence[Any]) -> bytearray:
+    """Quintile scores 1–5 by rank (rank * 5 // n + 1).
+
+    Positions are already in user-id order and the sort is stable, so equal values are
+    ranked by user id.
+    """
+    n = len(values)
+    order = sorted(range(n), key=values.__getitem__)
+    by_rank = b"".join(
+        bytes((score,)) * (-(-score * n // 5) + (-(score - 1) * n // 5)) for score in range(1, 6)
+    )
+    scores = bytearray(n)
+    deque(map(scores.__setitem__, order, by_rank), maxlen=0)
+    return scores
+
+
+def units_column(values: list[Any] | None, n: int) -> list[int]:
+    """Order values as integer units of 1/MONETARY_SCALE, validated column-wise."""
+    if values is None:
+        return [0] * n
+    types = set(map(type, values))
+    if not types <= _NUMBER_TYPES:
+        bad = next(v for v in values if type(v) not in _NUMBER_TYPES)
+        raise InvalidInputError.single("interactions.value", "must be a number or None", bad)
+    if type(None) in types:
+        values = [0 if v is None else v for v in values]
+    try:
+        units = list(map(round, map(mul, values, repeat(MONETARY_SCALE))))
+    except (ValueError, OverflowError, ArithmeticError):
+        raise InvalidInputError.single("interactions.value", "must be a finite number") from None
+    if units and min(units) < 0:
+        raise InvalidInputError.single(
+            "interactions.value", "must not be negative", min(units) / MONETARY_SCALE
+        )
+    return units
+
+
+def as_list(column: Sequence[Any]) -> list[Any]:
+    # NumPy arrays iterate element-wise very slowly; tolist() converts in C.
+    tolist = getattr(column, "tolist", None)
+    if callable(tolist):
+        return cast(list[Any], tolist())
+    return column if isinstance(column, list) else list(column)

@@ -27,7 +27,14 @@ from smmkit import _public
 from smmkit.audience.influencers import ENGAGEMENT_WEIGHTS
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import KPI, ContentPiece, ContentSource, LifecycleStage, Money, Period
-from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc, require_aware
+from smmkit.models._base import (
+    EventDatetime,
+    FieldValueError,
+    PlatformId,
+    SmmkitModel,
+    as_utc,
+    require_aware,
+)
 
 __all__ = [
     "CampaignKind",
@@ -125,7 +132,7 @@ class ScenarioCampaign(SmmkitModel):
     theme: str = Field(min_length=1)
     start: date
     mechanics: CampaignMechanics
-    platforms: tuple[str, ...] = ()
+    platforms: tuple[PlatformId, ...] = ()
     target_stages: tuple[LifecycleStage, ...] = ()
     kpis: tuple[KPI, ...] = ()
 
@@ -135,9 +142,10 @@ class ScenarioCampaign(SmmkitModel):
             self.kind is CampaignKind.HOT_TOPIC
             and self.mechanics.duration_days > HOT_TOPIC_MAX_DAYS
         ):
-            raise ValueError(
+            raise FieldValueError(
+                "mechanics.duration_days",
                 f"a hot-topic campaign runs at most {HOT_TOPIC_MAX_DAYS} days "
-                f"(got {self.mechanics.duration_days})"
+                f"(got {self.mechanics.duration_days})",
             )
         return self
 
@@ -316,7 +324,7 @@ class UgcSubmission(SmmkitModel):
     """
 
     piece: ContentPiece
-    published_at: AwareDatetime
+    published_at: EventDatetime
     views: int | None = Field(default=None, ge=0)
     likes: int = Field(default=0, ge=0)
     comments: int = Field(default=0, ge=0)
@@ -368,6 +376,9 @@ def curate_ugc(
 ) -> CurationResult:
     """Pick the UGC posts to feature: permission first, then quality and reach.
 
+    ``now`` must be an aware datetime; a submission published after it cannot exist yet
+    and raises :class:`~smmkit.exceptions.InvalidInputError` naming it.
+
     Example:
         >>> from datetime import datetime, timezone
         >>> from smmkit.models import ContentPiece, Creator, UGCPermission
@@ -387,7 +398,17 @@ def curate_ugc(
     now_utc = as_utc(require_aware(now, "now"))
     rejected: list[CurationDecision] = []
     eligible: list[tuple[UgcSubmission, float, list[str]]] = []
-    for sub in submissions:
+    for index, sub in enumerate(submissions):
+        if not isinstance(sub, UgcSubmission):
+            raise InvalidInputError.single(
+                f"submissions.{index}", "must be a UgcSubmission", type(sub).__name__
+            )
+        if sub.published_at > now_utc:
+            raise InvalidInputError.single(
+                f"submissions.{index}.published_at",
+                f"lies after now ({now_utc.isoformat()}) and cannot have happened yet",
+                sub.published_at,
+            )
         piece = sub.piece
         creator = piece.creator.name if piece.creator else None
         problem = None

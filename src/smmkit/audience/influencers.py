@@ -35,7 +35,7 @@ from smmkit.audience.lifecycle import Segmentation
 from smmkit.audience.profile import AudienceProfile, normalize_tag
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import LifecycleStage, Region, User
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import EventDatetime, FieldValueError, PlatformId, SmmkitModel
 
 __all__ = [
     "CreatorPost",
@@ -82,8 +82,8 @@ class CreatorPost(SmmkitModel):
 
     id: str = Field(min_length=1)
     author_id: str = Field(min_length=1)
-    published_at: AwareDatetime
-    platform: str | None = None
+    published_at: EventDatetime
+    platform: PlatformId | None = None
     views: int | None = Field(default=None, ge=0)
     likes: int = Field(default=0, ge=0)
     comments: int = Field(default=0, ge=0)
@@ -246,7 +246,7 @@ class KolProfile(SmmkitModel):
 
     id: str = Field(min_length=1)
     handle: str | None = None
-    platform: str | None = None
+    platform: PlatformId | None = None
     followers: int = Field(ge=0)
     regions: tuple[Region, ...] = ()
     audience_tags: tuple[str, ...] = ()
@@ -256,7 +256,9 @@ class KolProfile(SmmkitModel):
     def _history_in_order(self) -> KolProfile:
         days = [s.on for s in self.follower_history]
         if days != sorted(days) or len(set(days)) != len(days):
-            raise ValueError("follower_history must be in date order, one snapshot per day")
+            raise FieldValueError(
+                "follower_history", "follower_history must be in date order, one snapshot per day"
+            )
         return self
 
 

@@ -34,6 +34,13 @@ In tuples and batches ``at`` is POSIX seconds (``datetime.timestamp()``), ``kind
 (:data:`KIND_CODES`), and ``value`` is the order amount (a number or ``None``). User ids
 may be ``str`` or ``int`` but must be of one type in one segmentation.
 
+Event times are checked as they arrive (join times and interaction times alike): a time
+that is not a finite number, or lies after the year 3000 as seconds (milliseconds given
+for seconds), raises :class:`~smmkit.exceptions.InvalidInputError` naming the field; so
+does a time after ``now``, unless ``future="ignore"`` asks to leave such events out (to
+segment as of a past date over a log that runs on; ``Segmentation.future_interactions``
+counts them).
+
 For large columnar data, :func:`segment_columns` applies the same rules with NumPy
 (vectorised per batch, no Python code per interaction) and returns the same
 :class:`Segmentation`; ``bench/audience_segmentation.py`` compares both with pandas.
@@ -43,15 +50,19 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 from itertools import compress, islice, repeat
 from operator import add, ge, itemgetter, mul, sub
 from typing import Any, cast
 
 from smmkit.audience._columnar import segment_columns_numpy
+from smmkit.audience._event_times import (
+    FutureEvents,
+    check_future_mode,
+    check_seconds,
+    check_seconds_column,
+)
 from smmkit.audience._lifecycle_core import (
     BASE_STAGE,
     DAY,
@@ -69,6 +80,9 @@ from smmkit.audience._lifecycle_core import (
     Segmentation,
     UserAssignment,
     UserKey,
+    as_list,
+    quintiles,
+    units_column,
 )
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import Interaction, InteractionKind, User
@@ -102,15 +116,15 @@ _RARE_KINDS = (InteractionKind.ORDER, InteractionKind.POST, InteractionKind.UNFO
 _ORDER_KEYS = frozenset(_keys(InteractionKind.ORDER))
 _POST_KEYS = frozenset(_keys(InteractionKind.POST))
 _UNFOLLOW_KEYS = frozenset(_keys(InteractionKind.UNFOLLOW))
-_NUMBER_TYPES = frozenset({int, float, Decimal, type(None)})
 
 
 class LifecycleAccumulator:
     """Per-user state of a segmentation: add users and interactions, merge, finish.
 
-    ``now`` and ``rules`` are fixed up front because the loyal window is counted
-    relative to ``now``. Interactions for users not (yet) added are kept: the user may
-    arrive later or from another partition; :meth:`result` reports the ones that never do.
+    ``now``, ``rules`` and ``future`` are fixed up front because the loyal window is
+    counted relative to ``now``. Interactions for users not (yet) added are kept: the user
+    may arrive later or from another partition; :meth:`result` reports the ones that never
+    do. Times after ``now`` are refused unless ``future="ignore"`` (see the module docs).
 
     Example:
         >>> from datetime import datetime, timezone
@@ -135,13 +149,25 @@ class LifecycleAccumulator:
         "_rows",
         "_unfollow",
         "_window_ts",
+        "future",
         "now",
         "rules",
     )
 
-    def __init__(self, *, now: datetime, rules: LifecycleRules | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        now: datetime,
+        rules: LifecycleRules | None = None,
+        future: FutureEvents = "refuse",
+    ) -> None:
         self.now = as_utc(require_aware(now, "now"))
         self.rules = rules if rules is not None else LifecycleRules()
+        if not isinstance(self.rules, LifecycleRules):
+            raise InvalidInputError.single(
+                "rules", "must be a LifecycleRules", type(self.rules).__name__
+            )
+        self.future = check_future_mode(future)
         self._now_ts = self.now.timestamp()
         self._window_ts = self._now_ts - self.rules.loyal_window_days * DAY
         act: set[object] = set()
@@ -166,20 +192,23 @@ class LifecycleAccumulator:
         """Register users: :class:`~smmkit.models.User` models or ``(id, joined_ts)``."""
         joined = self._joined
         last = self._last
+        now, now_ts, future = self.now, self._now_ts, self.future
         for n, user in enumerate(users):
             if isinstance(user, User):
                 key: Hashable = user.id
-                ts = user.joined_at.timestamp()
+                raw: Any = user.joined_at.timestamp()
             else:
                 try:
-                    key, ts = user
-                    ts = float(ts)
+                    key, raw = user
                 except (TypeError, ValueError):
                     raise InvalidInputError.single(
                         f"users.{n}",
                         "must be a User or a (user_id, joined_at_seconds) pair",
                         type(user).__name__,
                     ) from None
+            ts = check_seconds(
+                raw, now=now, now_ts=now_ts, future=future, field=f"users.{n}.joined_at"
+            )
             if key in joined:
                 raise InvalidInputError.single(f"users.{n}.id", "appears twice", key)
             joined[key] = ts
@@ -244,22 +273,18 @@ class LifecycleAccumulator:
 
     def add_batch(self, batch: InteractionBatch) -> None:
         """Add a column batch: the fast path (one Python loop over active rows)."""
-        uids = _as_list(batch.user_ids)
-        kinds = _as_list(batch.kinds)
-        ts = _as_list(batch.timestamps)
-        vals = None if batch.values is None else _as_list(batch.values)
+        uids = as_list(batch.user_ids)
+        kinds = as_list(batch.kinds)
+        ts = as_list(batch.timestamps)
+        vals = None if batch.values is None else as_list(batch.values)
         if not uids:
             return
         if not _ALL_KIND_KEYS.issuperset(kinds):
             bad = next(k for k in kinds if k not in _ALL_KIND_KEYS)
             raise InvalidInputError.single("interactions.kind", "unknown interaction kind", bad)
-        try:
-            latest = max(ts)
-            future = latest > self._now_ts
-        except TypeError:
-            raise InvalidInputError.single(
-                "interactions.at", "must be POSIX seconds (int or float) in tuples and batches"
-            ) from None
+        future = check_seconds_column(
+            ts, now=self.now, now_ts=self._now_ts, future=self.future, field="interactions.at"
+        )
         self._rows += len(uids)
         if future:
             # Events after `now` did not happen yet from this segmentation's point of view.
@@ -298,7 +323,7 @@ class LifecycleAccumulator:
             for u, t, units in zip(
                 compress(uids, is_order),
                 compress(ts, is_order),
-                _units_column(values, sum(is_order)),
+                units_column(values, sum(is_order)),
                 strict=True,
             ):
                 state = orders.get(u)
@@ -328,9 +353,11 @@ class LifecycleAccumulator:
             raise InvalidInputError.single(
                 "other", "can only merge with a LifecycleAccumulator", type(other).__name__
             )
-        if other.now != self.now or other.rules != self.rules:
-            raise InvalidInputError.single("other", "was built with a different now or rules")
-        out = LifecycleAccumulator(now=self.now, rules=self.rules)
+        if other.now != self.now or other.rules != self.rules or other.future != self.future:
+            raise InvalidInputError.single(
+                "other", "was built with a different now, rules or future"
+            )
+        out = LifecycleAccumulator(now=self.now, rules=self.rules, future=self.future)
         out._joined = _merged(self._joined, other._joined, min)
         out._last = _merged(self._last, other._last, max)
         out._unfollow = _merged(self._unfollow, other._unfollow, max)
@@ -370,6 +397,7 @@ class LifecycleAccumulator:
         return (
             self.now == other.now
             and self.rules == other.rules
+            and self.future == other.future
             and self._rows == other._rows
             and self._future == other._future
             and self.state() == other.state()
@@ -435,7 +463,7 @@ class LifecycleAccumulator:
             for column, values in enumerate(
                 (list(map(itemgetter(2), buyer_states)), counts, units)
             ):
-                rfm[column::3] = _quintiles(values)
+                rfm[column::3] = quintiles(values)
         return Segmentation.model_construct(
             now=self.now,
             rules=rules,
@@ -462,11 +490,15 @@ def segment_users(
     *,
     now: datetime,
     rules: LifecycleRules | None = None,
+    future: FutureEvents = "refuse",
 ) -> Segmentation:
     """Put every user in exactly one lifecycle stage and score RFM; read interactions once.
 
     ``users`` are :class:`~smmkit.models.User` models or ``(id, joined_at_seconds)``
     pairs; ``interactions`` any mix of the shapes in the module docs, sorted or not.
+    Times after ``now``, not finite, or in milliseconds raise
+    :class:`~smmkit.exceptions.InvalidInputError`; ``future="ignore"`` leaves times after
+    ``now`` out instead (counted in ``Segmentation.future_interactions``).
 
     RFM is scored among users with at least one order: recency by the last order, frequency
     by the number of orders, monetary by their total value; each split into quintiles
@@ -484,7 +516,7 @@ def segment_users(
         >>> seg.stage_of("u1").value, seg.rfm("u1").code
         ('loyal', '111')
     """
-    acc = LifecycleAccumulator(now=now, rules=rules)
+    acc = LifecycleAccumulator(now=now, rules=rules, future=future)
     acc.add_users(users)
     acc.add_interactions(interactions)
     return acc.result()
@@ -497,6 +529,7 @@ def segment_columns(
     *,
     now: datetime,
     rules: LifecycleRules | None = None,
+    future: FutureEvents = "refuse",
 ) -> Segmentation:
     """:func:`segment_users` for columnar data, vectorised with NumPy (optional engine).
 
@@ -521,53 +554,13 @@ def segment_columns(
     """
     now_utc = as_utc(require_aware(now, "now"))
     return segment_columns_numpy(
-        user_ids, joined_at, interactions, now=now_utc, rules=rules or LifecycleRules()
+        user_ids,
+        joined_at,
+        interactions,
+        now=now_utc,
+        rules=rules or LifecycleRules(),
+        future=check_future_mode(future),
     )
-
-
-def _quintiles(values: Sequence[Any]) -> bytearray:
-    """Quintile scores 1–5 by rank (rank * 5 // n + 1).
-
-    Positions are already in user-id order and the sort is stable, so equal values are
-    ranked by user id.
-    """
-    n = len(values)
-    order = sorted(range(n), key=values.__getitem__)
-    by_rank = b"".join(
-        bytes((score,)) * (-(-score * n // 5) + (-(score - 1) * n // 5)) for score in range(1, 6)
-    )
-    scores = bytearray(n)
-    deque(map(scores.__setitem__, order, by_rank), maxlen=0)
-    return scores
-
-
-def _units_column(values: list[Any] | None, n: int) -> list[int]:
-    """Order values as integer units of 1/MONETARY_SCALE, validated column-wise."""
-    if values is None:
-        return [0] * n
-    types = set(map(type, values))
-    if not types <= _NUMBER_TYPES:
-        bad = next(v for v in values if type(v) not in _NUMBER_TYPES)
-        raise InvalidInputError.single("interactions.value", "must be a number or None", bad)
-    if type(None) in types:
-        values = [0 if v is None else v for v in values]
-    try:
-        units = list(map(round, map(mul, values, repeat(MONETARY_SCALE))))
-    except (ValueError, OverflowError, ArithmeticError):
-        raise InvalidInputError.single("interactions.value", "must be a finite number") from None
-    if units and min(units) < 0:
-        raise InvalidInputError.single(
-            "interactions.value", "must not be negative", min(units) / MONETARY_SCALE
-        )
-    return units
-
-
-def _as_list(column: Sequence[Any]) -> list[Any]:
-    # NumPy arrays iterate element-wise very slowly; tolist() converts in C.
-    tolist = getattr(column, "tolist", None)
-    if callable(tolist):
-        return cast(list[Any], tolist())
-    return column if isinstance(column, list) else list(column)
 
 
 def _merged(a: Mapping[Hashable, Any], b: Mapping[Hashable, Any], combine: Any) -> dict[Any, Any]:

@@ -21,7 +21,7 @@ from pydantic import Field, field_validator, model_validator
 from smmkit.audience.lifecycle import Segmentation
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import BusinessModel, LifecycleStage, Money
-from smmkit.models._base import SmmkitModel
+from smmkit.models._base import FieldValueError, SmmkitModel
 
 __all__ = [
     "ActionKind",
@@ -78,7 +78,7 @@ class Incentive(SmmkitModel):
     @model_validator(mode="after")
     def _commission_has_rate(self) -> Incentive:
         if self.kind is IncentiveKind.COMMISSION and self.commission_rate is None:
-            raise ValueError("a commission incentive needs commission_rate")
+            raise FieldValueError("commission_rate", "a commission incentive needs commission_rate")
         return self
 
 
@@ -331,7 +331,11 @@ def default_playbook(
         raise InvalidInputError.single(
             "business_model", "must be b2b or b2c", business_model
         ) from None
-    actions = _b2c(currency) if model is BusinessModel.B2C else _b2b(currency)
+    try:
+        code = Money(amount=0, currency=currency).currency
+    except InvalidInputError as exc:
+        raise InvalidInputError.single("currency", exc.problems[0].problem, currency) from None
+    actions = _b2c(code) if model is BusinessModel.B2C else _b2b(code)
     return SegmentPlaybook(name=f"default {model.value}", actions=actions)
 
 

@@ -15,7 +15,7 @@ from enum import Enum
 from pydantic import Field, field_validator, model_validator
 
 from smmkit.models import BusinessModel, Region
-from smmkit.models._base import SmmkitModel
+from smmkit.models._base import FieldValueError, SmmkitModel
 
 __all__ = ["AGE_BANDS", "AudienceProfile", "GenderSkew", "PurchaseChannel", "normalize_tag"]
 
@@ -126,7 +126,11 @@ class AudienceProfile(SmmkitModel):
     @model_validator(mode="after")
     def _age_order(self) -> AudienceProfile:
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
-            raise ValueError(f"age_min ({self.age_min}) is above age_max ({self.age_max})")
+            raise FieldValueError(
+                "age_min",
+                f"age_min ({self.age_min}) is above age_max ({self.age_max})",
+                self.age_min,
+            )
         return self
 
     def age_tags(self) -> tuple[str, ...]:

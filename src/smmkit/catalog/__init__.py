@@ -13,10 +13,12 @@ package files::
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from importlib.metadata import entry_points
 from typing import Any
 
 from smmkit import _public
@@ -34,9 +36,13 @@ __all__ = [
     "Catalog",
     "PlatformLike",
     "get_platform_spec",
+    "is_known_platform",
+    "known_platform_ids",
     "list_platforms",
     "override_spec",
     "platform_ids",
+    "register_platform_id",
+    "require_known_platform",
     "resolve_platform",
 ]
 
@@ -63,6 +69,9 @@ class Catalog(Mapping[str, Platform]):
             if spec.id in self._specs:
                 raise InvalidInputError.single("id", "appears twice in the catalog", spec.id)
             self._specs[spec.id] = spec
+        # A spec added by with_spec (or a catalog of one's own) makes its id known to
+        # every model and function that checks ids (see is_known_platform).
+        _REGISTERED_IDS.update(self._specs)
 
     @classmethod
     def default(cls) -> Catalog:
@@ -96,6 +105,101 @@ class Catalog(Mapping[str, Platform]):
         specs = dict(self._specs)
         specs[spec.id] = spec
         return Catalog(specs.values())
+
+
+_ENTRY_POINT_GROUP = "smmkit.platforms"  # the group smmkit.platforms reads plugins from
+
+_REGISTERED_IDS: set[str] = set()
+
+
+def register_platform_id(platform_id: str) -> None:
+    """Make ``platform_id`` a known platform id, for the rest of the process.
+
+    The platform registry (:func:`smmkit.platforms.register_platform`) calls this when an
+    adapter is registered or loaded, so models and functions that take platform ids
+    (metric observations, the calendar, budgets) accept a plugin's platform without
+    importing :mod:`smmkit.platforms`. A spec added with :meth:`Catalog.with_spec` is
+    registered the same way. Call it yourself for a platform you track without an
+    adapter or a spec (an offline channel, a forum you export by hand).
+
+    Example:
+        >>> register_platform_id("doctest_forum")
+        >>> is_known_platform("doctest_forum")
+        True
+    """
+    if not isinstance(platform_id, str) or not platform_id.strip():
+        raise InvalidInputError.single("platform_id", "must be a non-empty string", platform_id)
+    _REGISTERED_IDS.add(platform_id)
+
+
+def _entry_point_ids() -> frozenset[str]:
+    # Installed plugins count before smmkit.platforms has loaded them. Read once per
+    # import path: a plugin put on sys.path later (a notebook, a test) is seen too.
+    return _entry_point_ids_on(tuple(sys.path))
+
+
+@lru_cache(maxsize=4)
+def _entry_point_ids_on(path: tuple[str, ...]) -> frozenset[str]:
+    del path  # the cache key
+    return frozenset(ep.name for ep in entry_points(group=_ENTRY_POINT_GROUP))
+
+
+def is_known_platform(platform_id: object, catalog: Catalog | None = None) -> bool:
+    """True when ``platform_id`` names a platform smmkit knows.
+
+    An id is known when the shipped catalog has it, ``catalog`` (if given) has it, a
+    :meth:`Catalog.with_spec` override added it, a platform plugin registered it
+    (:func:`register_platform_id`, installed ``smmkit.platforms`` entry points), or it
+    was registered by hand. Anything that is not a string is not a platform id.
+
+    Example:
+        >>> is_known_platform("weibo"), is_known_platform("myspace"), is_known_platform(3)
+        (True, False, False)
+    """
+    if not isinstance(platform_id, str):
+        return False
+    return (
+        platform_id in _default_catalog()._specs
+        or platform_id in _REGISTERED_IDS
+        or (catalog is not None and platform_id in catalog)
+        or platform_id in _entry_point_ids()
+    )
+
+
+def known_platform_ids(catalog: Catalog | None = None) -> tuple[str, ...]:
+    """Every id :func:`is_known_platform` accepts, sorted.
+
+    Example:
+        >>> {"weibo", "x", "mastodon"} <= set(known_platform_ids())
+        True
+    """
+    ids = set(_default_catalog()) | _REGISTERED_IDS | _entry_point_ids()
+    if catalog is not None:
+        ids |= set(catalog)
+    return tuple(sorted(ids))
+
+
+def require_known_platform(
+    platform_id: object, *, field: str = "platform", catalog: Catalog | None = None
+) -> str:
+    """``platform_id`` unchanged when it is known, else :class:`UnknownPlatformError`.
+
+    The error names ``field`` and lists the known ids (see :func:`is_known_platform`).
+
+    Example:
+        >>> require_known_platform("zhihu")
+        'zhihu'
+        >>> try:
+        ...     require_known_platform("myspace", field="platforms.1")
+        ... except UnknownPlatformError as exc:
+        ...     print(exc.fields, "weibo" in exc.known)
+        ('platforms.1',) True
+    """
+    if is_known_platform(platform_id, catalog):
+        return platform_id  # type: ignore[return-value]
+    if not isinstance(platform_id, str):
+        raise InvalidInputError.single(field, "must be a platform id (str)", platform_id)
+    raise UnknownPlatformError(platform_id, known_platform_ids(catalog), field=field)
 
 
 @lru_cache(maxsize=1)

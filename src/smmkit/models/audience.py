@@ -7,7 +7,7 @@ from enum import Enum
 
 from pydantic import Field
 
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import EventDatetime, PlatformId, SmmkitModel
 
 __all__ = ["Interaction", "InteractionKind", "LifecycleStage", "User", "UserSegment"]
 
@@ -43,6 +43,9 @@ class InteractionKind(str, Enum):
 class User(SmmkitModel):
     """A member of the audience, as far as the brand knows them.
 
+    ``joined_at`` is an aware datetime (never an epoch number); ``platform``, when given,
+    a known platform id (:func:`smmkit.catalog.is_known_platform`).
+
     Example:
         >>> from datetime import datetime, timezone
         >>> User(id="u1", joined_at=datetime(2026, 1, 5, tzinfo=timezone.utc)).id
@@ -50,8 +53,8 @@ class User(SmmkitModel):
     """
 
     id: str = Field(min_length=1)
-    joined_at: AwareDatetime
-    platform: str | None = None
+    joined_at: EventDatetime
+    platform: PlatformId | None = None
     handle: str | None = None
     followers: int = Field(default=0, ge=0)
     is_creator: bool = False
@@ -60,6 +63,9 @@ class User(SmmkitModel):
 
 class Interaction(SmmkitModel):
     """One thing one user did at one time; ``value`` is money for orders.
+
+    ``at`` is an aware datetime (never an epoch number); ``platform``, when given, a
+    known platform id; ``value`` a finite amount >= 0.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -70,10 +76,10 @@ class Interaction(SmmkitModel):
 
     user_id: str = Field(min_length=1)
     kind: InteractionKind
-    at: AwareDatetime
-    platform: str | None = None
+    at: EventDatetime
+    platform: PlatformId | None = None
     content_id: str | None = None
-    value: Decimal | None = Field(default=None, ge=0)
+    value: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
 
 
 class UserSegment(SmmkitModel):

@@ -6,9 +6,10 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from smmkit.models._base import SmmkitModel
+from smmkit.models._currencies import currency_problem
 
 __all__ = [
     "BusinessModel",
@@ -46,9 +47,18 @@ class Direction(str, Enum):
 class Money(SmmkitModel):
     """An exact amount of money in one ISO 4217 currency.
 
+    The code is upper-cased and must be in ISO 4217 (current codes, plus those withdrawn
+    since 2021); ``"RMB"``, ``"CNH"`` or a typo is refused with the field named.
+
     Example:
         >>> Money(amount="1000.50", currency="cny")
         Money(amount=Decimal('1000.50'), currency='CNY')
+        >>> from smmkit.exceptions import InvalidInputError
+        >>> try:
+        ...     Money(amount=1, currency="RMB")
+        ... except InvalidInputError as exc:
+        ...     print(exc.problems[0])
+        currency: RMB is not an ISO 4217 code: use CNY (got 'RMB')
     """
 
     amount: Decimal
@@ -56,10 +66,14 @@ class Money(SmmkitModel):
 
     @field_validator("currency")
     @classmethod
-    def _upper(cls, value: str) -> str:
+    def _iso_4217(cls, value: str) -> str:
         if not value.isalpha() or not value.isascii():
             raise ValueError("must be a 3-letter ISO 4217 code such as CNY or USD")
-        return value.upper()
+        code = value.upper()
+        problem = currency_problem(code)
+        if problem is not None:
+            raise ValueError(problem)
+        return code
 
     @field_validator("amount")
     @classmethod
@@ -84,11 +98,14 @@ class Period(SmmkitModel):
     start: date
     end: date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Period:
-        if self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, value: date, info: ValidationInfo) -> date:
+        # A field validator, so the error names ``end`` rather than the whole input.
+        start = info.data.get("start")
+        if isinstance(start, date) and value < start:
+            raise ValueError(f"must not be before start ({start})")
+        return value
 
     @property
     def days(self) -> int:

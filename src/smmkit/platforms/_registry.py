@@ -12,6 +12,7 @@ import importlib
 import threading
 from importlib.metadata import entry_points
 
+from smmkit.catalog import register_platform_id
 from smmkit.exceptions import InvalidInputError, MissingExtraError, UnknownPlatformError
 from smmkit.models.extras import PostExtras, register_extras
 from smmkit.platforms._adapter import PlatformAdapter
@@ -105,6 +106,7 @@ class PlatformRegistry:
             )
         if not isinstance(target, str):
             _declare_extras(target)
+        register_platform_id(name)  # ids the catalog does not know become known ids
         self._targets[name] = target
         self._extras[name] = extra
 
@@ -159,6 +161,8 @@ class PlatformRegistry:
 
 def _declare_extras(cls: type[PlatformAdapter]) -> None:
     """Make a plugin's extras model the one its platform's posts validate against."""
+    if cls.platform_id:
+        register_platform_id(cls.platform_id)
     if cls.platform_id and cls.extras_model is not PostExtras:
         register_extras(cls.platform_id, cls.extras_model)
 

@@ -6,10 +6,11 @@ content production (original content and UGC incentives) and 10–15% into tools
 explicitly instead of leaving it unaccounted for: KOL/KOC co-operation, industry research
 (B2B) and a contingency reserve.
 
-Money is :class:`decimal.Decimal` in one currency. Parts are computed in the currency's
-minor unit (cents, fen; none for JPY or the CFA francs, thousandths for KWD, see
-:data:`MINOR_UNITS`) and rounded with the largest-remainder method, so they always add up
-to the total exactly: no cent appears or disappears.
+Money is :class:`decimal.Decimal` in one ISO 4217 currency. Parts are computed in the
+currency's minor unit (cents, fen; none for JPY or the CFA francs, thousandths for KWD,
+see :data:`MINOR_UNITS`) and rounded with the largest-remainder method, so they always add
+up to the total exactly: no cent appears or disappears. Fund and metal codes (XAU, XDR,
+XXX...) have no minor unit and cannot be split.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from fractions import Fraction
 
 from pydantic import Field
 
-from smmkit.catalog import resolve_platform
-from smmkit.exceptions import BudgetError
+from smmkit.catalog import require_known_platform, resolve_platform
+from smmkit.exceptions import BudgetError, UnknownPlatformError
 from smmkit.models import BusinessModel, Money, Platform, PlatformRole
 from smmkit.models._base import SmmkitModel
+from smmkit.models._currencies import MINOR_UNITS_ISO
+from smmkit.strategy._enums import coerce_money
 from smmkit.strategy.matrix import PlatformMatrix
 
 __all__ = [
@@ -83,21 +86,13 @@ DEFAULT_SHARES: Mapping[BusinessModel, Mapping[BudgetItem, Decimal]] = {
 """Default shares (percent). B2C leans on paid reach and KOC/KOL seeding; B2B on content
 depth (white papers) and the research behind it."""
 
-# ISO 4217 minor units ("exponent") of the active currencies that do not use 2 decimals.
-# A currency missing here is split into hundredths; for a zero-decimal currency that
-# invents fractions nobody can pay (1001 XOF -> 350.35 XOF), so the list is complete.
-_ZERO_DECIMALS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
-_THREE_DECIMALS = "BHD IQD JOD KWD LYD OMR TND"
-_FOUR_DECIMALS = "CLF UYW"
-MINOR_UNITS: Mapping[str, int] = {
-    **dict.fromkeys(_ZERO_DECIMALS.split(), 0),
-    **dict.fromkeys(_THREE_DECIMALS.split(), 3),
-    **dict.fromkeys(_FOUR_DECIMALS.split(), 4),
-}
-"""ISO 4217 minor units (decimals) of every active currency that does not use 2.
+MINOR_UNITS: Mapping[str, int] = MINOR_UNITS_ISO
+"""ISO 4217 minor units (decimals) of every currency code that has one.
 
-Zero: BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF; three: BHD IQD
-JOD KWD LYD OMR TND; four: CLF UYW. Any other code is split into hundredths."""
+Most have 2; zero: BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF;
+three: BHD IQD JOD KWD LYD OMR TND; four: CLF UYW. Fund, metal and special codes (XAG XAU
+XBA XBB XBC XBD XDR XPD XPT XSU XTS XUA XXX) have none and are not in the table. The same
+table tells :class:`~smmkit.models.Money` which codes are ISO 4217."""
 
 _P, _T, _D = PlatformRole.PROPAGATION, PlatformRole.TRUST, PlatformRole.PRIVATE_DOMAIN
 _PRO, _V, _C = PlatformRole.PROFESSIONAL, PlatformRole.VIDEO, PlatformRole.COMMUNITY
@@ -172,7 +167,12 @@ class BudgetPlan(SmmkitModel):
             ...                        platforms=["douyin", "wecom"])
             >>> str(plan.for_platform("douyin"))
             '520.83 CNY'
+
+        A known platform outside the split gets zero; an unknown id raises
+        :class:`~smmkit.exceptions.UnknownPlatformError`.
         """
+        if not any(a.platform_id == platform_id for a in self.platform_split):
+            require_known_platform(platform_id, field="platform_id")
         total = sum(
             (a.amount.amount for a in self.platform_split if a.platform_id == platform_id),
             Decimal(0),
@@ -207,6 +207,7 @@ def allocate_budget(
         model = BusinessModel(business_model)
     except ValueError:
         raise BudgetError.single("business_model", "must be b2b or b2c", business_model) from None
+    total = coerce_money(total, "total")
     shares = dict(DEFAULT_SHARES[model])
     for key, raw in (overrides or {}).items():
         try:
@@ -234,7 +235,14 @@ def allocate_budget(
             "overrides", f"shares must sum to 100%, they sum to {total_share}% ({listing})"
         )
     ordered = _ordered(shares)
-    exponent = MINOR_UNITS.get(total.currency, 2)
+    exponent = MINOR_UNITS.get(total.currency)
+    if exponent is None:
+        raise BudgetError.single(
+            "total.currency",
+            "has no minor unit in ISO 4217 (a fund, metal or test code): a budget needs a "
+            "currency that can be paid out",
+            total.currency,
+        )
     units = _to_units(total, exponent)
     parts = split_exact(units, list(ordered.values()))
     lines = tuple(
@@ -327,8 +335,11 @@ def _platform_roles(
     if isinstance(platforms, PlatformMatrix):
         return [(f.platform_id, f.job) for f in platforms.recommended]
     out: list[tuple[str, PlatformRole]] = []
-    for p in platforms:
-        spec = resolve_platform(p)
+    for i, p in enumerate(platforms):
+        try:
+            spec = resolve_platform(p)
+        except UnknownPlatformError as exc:
+            raise UnknownPlatformError(exc.platform_id, exc.known, field=f"platforms.{i}") from None
         if any(pid == spec.id for pid, _ in out):
             raise BudgetError.single("platforms", "lists a platform twice", spec.id)
         out.append((spec.id, spec.role))

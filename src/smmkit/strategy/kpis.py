@@ -370,7 +370,9 @@ def kpis_for(
 
     ``currency`` (an ISO 4217 code, or the budget's :class:`~smmkit.models.Money`) is the
     unit of the money KPIs (``cost_per_lead``, ``cost_per_order``); without it their unit
-    is the neutral ``"currency"``. A unit given on the goal's own KPI wins.
+    is the neutral ``"currency"``. A unit given on the goal's own KPI wins; for a money
+    KPI it must be an ISO 4217 code too (or ``"currency"``), else
+    :class:`~smmkit.exceptions.InvalidInputError` names ``goal.kpis.<i>.unit``.
 
     Example:
         >>> tree = kpis_for("user_operations", business_model="b2c")
@@ -410,6 +412,8 @@ def kpis_for(
         model = coerce_enum(BusinessModel, business_model, "business_model")
     money_unit = _currency_code(currency)
     spec = _TREES[(objective, model)]
+    if isinstance(goal, Goal):
+        targets = _checked_money_units(goal, _money_names(spec))
     root = _build(spec, targets, "result", money_unit)
     in_tree = {node.kpi.name for node in root.walk()}
     extra = tuple(
@@ -431,10 +435,35 @@ def _currency_code(currency: Money | str | None) -> str:
         )
     try:
         return Money(amount=0, currency=currency).currency
-    except InvalidInputError:
-        raise InvalidInputError.single(
-            "currency", "must be a 3-letter ISO 4217 code such as CNY or USD", currency
-        ) from None
+    except InvalidInputError as exc:
+        raise InvalidInputError.single("currency", exc.problems[0].problem, currency) from None
+
+
+def _money_names(spec: _Spec) -> set[str]:
+    names = {spec.name} if spec.unit == _MONEY else set()
+    for child in spec.children:
+        names |= _money_names(child)
+    return names
+
+
+def _checked_money_units(goal: Goal, money: set[str]) -> dict[str, KPI]:
+    """The goal's KPIs by name, a money KPI's own unit checked against ISO 4217."""
+    out = {}
+    for index, given in enumerate(goal.kpis):
+        kpi = given
+        if given.name in money and given.unit != _MONEY:
+            try:
+                code = Money(amount=0, currency=given.unit).currency
+            except InvalidInputError as exc:
+                raise InvalidInputError.single(
+                    f"goal.kpis.{index}.unit",
+                    f"a money KPI's unit must be an ISO 4217 code or 'currency': "
+                    f"{exc.problems[0].problem}",
+                    given.unit,
+                ) from None
+            kpi = given.model_copy(update={"unit": code})
+        out[kpi.name] = kpi
+    return out
 
 
 def _build(spec: _Spec, targets: Mapping[str, KPI], level: str, money_unit: str) -> KpiNode:

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import Field
 
 from smmkit.audience.profile import AudienceProfile
-from smmkit.catalog import Catalog
+from smmkit.catalog import Catalog, require_known_platform
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import (
     ApiAccess,
@@ -43,7 +43,7 @@ from smmkit.models import (
     Region,
 )
 from smmkit.models._base import SmmkitModel
-from smmkit.strategy._enums import coerce_enum
+from smmkit.strategy._enums import coerce_enum, coerce_money
 
 __all__ = [
     "API_SCORES",
@@ -206,6 +206,7 @@ class PlatformMatrix(SmmkitModel):
         for fit in self.recommended + self.left_out:
             if fit.platform_id == platform_id:
                 return fit
+        require_known_platform(platform_id, field="platform_id")
         raise InvalidInputError.single("platform_id", "not in this matrix's catalog", platform_id)
 
 
@@ -248,6 +249,9 @@ def recommend_platforms(
         raise InvalidInputError.single("max_platforms", "must be a positive integer", max_platforms)
     cap = max_platforms
     cap_reason = f"the matrix is full (max_platforms={max_platforms})"
+    budget = None if budget is None else coerce_money(budget, "budget")
+    if min_budget_per_platform is not None:
+        min_budget_per_platform = coerce_money(min_budget_per_platform, "min_budget_per_platform")
     if budget is not None and min_budget_per_platform is not None:
         if budget.currency != min_budget_per_platform.currency:
             raise InvalidInputError.single(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from smmkit.analytics.accumulators import PathCounts
 from smmkit.analytics.attribution._paths import GroupBy, Row, collect_rows
@@ -33,6 +33,7 @@ from smmkit.analytics.attribution.heuristics import (
 from smmkit.analytics.attribution.markov import build_chain
 from smmkit.analytics.attribution.shapley import shapley_weights
 from smmkit.exceptions import InvalidInputError
+from smmkit.models._base import as_utc, require_aware
 from smmkit.models.metrics import Journey
 
 __all__ = ["Attribution", "AttributionModel", "ChannelCredit", "PathSummary", "attribute"]
@@ -101,6 +102,7 @@ def attribute(
     half_life: timedelta | float | None = None,
     first_weight: float = 0.4,
     last_weight: float = 0.4,
+    now: datetime | None = None,
 ) -> Attribution:
     """Credit conversions and their value to channels under one attribution ``model``.
 
@@ -115,8 +117,12 @@ def attribute(
         half_life: time decay: credit halves every ``half_life`` before the conversion;
             a ``timedelta`` for journeys (default 7 days), a number of touches for paths
             (default 1).
-        first_weight, last_weight: position based: the first and last touches' shares
-            (default 40/40, the middle touches split the remaining 20 %).
+        first_weight: position based: the first touch's share (default 0.4; with
+            ``last_weight``'s 0.4 the middle touches split the remaining 20 %).
+        last_weight: position based: the last touch's share (default 0.4).
+        now: for journeys, an aware datetime: a touch or conversion after it is refused
+            (:class:`~smmkit.exceptions.InvalidInputError` naming it) as a clock or
+            time-zone slip. Default: no check.
 
     Example:
         >>> from smmkit.analytics import attribute, PathSummary
@@ -132,7 +138,8 @@ def attribute(
     except ValueError:
         known = ", ".join(m.value for m in AttributionModel)
         raise InvalidInputError.single("model", f"must be one of {known}", model) from None
-    rows, lost_conv, lost_value, timed = collect_rows(data, by, conversion_kind)
+    cutoff = None if now is None else as_utc(require_aware(now, "now"))
+    rows, lost_conv, lost_value, timed = collect_rows(data, by, conversion_kind, cutoff)
     total_conv = math.fsum(r.conversions for r in rows)
     total_value = math.fsum(r.value for r in rows)
     unattributed = (lost_conv, lost_value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Literal, NamedTuple
 
 from smmkit.analytics.accumulators import PathCounts
@@ -68,17 +69,32 @@ def _journey_rows(
     return rows, lost_conv, lost_value
 
 
+def _check_not_after(journey: Journey, index: int, now: datetime) -> None:
+    """Refuse a journey with a touch or conversion after ``now`` (aware)."""
+    times = [(f"touchpoints.{j}.at", t.at) for j, t in enumerate(journey.touchpoints)]
+    times += [(f"conversions.{j}.at", c.at) for j, c in enumerate(journey.conversions)]
+    for field, at in times:
+        if at > now:
+            raise InvalidInputError.single(
+                f"data.{index}.{field}",
+                f"lies after now ({now.isoformat()}) and cannot have happened yet",
+                at,
+            )
+
+
 def collect_rows(
     data: PathCounts | Iterable[PathSummary | Journey],
     by: GroupBy,
     conversion_kind: str | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[Row], float, float, bool]:
     """Rows, unattributed conversions and value, and whether touch times are known.
 
     A journey's conversion is credited to the touches since the journey's previous
     conversion up to (and including) its own time; touches after the last conversion
     form a non-converting (null) path. With ``conversion_kind``, only conversions of that
-    kind count (the others are ignored, as if they had not happened).
+    kind count (the others are ignored, as if they had not happened). With ``now`` (aware),
+    a journey with a time after it is refused.
     """
     if by not in ("channel", "content_type", "channel_content_type"):
         raise InvalidInputError.single(
@@ -97,6 +113,8 @@ def collect_rows(
             rows.append(Row(item.path, item.conversions, item.value, item.nulls, None))
         elif isinstance(item, Journey):
             kinds.add("journey")
+            if now is not None:
+                _check_not_after(item, index, now)
             journey_rows, conv, value = _journey_rows(item, by, conversion_kind)
             rows.extend(journey_rows)
             lost_conv += conv
