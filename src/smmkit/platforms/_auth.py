@@ -227,14 +227,7 @@ class FileTokenStore:
     def put(self, key: str, token: Token) -> None:
         """Store ``token`` for ``key``: write a temporary file, fsync, rename."""
         data = self._read_all()
-        data[key] = {
-            "access_token": token.access_token.get_secret_value(),
-            "refresh_token": (
-                token.refresh_token.get_secret_value() if token.refresh_token else None
-            ),
-            "expires_at": token.expires_at.isoformat() if token.expires_at else None,
-            "scope": token.scope,
-        }
+        data[key] = token_record(token)
         # mkstemp creates the file 0600 already; say so explicitly where chmod exists
         fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
         try:
@@ -263,6 +256,24 @@ class FileTokenStore:
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.path)!r})"
+
+
+def token_record(token: Token) -> dict[str, Any]:
+    """``token`` as a store keeps it: a JSON-ready dict with the secrets in clear.
+
+    Every persistent store (the file, Redis) writes this shape, so a token moves between
+    them unchanged; :meth:`Token.model_validate` reads it back.
+
+    Example:
+        >>> token_record(Token(access_token="t", scope="publish"))
+        {'access_token': 't', 'refresh_token': None, 'expires_at': None, 'scope': 'publish'}
+    """
+    return {
+        "access_token": token.access_token.get_secret_value(),
+        "refresh_token": (token.refresh_token.get_secret_value() if token.refresh_token else None),
+        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        "scope": token.scope,
+    }
 
 
 def _replace(source: str, target: Path, *, attempts: int = 50, delay: float = 0.02) -> None:

@@ -334,7 +334,7 @@ class AsyncClient:
     async def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
         core = self._core
         origin = request
-        delay = core.rate_limiter.reserve(core.bucket(request))
+        delay = await core.rate_limiter.areserve(core.bucket(request))
         if delay > 0:
             await core.clock.asleep(delay)
         token = None

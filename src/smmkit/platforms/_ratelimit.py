@@ -4,7 +4,9 @@ A 429 costs a round trip, and on some platforms (WeChat's daily quota, Bluesky's
 session limits) repeated throttling costs far more. The limiter *reserves* a slot and
 returns how long to wait for it, without sleeping itself, so the same object serves the
 sync driver (``clock.sleep``) and the async one (``await clock.asleep``), and concurrent
-callers are staggered instead of all waking at once.
+callers are staggered instead of all waking at once. The async driver asks through
+:meth:`RateLimiter.areserve`, which a limiter that does I/O (the Redis one in
+:mod:`smmkit.platforms.redis`) overrides so that the event loop never blocks on it.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import Field
+from typing_extensions import Self
 
 from smmkit.models._base import SmmkitModel
 from smmkit.models.platform import Platform, RateLimitHint
@@ -97,8 +101,11 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_spec(cls, spec: Platform, *, clock: Clock | None = None) -> RateLimiter:
+    def from_spec(cls, spec: Platform, *, clock: Clock | None = None, **options: Any) -> Self:
         """Buckets from the catalog's documented limits, keyed by their names.
+
+        ``options`` go to the constructor (a subclass's own settings, such as the Redis
+        client of :class:`~smmkit.platforms.redis.RedisRateLimiter`).
 
         Example:
             >>> import smmkit
@@ -109,6 +116,7 @@ class RateLimiter:
         return cls(
             {h.name: RequestRate(limit=h.limit, per_seconds=h.per_seconds) for h in _hints(spec)},
             clock=clock,
+            **options,
         )
 
     def rate_for(self, endpoint: str) -> RequestRate | None:
@@ -126,6 +134,17 @@ class RateLimiter:
             if bucket is None or bucket.rate != rate:
                 bucket = self._buckets[key] = _Bucket(rate, now)
             return bucket.reserve(now)
+
+    async def areserve(self, key: BucketKey) -> float:
+        """:meth:`reserve` for the async driver; a limiter doing I/O keeps it off the loop.
+
+        Example:
+            >>> import asyncio
+            >>> limiter = RateLimiter({"*": RequestRate(limit=1, per_seconds=10)})
+            >>> asyncio.run(limiter.areserve(BucketKey("mastodon", "brand", "statuses")))
+            0.0
+        """
+        return self.reserve(key)
 
     def __repr__(self) -> str:
         return f"RateLimiter(endpoints={sorted(self._rates)})"

@@ -11,7 +11,7 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 import httpx
 
 from smmkit.platforms._adapter import Flow, PlatformAdapter
-from smmkit.platforms._auth import Credentials, FileTokenStore
+from smmkit.platforms._auth import Credentials, FileTokenStore, TokenStore
 from smmkit.platforms._client import Client
 from smmkit.platforms._filelock import exclusive_lock
 from smmkit.platforms._retry import RetryPolicy
@@ -121,14 +121,16 @@ def _ping(adapter: PlatformAdapter) -> Flow[str]:
     return token
 
 
-def _refresh_worker(store_path: str, directory: str, barrier: Any, results: Any) -> None:
+def _refresh_worker(
+    store: str | Callable[[], TokenStore], directory: str, barrier: Any, results: Any
+) -> None:
     try:
         endpoint = CountingTokenEndpoint(directory, fetch_delay=0.3)
         adapter = SandboxAdapter(credentials=Credentials(client_id="app", client_secret="s"))
         with Client(
             adapter,
             http_client=httpx.Client(transport=endpoint),
-            token_store=FileTokenStore(store_path),
+            token_store=store() if callable(store) else FileTokenStore(store),
             retry=RetryPolicy(max_attempts=3),
         ) as client:
             barrier.wait(timeout=120)
@@ -138,7 +140,7 @@ def _refresh_worker(store_path: str, directory: str, barrier: Any, results: Any)
 
 
 def refresh_in_processes(
-    store_path: str | os.PathLike[str],
+    store_path: str | os.PathLike[str] | Callable[[], TokenStore],
     directory: str | os.PathLike[str],
     *,
     processes: int = 2,
@@ -146,7 +148,9 @@ def refresh_in_processes(
 ) -> list[str]:
     """Start ``processes`` real processes that refresh the same stale token at once.
 
-    Each process uses a :class:`~smmkit.platforms.FileTokenStore` at ``store_path`` and
+    Each process uses a :class:`~smmkit.platforms.FileTokenStore` at ``store_path`` (or
+    the store that ``store_path``, a picklable callable, builds in each process: e.g.
+    ``functools.partial(RedisTokenStore.from_url, url)``) and
     the :class:`CountingTokenEndpoint` in ``directory`` (seed both first), waits on a
     barrier, then makes a call that is refused with ``token_expired``. Returns the
     token each process ended up using (or ``"error: ..."``). Afterwards
@@ -171,10 +175,9 @@ def refresh_in_processes(
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(processes)
     results = ctx.Queue()
+    store = store_path if callable(store_path) else str(store_path)
     workers = [
-        ctx.Process(
-            target=_refresh_worker, args=(str(store_path), str(directory), barrier, results)
-        )
+        ctx.Process(target=_refresh_worker, args=(store, str(directory), barrier, results))
         for _ in range(processes)
     ]
     for worker in workers:
