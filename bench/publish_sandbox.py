@@ -20,8 +20,8 @@ import httpx
 from smmkit.models import PlatformPost
 from smmkit.platforms import (
     AsyncClient,
-    Rate,
     RateLimiter,
+    RequestRate,
     SandboxPlatform,
     SimulatedClock,
     idempotency_key_for,
@@ -62,7 +62,7 @@ async def _timed(
 
 async def run_smmkit(n: int, concurrency: int) -> tuple[float, list[float], int]:
     sandbox = _sandbox()
-    limiter = RateLimiter({"*": Rate(limit=10**9, per_seconds=1)}, clock=sandbox.clock)
+    limiter = RateLimiter({"*": RequestRate(limit=10**9, per_seconds=1)}, clock=sandbox.clock)
     async with AsyncClient(
         sandbox.adapter(),
         http_client=httpx.AsyncClient(transport=sandbox),
