@@ -8,6 +8,7 @@ test set-up, done with plain httpx) and runs on both drivers. Skips only when
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -33,6 +34,7 @@ from smmkit.platforms import (
     FileTokenStore,
     InMemoryTokenStore,
     Token,
+    idempotency_key_for,
 )
 from smmkit.platforms.bluesky import BlueskyAdapter, parse_at_uri
 from smmkit.testing import RecordingTransport, drive
@@ -45,6 +47,7 @@ PNG = base64.b64decode(
 )
 PNG_URL = "data:image/png;base64," + base64.b64encode(PNG).decode()
 NO_POOL = httpx.Limits(max_keepalive_connections=0)
+WRITES = ("com.atproto.repo.createRecord", "com.atproto.repo.putRecord")
 
 
 @dataclass
@@ -245,7 +248,7 @@ def test_expired_access_token_is_refreshed_without_a_new_login(kind: str, harnes
     writes = [
         r
         for r in harness.sync_transport.requests + harness.async_transport.requests
-        if r.url.path.endswith("createRecord")
+        if r.url.path.endswith(WRITES)
     ]
     assert len(writes) == 3  # first, the rejected attempt, the retry after the refresh
     refreshed = store.get("bluesky:default")
@@ -287,7 +290,7 @@ def test_lost_answer_is_read_back_not_posted_twice(kind: str, harness: Harness) 
             self.lost = False
 
         def _lose(self, request: httpx.Request) -> None:
-            if request.url.path.endswith("createRecord") and not self.lost:
+            if request.url.path.endswith(WRITES) and not self.lost:
                 self.lost = True
                 raise httpx.ReadError("reset after the write (injected)", request=request)
 
@@ -330,3 +333,58 @@ def test_counts_on_a_bare_pds_are_reported_unsupported(kind: str, harness: Harne
         drive(kind, client, lambda c: c.metrics(result.receipt.post_id))
     with pytest.raises(UnsupportedOperationError, match="AppView"):
         drive(kind, client, lambda c: c.comments(result.receipt.post_id))
+
+
+def _listed(kind: str, client: Any) -> list[str]:
+    page = drive(kind, client, lambda c: c.run(c.adapter.list_posts(limit=100)))
+    return sorted(p.text for p in page.posts)
+
+
+def test_a_rerun_by_another_process_posts_each_post_once(kind: str, harness: Harness) -> None:
+    """Two adapters with nothing in common (two processes): the second finishes the batch.
+
+    The first "process" dies after two posts and half a thread; the second re-runs the
+    whole batch. Record keys come from the posts' idempotency keys, so the PDS itself
+    says which are already there (``InvalidSwap``) and they are read back, not re-posted.
+    """
+    thread = PlatformPost(
+        platform="bluesky", piece_id="it-8-t", body="1/2", parts=("1/2 first", "2/2 second")
+    )
+    batch = [
+        PlatformPost(platform="bluesky", piece_id=f"it-8-{n}", body=f"batch post {n}")
+        for n in range(4)
+    ] + [thread]
+    first = harness.client(kind)
+    early = [drive(kind, first, methodcaller("publish", p)) for p in batch[:2]]
+    # half the thread: its first part, as a crash between the parts would leave it
+    head = thread.model_copy(update={"parts": ("1/2 first",)})
+    assert drive(
+        kind, first, methodcaller("publish", head, idempotency_key=idempotency_key_for(thread))
+    ).ok
+    second = harness.client(kind)  # a new adapter, a new token store: nothing shared
+    again = [drive(kind, second, methodcaller("publish", p)) for p in batch]
+    assert all(r.ok for r in early + again), [r.error for r in early + again if not r.ok]
+    assert [r.receipt.post_id for r in again[:2]] == [r.receipt.post_id for r in early]
+    expected = sorted([f"batch post {n}" for n in range(4)] + ["1/2 first", "2/2 second"])
+    assert _listed(kind, second) == expected
+    assert harness.calls("com.atproto.repo.getRecord") >= 3  # the read-backs
+
+
+def test_two_processes_racing_on_one_batch_post_each_post_once(harness: Harness) -> None:
+    """Two async clients publish the same batch at the same time, post by post."""
+    batch = [
+        PlatformPost(platform="bluesky", piece_id=f"it-9-{n}", body=f"race {n}") for n in range(6)
+    ]
+
+    async def race() -> list[Any]:
+        one, two = harness.client("async"), harness.client("async")
+        results = await asyncio.gather(*(client.publish(p) for p in batch for client in (one, two)))
+        return list(results)
+
+    results = asyncio.run(race())
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    by_piece: dict[str, set[str]] = {}
+    for result in results:
+        by_piece.setdefault(result.piece_id, set()).add(result.receipt.post_id)
+    assert all(len(uris) == 1 for uris in by_piece.values())  # both saw the same post
+    assert _listed("sync", harness.client("sync")) == sorted(f"race {n}" for n in range(6))

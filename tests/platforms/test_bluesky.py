@@ -3,16 +3,19 @@
 The fake PDS answers the way ``@atproto/pds`` 0.5.35 does on 127.0.0.1 (checked against
 the real server): expired access JWTs → 400 ``ExpiredToken``, unknown tokens → 400
 ``InvalidToken``, a missing record → 400 ``RecordNotFound``, a non-TID record key → 400,
-a record key that exists → 500, and AppView reads → 400 "No service configured" unless
-an AppView is attached. The real server is exercised in
-``tests/integration/test_bluesky_pds.py``.
+``createRecord`` of a record key that exists → 500, ``putRecord`` with ``swapRecord: null``
+of one that exists → 400 ``InvalidSwap`` (200 and no change when the record is identical),
+and AppView reads → 400 "No service configured" unless an AppView is attached. The real
+server is exercised in ``tests/integration/test_bluesky_pds.py``.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
+import re
 from datetime import datetime, timezone
 from operator import methodcaller
 from typing import Any
@@ -31,9 +34,11 @@ from smmkit.models import MediaAsset, PlatformPost
 from smmkit.platforms import (
     Credentials,
     InMemoryTokenStore,
+    RetryPolicy,
     SimulatedClock,
     Token,
 )
+from smmkit.platforms._bluesky_records import keyed_tids
 from smmkit.platforms.bluesky import (
     BlueskyAdapter,
     build_facets,
@@ -46,6 +51,7 @@ from smmkit.testing import SENTINEL_SECRET, AdapterConformance, FakePlatform, cl
 BASE = "http://pds.test"
 PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
 TID_CHARS = set("234567abcdefghijklmnopqrstuvwxyz")
+WRITES = ("com.atproto.repo.createRecord", "com.atproto.repo.putRecord")
 
 
 def fake_jwt(claims: dict[str, Any]) -> str:
@@ -89,7 +95,7 @@ class FakePDS(FakePlatform):
 
     def answer(self, request: httpx.Request) -> httpx.Response:
         response = self._route(request)
-        if self.lose_create_answers and request.url.path.endswith("createRecord"):
+        if self.lose_create_answers and request.url.path.endswith(WRITES):
             self.lose_create_answers -= 1
             raise httpx.ReadError("connection reset after the write", request=request)
         return response
@@ -147,18 +153,8 @@ class FakePDS(FakePlatform):
                 "size": size,
             }
             return httpx.Response(200, json={"blob": blob})
-        if nsid == "com.atproto.repo.createRecord":
-            body = json.loads(request.content)
-            rkey = body["rkey"]
-            if len(rkey) != 13 or not set(rkey) <= TID_CHARS:
-                return error(400, "InvalidRequest", "Invalid record key: Invalid TID string")
-            if rkey in self.records:
-                return error(500, "InternalServerError", "Internal Server Error")
-            assert body["repo"] in (self.handle, self.did)
-            uri = f"at://{self.did}/app.bsky.feed.post/{rkey}"
-            cid = f"bafyrei{next(self._n):06d}"
-            self.records[rkey] = {"uri": uri, "cid": cid, "value": body["record"]}
-            return httpx.Response(200, json={"uri": uri, "cid": cid, "validationStatus": "valid"})
+        if nsid in WRITES:
+            return self._write(nsid, json.loads(request.content))
         if nsid == "com.atproto.repo.getRecord":
             record = self.records.get(params["rkey"])
             if record is None:
@@ -175,6 +171,34 @@ class FakePDS(FakePlatform):
                 return error(400, "InvalidRequest", f"No service configured for {nsid}")
             return self._appview(nsid, params)
         return error(400, "InvalidRequest", f"unknown method {nsid}")
+
+    def _write(self, nsid: str, body: dict[str, Any]) -> httpx.Response:
+        rkey = body["rkey"]
+        if (
+            len(rkey) != 13
+            or not set(rkey) <= TID_CHARS
+            or rkey[0] not in TID_CHARS - set("klmnopqrstuvwxyz")
+        ):
+            return error(400, "InvalidRequest", "Invalid record key: Invalid TID string")
+        assert body["repo"] in (self.handle, self.did)
+        uri = f"at://{self.did}/app.bsky.feed.post/{rkey}"
+        # A CID is the hash of the record: the same record has the same CID.
+        cid = (
+            "bafyrei"
+            + hashlib.sha256(json.dumps(body["record"], sort_keys=True).encode()).hexdigest()[:20]
+        )
+        existing = self.records.get(rkey)
+        if existing is not None:
+            if nsid.endswith("createRecord"):
+                return error(500, "InternalServerError", "Internal Server Error")
+            if existing["cid"] == cid:  # putRecord of the same record: a no-op
+                return httpx.Response(
+                    200, json={"uri": uri, "cid": cid, "validationStatus": "valid"}
+                )
+            if "swapRecord" in body and body["swapRecord"] is None:
+                return error(400, "InvalidSwap", f"Record was at {existing['cid']}")
+        self.records[rkey] = {"uri": uri, "cid": cid, "value": body["record"]}
+        return httpx.Response(200, json={"uri": uri, "cid": cid, "validationStatus": "valid"})
 
     def _appview(self, nsid: str, params: httpx.QueryParams) -> httpx.Response:
         def view(record: dict[str, Any]) -> dict[str, Any]:
@@ -239,19 +263,95 @@ class TestBlueskyConformance(AdapterConformance, adapter=BlueskyAdapter, platfor
         return BlueskyAdapter(base_url=BASE, credentials=self.credentials())
 
 
-def test_created_at_and_record_key_come_from_the_drivers_clock(kind: str, server: FakePDS) -> None:
-    server.clock.advance(3600.25)
-    result = drive(kind, make_client(kind, server), lambda c: c.publish(post()))
-    assert result.ok, result.error
-    (record,) = server.records.values()
-    assert record["value"]["createdAt"] == "2026-01-01T01:00:00.250Z"
-    assert result.receipt.published_at == datetime(2026, 1, 1, 1, 0, 0, 250000, timezone.utc)
-    rkey = result.receipt.post_id.rsplit("/", 1)[1]
+def tid_micros(rkey: str) -> int:
     value = 0
     for char in rkey:
         value = value * 32 + "234567abcdefghijklmnopqrstuvwxyz".index(char)
+    return value >> 10
+
+
+def test_created_at_comes_from_the_clock_and_the_record_key_from_the_idempotency_key(
+    kind: str, server: FakePDS
+) -> None:
+    server.clock.advance(3600.25)
+    client = make_client(kind, server)
+    result = drive(kind, client, lambda c: c.publish(post(), idempotency_key="batch-7:p1"))
+    assert result.ok, result.error
+    (record,) = server.records.values()
+    assert record["value"]["createdAt"] == "2026-01-01T01:00:00.250Z"
     at = datetime(2026, 1, 1, 1, 0, 0, 250000, timezone.utc)
-    assert value >> 10 == round(at.timestamp() * 1_000_000)  # the TID's microseconds
+    assert result.receipt.published_at == at
+    uri = result.receipt.post_id
+    assert parse_at_uri(uri)[2] == next(keyed_tids("batch-7:p1"))
+    # Without an idempotency key (a reply), the record key is a TID of the clock's time.
+    answer = drive(kind, client, lambda c: c.reply(uri, uri, "an answer"))
+    assert tid_micros(parse_at_uri(answer.id)[2]) == round(at.timestamp() * 1_000_000)
+
+
+def test_a_rerun_by_a_new_adapter_posts_nothing_twice(kind: str, server: FakePDS) -> None:
+    """Two processes (two adapters, two clients, no shared state) publish one batch."""
+    batch = [post(f"tip {n}").model_copy(update={"piece_id": f"p{n}"}) for n in range(5)]
+    first = [drive(kind, make_client(kind, server), methodcaller("publish", p)) for p in batch]
+    server.clock.advance(600)  # later: a clock-based record key would differ now
+    again = [drive(kind, make_client(kind, server), methodcaller("publish", p)) for p in batch]
+    assert all(r.ok for r in first + again)
+    assert len(server.records) == len(batch)
+    assert [r.receipt.post_id for r in again] == [r.receipt.post_id for r in first]
+    assert [r.receipt.published_at for r in again] == [r.receipt.published_at for r in first]
+
+
+def test_a_record_key_held_by_another_post_moves_to_the_next_key(
+    kind: str, server: FakePDS
+) -> None:
+    taken, second = itertools.islice(keyed_tids("k-collide"), 2)
+    server.records[taken] = {
+        "uri": f"at://{server.did}/app.bsky.feed.post/{taken}",
+        "cid": "bafyreiother",
+        "value": {"$type": "app.bsky.feed.post", "text": "someone else", "createdAt": "x"},
+    }
+    client = make_client(kind, server)
+    result = drive(kind, client, lambda c: c.publish(post("mine"), idempotency_key="k-collide"))
+    assert result.ok, result.error
+    assert parse_at_uri(result.receipt.post_id)[2] == second
+    assert server.records[taken]["value"]["text"] == "someone else"  # untouched
+    found = drive(
+        kind,
+        client,
+        lambda c: c.run(c.adapter.find_published(post("mine"), idempotency_key="k-collide")),
+    )
+    assert found is not None and found.post_id == result.receipt.post_id
+
+
+def test_a_thread_cut_short_is_finished_by_a_rerun_without_repeating_its_start(
+    kind: str,
+) -> None:
+    class RefuseRepliesOnce(FakePDS):
+        refused = False
+
+        def _xrpc(self, nsid: str, request: httpx.Request) -> httpx.Response:
+            body = json.loads(request.content) if nsid in WRITES else {}
+            if "reply" in body.get("record", {}) and not self.refused:
+                self.refused = True
+                return error(400, "InvalidRequest", "refused once")
+            return super()._xrpc(nsid, request)
+
+    server = RefuseRepliesOnce(clock=SimulatedClock())
+    thread = post("1/3", parts=("1/3 tea", "2/3 more tea", "3/3 the end"))
+    cut = drive(kind, make_client(kind, server), lambda c: c.publish(thread))
+    assert not cut.ok and len(server.records) == 1
+    finished = drive(kind, make_client(kind, server), lambda c: c.publish(thread))
+    assert finished.ok, finished.error
+    texts = sorted(r["value"]["text"] for r in server.records.values())
+    assert texts == ["1/3 tea", "2/3 more tea", "3/3 the end"]
+    assert cut.error is not None and cut.error.delivered == (finished.receipt.post_id,)
+
+
+@given(st.text(min_size=0, max_size=64))
+def test_keyed_record_keys_are_valid_tids_from_before_2020(key: str) -> None:
+    for rkey in itertools.islice(keyed_tids(key), 3):
+        assert len(rkey) == 13 and set(rkey) <= TID_CHARS and rkey[0] in "234567abcdefghij"
+        assert 946_684_800_000_000 <= tid_micros(rkey) < 1_577_836_800_000_000
+        assert re.search(r"n[ilo14a][gq]{2}(l[e3]t|[e3]r)", rkey) is None
 
 
 # -- facets --------------------------------------------------------------------------
@@ -388,6 +488,26 @@ def test_lost_answer_is_read_back_not_posted_twice(kind: str, server: FakePDS) -
     result = drive(kind, make_client(kind, server), lambda c: c.publish(post()))
     assert result.ok, result.error
     assert len(server.records) == 1
+    # The driver resent the same conditional create: the PDS answers an identical record
+    # with itself, so nothing needed reading back.
+    assert server.seen.count("com.atproto.repo.putRecord") == 2
+    assert result.receipt.post_id == next(iter(server.records.values()))["uri"]
+
+
+def test_a_lost_answer_then_a_new_attempt_reads_the_record_back(kind: str) -> None:
+    """Another attempt writes another ``createdAt``: ``InvalidSwap``, then a read-back."""
+
+    class SlowLoss(FakePDS):
+        def answer(self, request: httpx.Request) -> httpx.Response:
+            self.clock.advance(1.5)  # time passes while the answer is lost
+            return super().answer(request)
+
+    server = SlowLoss(clock=SimulatedClock())
+    server.lose_create_answers = 1
+    client = make_client(kind, server, retry=RetryPolicy(max_attempts=1))
+    result = drive(kind, client, lambda c: c.publish(post()))
+    assert result.ok, result.error
+    assert len(server.records) == 1
     assert server.seen.count("com.atproto.repo.getRecord") == 1
     assert result.receipt.post_id == next(iter(server.records.values()))["uri"]
 
@@ -478,10 +598,7 @@ def test_session_secrets_stay_out_of_reprs_and_errors(kind: str, server: FakePDS
 def test_a_thread_that_fails_midway_reports_the_posts_already_live(kind: str) -> None:
     class SecondPartRefused(FakePDS):
         def _xrpc(self, nsid: str, request: httpx.Request) -> httpx.Response:
-            if (
-                nsid == "com.atproto.repo.createRecord"
-                and "reply" in json.loads(request.content)["record"]
-            ):
+            if nsid in WRITES and "reply" in json.loads(request.content)["record"]:
                 return error(400, "InvalidRequest", "Record/text must not be longer than 300")
             return super()._xrpc(nsid, request)
 

@@ -10,8 +10,11 @@ What this adapter takes care of, because Bluesky does not:
   DIDs) and hashtags are sent as ``app.bsky.richtext.facet`` ranges in **UTF-8 byte
   offsets** (:func:`build_facets`); Python string indices would be wrong for CJK and
   emoji.
-* **Exactly once.** The record key is a TID chosen by the client and reused on every
-  retry of the same publish; before re-creating, the adapter reads that key back.
+* **Exactly once, across processes.** The record key is a TID derived from the
+  publish's idempotency key, so a retry, a re-run of the batch and
+  another process all name the same record; it is written with ``putRecord`` and
+  ``swapRecord: null`` (create only if absent). A record already there answers
+  ``InvalidSwap``; the adapter reads it back and returns it when it is this post.
 * **Counts need an AppView.** Likes, reposts and replies come from
   ``app.bsky.feed.getPosts`` which a PDS proxies to an AppView; a bare PDS answers
   "No service configured", reported as
@@ -26,11 +29,11 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import json
 from collections import OrderedDict
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -65,11 +68,15 @@ from smmkit.platforms._bluesky_records import (
     BlueskyPost,
     PostPage,
     _created_at,
+    _images_embed,
     _post_from,
+    _post_record,
     _Record,
+    _same_post,
     _session_token,
     build_facets,
     find_mentions,
+    keyed_tids,
     make_tid,
     parse_at_uri,
 )
@@ -96,7 +103,7 @@ __all__ = [
 
 _SESSION_PATHS = ("com.atproto.server.createSession", "com.atproto.server.refreshSession")
 _NO_APPVIEW = "no service configured"
-_MAX_IMAGES = 4
+_MAX_RKEYS = 4  # keyed record keys tried before giving up (a collision is ~2^-59)
 
 
 class BlueskyAdapter(PlatformAdapter):
@@ -153,7 +160,6 @@ class BlueskyAdapter(PlatformAdapter):
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
         self.web_url = web_url if base_url in (None, self.default_base_url) else None
         self._load_media = media_loader or read_local_media
-        self._rkeys: OrderedDict[str, str] = OrderedDict()
         self._dids: OrderedDict[str, str] = OrderedDict()
         self._last_micros = 0
 
@@ -218,20 +224,13 @@ class BlueskyAdapter(PlatformAdapter):
 
     # -- publishing -----------------------------------------------------------------
 
-    def _new_rkey(self, key: str | None, now: datetime) -> str:
-        """A fresh record key at ``now``, remembered for ``key`` (reused by retries)."""
+    def _clock_rkey(self, now: datetime) -> str:
+        """A record key at ``now`` for a record published without an idempotency key."""
         # Strictly increasing: two posts in the same microsecond (or on a frozen test
         # clock) must not collide, and TIDs should sort in creation order.
         micros = max(int(now.timestamp() * 1_000_000), self._last_micros + 1)
         self._last_micros = micros
-        if key is None:
-            return make_tid(micros)
-        clock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:2], "big")
-        rkey = make_tid(micros, clock_id)
-        self._rkeys[key] = rkey
-        while len(self._rkeys) > 4096:
-            self._rkeys.popitem(last=False)
-        return rkey
+        return make_tid(micros)
 
     def _facets(self, text: str) -> Flow[list[dict[str, Any]]]:
         """Facets of a post, a thread part or a reply: handles resolved to DIDs first."""
@@ -300,57 +299,6 @@ class BlueskyAdapter(PlatformAdapter):
         root = (parent.value.get("reply") or {}).get("root") or parent_ref
         return {"root": root, "parent": parent_ref}
 
-    def _images(self, post: PlatformPost) -> dict[str, Any] | None:
-        blobs = [json.loads(m) for m in post.extras.media_ids]
-        if not blobs:
-            return None
-        if len(blobs) > _MAX_IMAGES:
-            raise InvalidInputError.single(
-                "media", f"Bluesky takes at most {_MAX_IMAGES} images", len(blobs)
-            )
-        images = []
-        for index, blob in enumerate(blobs):
-            asset = post.media[index] if index < len(post.media) else None
-            image: dict[str, Any] = {
-                "image": blob,
-                "alt": (asset.alt_text if asset else None) or "",
-            }
-            if asset is not None and asset.width and asset.height:
-                image["aspectRatio"] = {"width": asset.width, "height": asset.height}
-            images.append(image)
-        return {"$type": "app.bsky.embed.images", "images": images}
-
-    def _record(
-        self,
-        text: str,
-        *,
-        facets: list[dict[str, Any]],
-        post: PlatformPost,
-        embed: dict[str, Any] | None,
-        reply: dict[str, Any] | None,
-        created: datetime,
-    ) -> dict[str, Any]:
-        created = created.astimezone(timezone.utc)
-        record: dict[str, Any] = {
-            "$type": POST,
-            "text": text,
-            "createdAt": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        }
-        if facets:
-            record["facets"] = facets
-        if embed:
-            record["embed"] = embed
-        if reply:
-            record["reply"] = reply
-        langs = post.extras_as(BlueskyExtras).langs
-        if langs:
-            record["langs"] = list(langs)[:3]
-        inline = {f["features"][0].get("tag", "").lower() for f in facets}
-        extra_tags = [t for t in post.tags if t.lower() not in inline][:8]
-        if extra_tags:
-            record["tags"] = extra_tags
-        return record
-
     def _receipt(self, uri: str, key: str | None, created: datetime) -> PublishReceipt:
         url = None
         if self.web_url:
@@ -368,17 +316,18 @@ class BlueskyAdapter(PlatformAdapter):
     def publish(
         self, post: PlatformPost, *, idempotency_key: str | None = None
     ) -> Flow[PublishReceipt]:
-        """``createRecord`` of an ``app.bsky.feed.post`` (a thread: chained replies).
+        """Create an ``app.bsky.feed.post`` record (a thread: chained replies).
 
-        A retry with the same ``idempotency_key`` reuses the record key and reads it back
-        first, so the post is created at most once.
+        The record key comes from ``idempotency_key`` (each part of a thread has its
+        own), and the record is created only if absent: a retry, a re-run or another
+        process publishing the same post finds it and returns it instead of posting twice.
         """
         texts = post.parts or (post.body,)
         reply: dict[str, Any] | None = None
         reply_to = post.extras_as(BlueskyExtras).reply_to
         if reply_to:
             reply = yield from self._reply_refs(str(reply_to))
-        embed = self._images(post)
+        embed = _images_embed(post)
         first: PublishReceipt | None = None
         live: list[str] = []
         for number, text in enumerate(texts):
@@ -422,21 +371,57 @@ class BlueskyAdapter(PlatformAdapter):
         reply: dict[str, Any] | None,
         key: str | None,
     ) -> Flow[dict[str, Any]]:
-        rkey = self._rkeys.get(key) if key is not None else None
-        if rkey is not None:  # a retry: the first attempt may have created it
-            uri = f"at://{self.repo}/{POST}/{rkey}"
-            existing = yield from self._get_record(uri)
-            if existing is not None:
-                created = str(existing.value.get("createdAt", ""))
-                return {"uri": existing.uri, "cid": existing.cid, "createdAt": created}
         now: datetime = yield Now()
-        if rkey is None:
-            rkey = self._new_rkey(key, now)
-        record = self._record(text, facets=facets, post=post, embed=embed, reply=reply, created=now)
-        body = {"repo": self.repo, "collection": POST, "rkey": rkey, "record": record}
-        response = yield self._xrpc(
-            "POST", "com.atproto.repo.createRecord", endpoint="write_points", json=body
+        record = _post_record(text, facets=facets, post=post, embed=embed, reply=reply, created=now)
+        if key is None:
+            body = {
+                "repo": self.repo,
+                "collection": POST,
+                "rkey": self._clock_rkey(now),
+                "record": record,
+            }
+            response = yield self._xrpc(
+                "POST", "com.atproto.repo.createRecord", endpoint="write_points", json=body
+            )
+            result = response.json()
+            return {"uri": result["uri"], "cid": result["cid"], "createdAt": record["createdAt"]}
+        for rkey in itertools.islice(keyed_tids(key), _MAX_RKEYS):
+            ref = yield from self._create_if_absent(rkey, record)
+            if ref is not None:
+                return ref
+        raise APIError(
+            f"the record keys of idempotency key {key} are all held by other records",
+            platform=self.platform_id,
         )
+
+    def _create_if_absent(self, rkey: str, record: dict[str, Any]) -> Flow[dict[str, Any] | None]:
+        """``putRecord`` with ``swapRecord: null``: creates ``rkey`` only if it is free.
+
+        Returns the new record, or the one already there when it is this post (an
+        earlier attempt, a re-run, another process), or ``None`` when a different
+        record holds ``rkey``. Safe to repeat, so the driver retries it on its own.
+        """
+        body = {
+            "repo": self.repo,
+            "collection": POST,
+            "rkey": rkey,
+            "record": record,
+            "swapRecord": None,
+        }
+        try:
+            response = yield self._xrpc(
+                "POST", "com.atproto.repo.putRecord", endpoint="write_points", safe=True, json=body
+            )
+        except BadRequestError as exc:
+            if exc.code != "InvalidSwap":
+                raise
+            existing = yield from self._get_record(f"at://{self.repo}/{POST}/{rkey}")
+            if existing is None:
+                raise exc  # held a moment ago, gone now (deleted): report, do not guess
+            if not _same_post(existing.value, record):
+                return None
+            created = str(existing.value.get("createdAt", ""))
+            return {"uri": existing.uri, "cid": existing.cid, "createdAt": created}
         result = response.json()
         return {"uri": result["uri"], "cid": result["cid"], "createdAt": record["createdAt"]}
 
@@ -488,16 +473,18 @@ class BlueskyAdapter(PlatformAdapter):
     def find_published(
         self, post: PlatformPost, *, idempotency_key: str | None = None
     ) -> Flow[PublishReceipt | None]:
-        """Read back the record this adapter created for ``idempotency_key``, if any."""
-        rkey = self._rkeys.get(idempotency_key) if idempotency_key else None
-        if rkey is None:
+        """Read back the post published with ``idempotency_key`` (by any process), if any."""
+        if not idempotency_key:
             return None
-        record = yield from self._get_record(f"at://{self.repo}/{POST}/{rkey}")
-        if record is None:
-            return None
-        return self._receipt(
-            record.uri, idempotency_key, _created_at(record.value.get("createdAt"))
-        )
+        text = post.parts[0] if post.parts else post.body
+        for rkey in itertools.islice(keyed_tids(idempotency_key), _MAX_RKEYS):
+            record = yield from self._get_record(f"at://{self.repo}/{POST}/{rkey}")
+            if record is None:
+                return None
+            if record.value.get("text") == text:
+                created = _created_at(record.value.get("createdAt"))
+                return self._receipt(record.uri, idempotency_key, created)
+        return None
 
     # -- AppView reads ----------------------------------------------------------------
 
