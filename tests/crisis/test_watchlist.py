@@ -162,3 +162,58 @@ def test_lower_fast_path_equals_full_fold(patterns: list[str], text: str) -> Non
     reference = Watchlist(wl.terms, accelerator="python")
     reference._variants = __import__("re").compile("[\\s\\S]")  # always take the full fold
     assert fast == reference.scan(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("手机爆 炸了", [(2, 5, "爆 炸")]),
+        ("爆．炸", [(0, 3, "爆．炸")]),
+        ("爆\u200b炸", [(0, 3, "爆\u200b炸")]),
+        ("召 . 回", [(0, 5, "召 . 回")]),
+        ("火爆。炸鸡", []),  # a full stop ends a clause: no word across it
+        ("爆\n炸", []),
+        ("火爆，炸鸡", []),
+    ],
+)
+def test_separators_inserted_into_a_word(text: str, spans: list[tuple[int, int, str]]) -> None:
+    wl = Watchlist(
+        [WatchTerm(name="爆炸", kind=TermKind.RISK), WatchTerm(name="召回", kind=TermKind.RISK)],
+        accelerator="python",
+    )
+    got = [(m.start, m.end, m.text) for m in wl.scan(text)]
+    assert got == spans
+    for m in wl.scan(text):
+        assert text[m.start : m.end] == m.text
+
+
+def test_latin_words_keep_their_spaces() -> None:
+    wl = Watchlist([WatchTerm(name="rat"), WatchTerm(name="315")], accelerator="python")
+    assert wl.scan("ra t") == ()  # a space between Latin letters separates words
+    assert wl.scan("3 15 minutes") == ()
+    assert [m.text for m in wl.scan("r\u200bat")] == ["r\u200bat"]  # invisible: removed
+    assert [m.text for m in wl.scan("a rat.")] == ["rat"]
+
+
+def test_terms_must_hold_a_visible_character() -> None:
+    with pytest.raises(InvalidInputError, match="name"):
+        WatchTerm(name="\u200b")
+    with pytest.raises(InvalidInputError, match="aliases"):
+        WatchTerm(name="爆炸", aliases=("\ufe0f",))
+
+
+spaced = st.text(st.sampled_from(list("ab过敏過烂脸ａ .\u200b\u3000-")), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(words, min_size=1, max_size=6), spaced)
+def test_accelerator_and_fast_path_agree_with_separators(patterns: list[str], text: str) -> None:
+    terms = [WatchTerm(name=p, whole_word=False) for p in dict.fromkeys(patterns)]
+    py = Watchlist(terms, accelerator="python")
+    reference = Watchlist(terms, accelerator="python")
+    reference._variants = __import__("re").compile("[\\s\\S]")  # always take the full fold
+    assert py.scan(text) == reference.scan(text)
+    for m in py.scan(text):
+        assert text[m.start : m.end] == m.text
+    if __import__("importlib").util.find_spec("ahocorasick") is not None:
+        assert Watchlist(terms, accelerator="pyahocorasick").scan(text) == py.scan(text)

@@ -20,11 +20,13 @@ from functools import partial
 
 from pydantic import Field, model_validator
 
+from smmkit.catalog import require_known_platform
+from smmkit.crisis._checks import instance_of, integer, items_of
 from smmkit.crisis.sentiment import SentimentAnalyzer, SentimentLabel
 from smmkit.crisis.watchlist import TermKind, Watchlist
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import CrisisSignal, Mention, SignalKind
-from smmkit.models._base import SmmkitModel, require_aware
+from smmkit.models._base import AwareDatetime, PlatformId, SmmkitModel, require_aware
 
 __all__ = ["ALL", "DetectionConfig", "WindowStats", "WindowTable", "detect_signals"]
 
@@ -81,11 +83,11 @@ class WindowStats(SmmkitModel):
         0.4
     """
 
-    start: datetime
+    start: AwareDatetime
     topic: str
     volume: int = Field(ge=0)
     negative: int = Field(ge=0)
-    platforms: tuple[str, ...] = ()
+    platforms: tuple[PlatformId, ...] = ()
 
     @property
     def negativity(self) -> float:
@@ -117,7 +119,7 @@ class WindowTable:
     __slots__ = ("config", "counts", "first", "samples", "topics")
 
     def __init__(self, config: DetectionConfig) -> None:
-        self.config = config
+        self.config = instance_of(config, DetectionConfig, "config")
         self.counts: dict[int, Cells] = {}
         self.samples: dict[tuple[int, str], list[Sample]] = {}
         self.topics: dict[str, str] = {ALL: "all"}  # topic -> term kind
@@ -147,9 +149,28 @@ class WindowTable:
     def add(
         self, mentions: Iterable[Mention], watchlist: Watchlist, analyzer: SentimentAnalyzer
     ) -> tuple[int, ...]:
-        """Count ``mentions``; return the windows they touched, sorted."""
+        """Count ``mentions``; return the windows they touched, sorted.
+
+        Every item must be a :class:`~smmkit.models.Mention` on a known platform (see
+        :func:`smmkit.catalog.is_known_platform`); otherwise nothing is counted and an
+        :class:`~smmkit.exceptions.InvalidInputError` (``UnknownPlatformError`` for a
+        platform) names the item. A plain string is refused, not read as its characters.
+
+        Example:
+            >>> from smmkit.crisis import default_analyzer
+            >>> try:
+            ...     WindowTable(DetectionConfig()).add("过敏", Watchlist([]), default_analyzer())
+            ... except InvalidInputError as exc:
+            ...     print(exc.fields)
+            ('mentions',)
+        """
         touched: set[int] = set()
-        batch = list(mentions)
+        batch = _checked_mentions(mentions)
+        instance_of(watchlist, Watchlist, "watchlist")
+        if not isinstance(analyzer, SentimentAnalyzer):
+            raise InvalidInputError.single(
+                "analyzer", "must have score() and score_many()", type(analyzer).__name__
+            )
         scores = analyzer.score_many([m.text for m in batch])
         for mention, score in zip(batch, scores, strict=True):
             w = self.window_of(mention.at)
@@ -191,7 +212,7 @@ class WindowTable:
             >>> t.merge(WindowTable(DetectionConfig())).windows()
             ()
         """
-        if other.config != self.config:
+        if instance_of(other, WindowTable, "other").config != self.config:
             raise InvalidInputError.single("other", "was built with a different config")
         out = WindowTable(self.config)
         for table in (self, other):
@@ -244,9 +265,15 @@ class WindowTable:
             yield p, t, v, n
 
     def baseline(
-        self, window: int, *, topic: str = ALL, platform: str | None = None
+        self,
+        window: int,
+        *,
+        topic: str = ALL,
+        platform: str | None = None,
+        negative: bool = False,
     ) -> float | None:
-        """Mean volume of the same window of the week in the previous weeks observed.
+        """Mean volume (``negative``: mean negative count) of the same window of the week
+        in the previous weeks observed.
 
         ``None`` when no earlier week was observed.
 
@@ -256,7 +283,9 @@ class WindowTable:
             True
         """
         values = self._history(window, topic, platform)
-        return sum(v for v, _ in values) / len(values) if values else None
+        if not values:
+            return None
+        return sum(n if negative else v for v, n in values) / len(values)
 
     def baseline_negativity(self, window: int, *, topic: str = ALL) -> float | None:
         """Negative share over the same window of the week in the previous weeks.
@@ -317,6 +346,22 @@ class WindowTable:
         return tuple(f"{p}/{i}: {text}" for _, i, p, text in kept)
 
 
+def _checked_mentions(mentions: object) -> list[Mention]:
+    """``mentions`` as a list, each a :class:`~smmkit.models.Mention` on a known platform.
+
+    Example:
+        >>> _checked_mentions([])
+        []
+    """
+    batch = items_of(mentions, Mention, "mentions")
+    known: set[str] = set()
+    for i, mention in enumerate(batch):
+        if mention.platform not in known:
+            require_known_platform(mention.platform, field=f"mentions.{i}.platform")
+            known.add(mention.platform)
+    return batch
+
+
 def _rising_platforms(table: WindowTable, window: int, topic: str) -> tuple[str, ...]:
     cfg = table.config
     per_platform: dict[str, int] = {}
@@ -346,6 +391,8 @@ def detect_signals(table: WindowTable, window: int) -> tuple[CrisisSignal, ...]:
         >>> detect_signals(t, 0)
         ()
     """
+    instance_of(table, WindowTable, "table")
+    integer(window, "window")
     cfg = table.config
     at = table.start_of(window)
     out: list[CrisisSignal] = []
@@ -363,13 +410,16 @@ def detect_signals(table: WindowTable, window: int) -> tuple[CrisisSignal, ...]:
         # Every signal of this window and topic carries the same time, topic and evidence.
         signal = partial(CrisisSignal, at=at, topic=topic, evidence=table.evidence(window, topic))
         if topic != ALL and neg:
+            usual = table.baseline(window, topic=topic, negative=True)
             out.append(
                 signal(
                     kind=SignalKind.COMPLAINT,
                     platforms=plats,
                     count=neg,
                     score=neg / vol,
-                    description=f"{neg} negative mention(s) naming {topic!r}",
+                    baseline=usual,
+                    description=f"{neg} negative mention(s) naming {topic!r}"
+                    + ("" if usual is None else f" (weekly baseline {usual:.1f})"),
                 )
             )
         base = table.baseline(window, topic=topic)

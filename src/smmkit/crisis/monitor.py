@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from smmkit.crisis._checks import instance_of
 from smmkit.crisis.detection import DetectionConfig, WindowStats, WindowTable, detect_signals
 from smmkit.crisis.recovery import RecoveryStatus, recovery_status
 from smmkit.crisis.sentiment import SentimentAnalyzer, default_analyzer
@@ -21,6 +22,7 @@ from smmkit.crisis.tiering import TieringRules, assess
 from smmkit.crisis.watchlist import Watchlist
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import Crisis, CrisisSignal, Mention
+from smmkit.models._base import require_aware
 
 __all__ = ["CrisisMonitor"]
 
@@ -57,14 +59,23 @@ class CrisisMonitor:
         analyzer: SentimentAnalyzer | None = None,
         config: DetectionConfig | None = None,
     ) -> None:
-        self.watchlist = watchlist
-        self.analyzer = analyzer or default_analyzer()
-        self.config = config or DetectionConfig()
+        self.watchlist = instance_of(watchlist, Watchlist, "watchlist")
+        self.analyzer = default_analyzer() if analyzer is None else analyzer
+        if not isinstance(self.analyzer, SentimentAnalyzer):
+            raise InvalidInputError.single(
+                "analyzer", "must have score() and score_many()", type(analyzer).__name__
+            )
+        self.config = DetectionConfig() if config is None else config
         self._table = WindowTable(self.config)
         self._emitted: set[tuple[str, str, str, tuple[str, ...]]] = set()
 
     def feed(self, mentions: Iterable[Mention]) -> tuple[CrisisSignal, ...]:
         """Count ``mentions`` and return the signals not reported before, in time order.
+
+        Each item must be a :class:`~smmkit.models.Mention` whose platform is known
+        (:func:`smmkit.catalog.is_known_platform`): a plain string, a lone ``Mention`` or
+        an unknown platform id raises :class:`~smmkit.exceptions.InvalidInputError` (or
+        ``UnknownPlatformError``) naming the item, and nothing of the batch is counted.
 
         Example:
             >>> from smmkit.crisis import incident_mentions
@@ -125,7 +136,10 @@ class CrisisMonitor:
     ) -> Crisis | None:
         """Assess the signals about ``topic`` (and overall negativity) up to ``now``.
 
-        Returns ``None`` when nothing about the topic has fired yet.
+        Returns ``None`` when nothing about the topic has fired yet. ``platforms`` of the
+        result are those where ``topic`` itself was mentioned; signals about all mentions
+        (overall negativity, volume spikes) count towards the tier while ``topic`` is
+        active in their window, but add no platform. ``now`` must be timezone-aware.
 
         Example:
             >>> from datetime import datetime, timezone
@@ -135,6 +149,10 @@ class CrisisMonitor:
             >>> mon.crisis("过敏", now=datetime(2026, 3, 2, 13, tzinfo=timezone.utc)).severity.value
             'major'
         """
+        require_aware(now, "now")
+        instance_of(topic, str, "topic")
+        if previous is not None:
+            instance_of(previous, Crisis, "previous")
         related = [
             s
             for s in self.alerts()
@@ -167,6 +185,8 @@ class CrisisMonitor:
             >>> mon.recovery(mon.crisis("过敏", now=now), now=now).recovered
             False
         """
+        require_aware(now, "now")
+        instance_of(crisis, Crisis, "crisis")
         base = self.baseline_negativity(crisis.detected_at)
         if base is None:
             before = [r for r in self.window_stats() if r.start < crisis.detected_at]
@@ -195,7 +215,7 @@ class CrisisMonitor:
             >>> a.merge(b).alerts() == whole.alerts()
             True
         """
-        if other.config != self.config:
+        if instance_of(other, CrisisMonitor, "other").config != self.config:
             raise InvalidInputError.single("other", "was built with a different config")
         out = CrisisMonitor(self.watchlist, analyzer=self.analyzer, config=self.config)
         out._table = self._table.merge(other._table)

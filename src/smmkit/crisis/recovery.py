@@ -15,9 +15,10 @@ from enum import Enum
 
 from pydantic import Field
 
+from smmkit.crisis._checks import integer, items_of, optional_str, real
 from smmkit.crisis.detection import WindowStats
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import SmmkitModel
+from smmkit.models._base import AwareDatetime, PlatformId, SmmkitModel
 
 __all__ = [
     "RecoveryKind",
@@ -51,7 +52,7 @@ class RecoverySuggestion(SmmkitModel):
     kind: RecoveryKind
     title: str
     description: str
-    platforms: tuple[str, ...] = ()
+    platforms: tuple[PlatformId, ...] = ()
 
 
 _SUGGESTIONS: dict[str, tuple[RecoverySuggestion, ...]] = {
@@ -122,6 +123,7 @@ def recovery_suggestions(category: str | None = None) -> tuple[RecoverySuggestio
         >>> len(recovery_suggestions("cosmetics")) > len(recovery_suggestions())
         True
     """
+    optional_str(category, "category")
     extra = _SUGGESTIONS.get(category or "", ()) if category != "default" else ()
     return extra + _SUGGESTIONS["default"]
 
@@ -138,7 +140,7 @@ class RecoveryStatus(SmmkitModel):
     baseline: float = Field(ge=0, le=1)
     current: float = Field(ge=0, le=1)
     peak: float = Field(ge=0, le=1)
-    since: datetime | None = None
+    since: AwareDatetime | None = None
     suggestions: tuple[RecoverySuggestion, ...] = ()
 
 
@@ -166,11 +168,16 @@ def recovery_status(
         >>> s.recovered, s.since.hour
         (True, 2)
     """
+    baseline = real(baseline, "baseline")
+    tolerance = real(tolerance, "tolerance")
+    windows = integer(windows, "windows")
+    min_volume = integer(min_volume, "min_volume")
+    optional_str(category, "category")
     if not 0 <= baseline <= 1:
         raise InvalidInputError.single("baseline", "must be a share between 0 and 1", baseline)
     if windows < 1:
         raise InvalidInputError.single("windows", "must be at least 1", windows)
-    rows = [s for s in stats if s.volume >= min_volume]
+    rows = [s for s in items_of(stats, WindowStats, "stats") if s.volume >= min_volume]
     if not rows:
         return RecoveryStatus(recovered=False, baseline=baseline, current=0.0, peak=0.0)
     calm_from: datetime | None = None

@@ -19,8 +19,10 @@ from enum import Enum
 
 from pydantic import Field
 
+from smmkit.crisis._checks import instance_of, items_of
+from smmkit.exceptions import InvalidInputError
 from smmkit.models import Blackout, Crisis, CrisisStatus, Severity, SlaDeadline
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import AwareDatetime, SmmkitModel, require_aware
 
 __all__ = [
     "ActionRecord",
@@ -219,7 +221,11 @@ def response_plan(
         >>> str(plan.steps[0].due - c.detected_at)
         '1:00:00'
     """
-    timings = timings or ResponseTimings()
+    instance_of(crisis, Crisis, "crisis")
+    require_aware(now, "now")
+    timings = (
+        ResponseTimings() if timings is None else instance_of(timings, ResponseTimings, "timings")
+    )
     steps = []
     for action, delay in _steps(crisis.severity, timings):
         what, owner, public = _DESCRIPTIONS[action]
@@ -311,7 +317,7 @@ def sla_status(
     """Check done actions against the deadlines.
 
     ``crisis`` is a :class:`ResponsePlan`, or a :class:`Crisis` whose ``deadlines`` are
-    set (as the monitor sets them).
+    set (as the monitor sets them). ``now`` must be timezone-aware.
 
     Example:
         >>> from datetime import timedelta
@@ -323,12 +329,18 @@ def sla_status(
         >>> [i.state.value for i in r.items]
         ['done', 'breached', 'breached']
     """
+    require_aware(now, "now")
+    records = items_of(actions, ActionRecord, "actions")
     if isinstance(crisis, ResponsePlan):
         due = [(s.action, s.due) for s in crisis.steps]
+    elif not isinstance(crisis, Crisis):
+        raise InvalidInputError.single(
+            "crisis", "must be a Crisis or a ResponsePlan", type(crisis).__name__
+        )
     else:
         due = [(ResponseAction(d.action), d.due) for d in crisis.deadlines]
     first_done: dict[ResponseAction, datetime] = {}
-    for record in sorted(actions, key=lambda r: r.at):
+    for record in sorted(records, key=lambda r: r.at):
         first_done.setdefault(record.action, record.at)
     items = []
     for action, deadline in due:
@@ -366,9 +378,12 @@ def freeze_window(crisis: Crisis, *, timings: ResponseTimings | None = None) -> 
         >>> freeze_window(_example_crisis()) is None
         True
     """
+    instance_of(crisis, Crisis, "crisis")
     if crisis.severity is Severity.MINOR or crisis.status is CrisisStatus.RECOVERED:
         return None
-    timings = timings or ResponseTimings()
+    timings = (
+        ResponseTimings() if timings is None else instance_of(timings, ResponseTimings, "timings")
+    )
     start = crisis.detected_at
     for event in crisis.timeline:
         if event.severity in (Severity.MAJOR, Severity.CRITICAL):

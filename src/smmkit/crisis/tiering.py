@@ -5,25 +5,33 @@ The playbook's two tiers, made testable:
 * **minor**: a single negative comment or small doubts (``complaint`` or ``negativity``
   signals, or a risk term surging on one platform);
 * **major**: the issue is *fermenting* (a volume spike together with negativity or a
-  surging risk term) or *spreading across platforms* (``cross_platform_spread``);
+  surging risk term), *spreading across platforms* (``cross_platform_spread``), or a
+  **complaint burst**: in one window (an hour by default), at least ``burst_complaints``
+  complaints about the topic, at least ``burst_ratio`` times its weekly baseline of
+  complaints in that window (a baseline under ``burst_floor``, or none, counts as
+  ``burst_floor``). One platform is enough: 25 complaints in an hour where one is usual
+  is not "a single complaint";
 * **critical** (smmkit's third tier, for what the playbook's car-recall example shows):
   spread to ``critical_platforms`` or more platforms, or a spike of ``critical_ratio``
-  times the baseline, or a product/food-safety risk term that is both surging and spreading.
+  times the baseline, or a complaint burst of ``critical_burst_complaints`` at
+  ``critical_ratio`` times the baseline, or a product/food-safety risk term that is both
+  surging and spreading.
 
 Every rule that fires adds a sentence to ``Crisis.reasons``, so a tier can be explained.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
+from smmkit.crisis._checks import instance_of, items_of
 from smmkit.crisis.response import response_plan
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import Crisis, CrisisEvent, CrisisSignal, CrisisStatus, Severity, SignalKind
-from smmkit.models._base import SmmkitModel
+from smmkit.models._base import SmmkitModel, require_aware
 
 __all__ = ["TieringRules", "assess"]
 
@@ -31,14 +39,30 @@ _RANK = {Severity.MINOR: 0, Severity.MAJOR: 1, Severity.CRITICAL: 2}
 
 
 class TieringRules(SmmkitModel):
-    """Thresholds of the tiering rules.
+    """Thresholds of the tiering rules (see the module docstring for the rules).
 
-    ``safety_topics`` are risk terms whose surge-and-spread is critical at once
-    (people may be hurt). Example:
-        >>> TieringRules().critical_platforms
-        4
+    * ``burst_complaints``, ``burst_ratio``: a window with at least this many complaints
+      about the topic, at least this many times its weekly baseline of complaints in
+      the same window, is major (volume *and* speed: a brand that always gets 50
+      complaints an hour is not in a crisis at 50, and 3 where 0.2 is usual is still
+      small doubts);
+    * ``burst_floor``: the least baseline a burst is measured against (a topic never
+      complained about before counts as this many complaints per window);
+    * ``critical_burst_complaints``: the same rule at ``critical_ratio`` is critical;
+    * ``critical_platforms``, ``critical_ratio``: spread and spike sizes that are critical;
+    * ``safety_topics``: risk terms whose surge-and-spread is critical at once (people
+      may be hurt).
+
+    Example:
+        >>> rules = TieringRules()
+        >>> rules.burst_complaints, rules.burst_ratio, rules.critical_platforms
+        (20, 5.0, 4)
     """
 
+    burst_complaints: int = Field(default=20, ge=1)
+    burst_ratio: float = Field(default=5.0, ge=1)
+    burst_floor: float = Field(default=1.0, gt=0)
+    critical_burst_complaints: int = Field(default=200, ge=1)
     critical_platforms: int = Field(default=4, ge=2)
     critical_ratio: float = Field(default=10.0, gt=1)
     safety_topics: tuple[str, ...] = (
@@ -51,6 +75,26 @@ class TieringRules(SmmkitModel):
         "致癌",
         "毁容",
     )
+
+    @field_validator("critical_burst_complaints")
+    @classmethod
+    def _critical_burst_is_bigger(cls, value: int, info: ValidationInfo) -> int:
+        least = info.data.get("burst_complaints")
+        if least is not None and value < least:
+            raise ValueError(f"must be at least burst_complaints ({least})")
+        return value
+
+    def burst_ratio_of(self, signal: CrisisSignal) -> float:
+        """How many times its baseline a complaint signal's count is (``burst_floor`` at least).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> s = CrisisSignal(kind=SignalKind.COMPLAINT, count=25, baseline=0.5, topic="t",
+            ...                  at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+            >>> TieringRules().burst_ratio_of(s)
+            25.0
+        """
+        return signal.count / max(signal.baseline or 0.0, self.burst_floor)
 
 
 def assess(
@@ -79,13 +123,23 @@ def assess(
         >>> c.severity.value, c.reasons[0]
         ('minor', "minor: 1 complaint(s) about '过敏' (a single complaint or small doubts)")
     """
-    rules = rules or TieringRules()
-    sigs = tuple(sorted(signals, key=lambda s: (s.at, s.kind.value, s.topic)))
+    rules = TieringRules() if rules is None else instance_of(rules, TieringRules, "rules")
+    if now is not None:
+        require_aware(now, "now")
+    if previous is not None:
+        instance_of(previous, Crisis, "previous")
+    if topic is not None:
+        instance_of(topic, str, "topic")
+    items = items_of(signals, CrisisSignal, "signals")
+    sigs = tuple(sorted(items, key=lambda s: (s.at, s.kind.value, s.topic)))
     if not sigs:
         raise InvalidInputError.single("signals", "need at least one signal to assess")
     if topic is None:
         topic = _main_topic(sigs)
-    platforms = tuple(sorted({p for s in sigs for p in s.platforms}))
+    # Only the topic's own signals say where it occurred: overall negativity and spikes
+    # (topic "*") list every platform of the window.
+    own = [s for s in sigs if s.topic == topic] or sigs
+    platforms = tuple(sorted({p for s in own for p in s.platforms}))
     severity = Severity.MINOR
     reasons: list[str] = []
 
@@ -104,6 +158,7 @@ def assess(
             Severity.MINOR,
             f"{complaints} complaint(s) about {topic!r} (a single complaint or small doubts)",
         )
+    _bursts(by_kind.get(SignalKind.COMPLAINT, []), rules, raise_to)
     for s in by_kind.get(SignalKind.NEGATIVITY, ()):
         raise_to(Severity.MINOR, f"negative tendency: {s.description}")
     spikes = by_kind.get(SignalKind.VOLUME_SPIKE, [])
@@ -179,6 +234,30 @@ def assess(
         ),
     )
     return crisis.model_copy(update={"deadlines": response_plan(crisis, now=when).deadlines})
+
+
+def _bursts(
+    complaints: list[CrisisSignal],
+    rules: TieringRules,
+    raise_to: Callable[[Severity, str], None],
+) -> None:
+    """The complaint-burst rule: one reason per tier it reaches, from the largest burst."""
+    levels = (
+        (Severity.MAJOR, rules.burst_complaints, rules.burst_ratio),
+        (Severity.CRITICAL, rules.critical_burst_complaints, rules.critical_ratio),
+    )
+    for level, least, ratio in levels:
+        hits = [s for s in complaints if s.count >= least and rules.burst_ratio_of(s) >= ratio]
+        if not hits:
+            continue
+        worst = max(hits, key=lambda s: (s.count, rules.burst_ratio_of(s), s.at))
+        usual = max(worst.baseline or 0.0, rules.burst_floor)
+        raise_to(
+            level,
+            f"complaint burst: {worst.count} complaints about {worst.topic!r} in one window"
+            f" at {worst.at:%Y-%m-%d %H:%M %Z}, {rules.burst_ratio_of(worst):.1f}x the"
+            f" weekly baseline of {usual:g} (>= {least} at >= {ratio:g}x)",
+        )
 
 
 def _main_topic(signals: tuple[CrisisSignal, ...]) -> str:

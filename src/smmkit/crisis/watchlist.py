@@ -4,12 +4,14 @@ The playbook's early warning starts with *what* to listen for: the brand, its pr
 its executives, and the risk words of the industry ("food safety" and "hygiene" for food,
 "allergy" and "烂脸" (ruined skin) for cosmetics). A :class:`Watchlist` folds every term
 and every text the same way (full-width/half-width, traditional/simplified Chinese,
-letter case), then finds all of them in one pass with a multi-pattern automaton, so the
-cost per comment does not grow with the number of terms.
+letter case) and drops what users insert into a word to dodge filters (``爆 炸``,
+``召.回``, zero-width characters), then finds all of them in one pass with a
+multi-pattern automaton, so the cost per comment does not grow with the number of terms.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from types import MappingProxyType
@@ -18,7 +20,8 @@ from typing import Any, NamedTuple
 from pydantic import Field, field_validator
 
 from smmkit.crisis._automaton import Matcher, build_matcher
-from smmkit.crisis._normalize import fold, variant_pattern
+from smmkit.crisis._checks import instance_of, items_of
+from smmkit.crisis._normalize import fold, full_pass_pattern, squeeze, squeeze_map
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import SmmkitModel
 
@@ -67,10 +70,17 @@ class WatchTerm(SmmkitModel):
     category: str | None = None
     whole_word: bool | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _name_matchable(cls, value: str) -> str:
+        if not squeeze(fold(value)).strip():
+            raise ValueError("name must hold a visible character")
+        return value
+
     @field_validator("aliases")
     @classmethod
     def _no_empty_alias(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not a.strip() for a in value):
+        if any(not squeeze(fold(a)).strip() for a in value):
             raise ValueError("aliases must not be empty")
         return value
 
@@ -199,7 +209,7 @@ def risk_pack(name: str) -> tuple[WatchTerm, ...]:
         ('allergy',)
     """
     try:
-        words = RISK_PACKS[name]
+        words = RISK_PACKS[instance_of(name, str, "name")]
     except KeyError:
         raise InvalidInputError.single(
             "name", f"unknown risk pack; known: {', '.join(sorted(RISK_PACKS))}", name
@@ -246,12 +256,12 @@ class Watchlist:
     __slots__ = ("_entries", "_matcher", "_variants", "accelerator", "terms")
 
     def __init__(self, terms: Iterable[WatchTerm], *, accelerator: str = "auto") -> None:
-        self.terms: tuple[WatchTerm, ...] = tuple(terms)
-        self.accelerator = accelerator
+        self.terms: tuple[WatchTerm, ...] = tuple(items_of(terms, WatchTerm, "terms"))
+        self.accelerator = instance_of(accelerator, str, "accelerator")
         by_pattern: dict[str, list[_Entry]] = {}
         for term in self.terms:
             for alias in term.patterns:
-                key = fold(alias)
+                key = squeeze(fold(alias))
                 whole = term.whole_word
                 if whole is None:
                     whole = _is_word_char(key[0]) and _is_word_char(key[-1])
@@ -273,7 +283,8 @@ class Watchlist:
         self._matcher: Matcher = build_matcher(patterns, accelerator=accelerator)
         # Word-boundary checks look at ASCII letters and digits, so those count too.
         alphabet = set("".join(patterns)) | set("abcdefghijklmnopqrstuvwxyz0123456789")
-        self._variants = variant_pattern(alphabet)
+        # One scan tells whether a text needs the full fold or squeezing (rarely).
+        self._variants: re.Pattern[str] = full_pass_pattern(alphabet)
 
     @classmethod
     def for_brand(
@@ -308,17 +319,27 @@ class Watchlist:
     def scan(self, text: str) -> tuple[WatchMatch, ...]:
         """Every match in ``text``, overlapping ones too, ordered by end offset.
 
+        Offsets index ``text``; a match of a word with spacers inserted (``爆 炸``)
+        spans them.
+
         Example:
             >>> wl = Watchlist([WatchTerm(name="烂脸"), WatchTerm(name="脸")])
             >>> [(m.start, m.end, m.term) for m in wl.scan("烂脸")]
             [(0, 2, '烂脸'), (1, 2, '脸')]
+            >>> [(m.text, m.term) for m in wl.scan("烂 . 脸")]
+            [('烂 . 脸', '烂脸'), ('脸', '脸')]
         """
+        if not isinstance(text, str):
+            raise InvalidInputError.single("text", "must be a str", type(text).__name__)
         folded = text.lower()
-        if len(folded) != len(text) or (
-            self._variants is not None and self._variants.search(folded) is not None
-        ):
+        if len(folded) == len(text) and (text.isascii() or self._variants.search(folded) is None):
+            raw = self._matcher.find_all(folded)  # the common case: lower-casing is enough
+        else:
             folded = fold(text)
-        raw = self._matcher.find_all(folded)
+            squeezed, kept = squeeze_map(folded)
+            raw = self._matcher.find_all(squeezed)
+            if kept is not None:
+                raw = [(kept[s], kept[e - 1] + 1, pid) for s, e, pid in raw]
         if not raw:
             return ()
         entries = self._entries

@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import Field
 
+from smmkit.crisis._checks import real
 from smmkit.models._base import SmmkitModel
 
 __all__ = ["SentimentAnalyzer", "SentimentLabel", "SentimentScore", "label_for"]
@@ -109,6 +110,9 @@ def label_for(polarity: float, *, neutral_band: float = NEUTRAL_BAND) -> Sentime
         >>> label_for(-0.3).value, label_for(0.0).value, label_for(0.5).value
         ('negative', 'neutral', 'positive')
     """
+    if not isinstance(polarity, float) or not isinstance(neutral_band, float):
+        polarity = real(polarity, "polarity", finite=False)
+        neutral_band = real(neutral_band, "neutral_band", finite=False)
     if polarity <= -neutral_band:
         return SentimentLabel.NEGATIVE
     if polarity >= neutral_band:

@@ -16,7 +16,15 @@ produced it. The rules are the ones that matter most in complaints and reviews:
   the characters that lean one way in almost every word they make (灾, 骗, 赢, 福), at
   half a word's weight; any longer entry that covers a character wins;
 * **emoji, emoticons and Weibo-style bracket emoticons** (``[怒]``, ``😡``, ``:(``) carry
-  weight of their own; "!" strengthens its clause.
+  weight of their own; "!" strengthens its clause;
+* **product safety and failure** words in both languages ("caught fire", "overheating",
+  "recalled", "自燃", "冒烟", "召回"), **questions** ("is it safe?", "会不会爆炸？" are
+  doubts, not praise) and **sarcasm** ("great, another recall", "太好了，又炸了"): see
+  ``_rules`` and ``_safety``.
+
+Texts are read as the watchlist reads them: folded (full-width, traditional Chinese,
+case) and squeezed (``爆 炸`` is ``爆炸``), so a post a watchlist finds a risk word in is
+the post scored with that word.
 """
 
 from __future__ import annotations
@@ -28,17 +36,44 @@ from itertools import compress
 from typing import Any
 
 from smmkit.crisis._automaton import AhoCorasick
-from smmkit.crisis._normalize import fold
+from smmkit.crisis._checks import items_of
+from smmkit.crisis._normalize import fold, squeeze
+from smmkit.crisis.sentiment import _safety as sf
 from smmkit.crisis.sentiment import _wordlists as lx
 from smmkit.crisis.sentiment._base import NEUTRAL_BAND, SentimentScore
+from smmkit.crisis.sentiment._rules import (
+    AFTER,
+    AGAIN,
+    BEFORE,
+    BOOST,
+    CLAUSE,
+    DOUBT,
+    EXCLAIM_MARK,
+    FILLER,
+    FIXED,
+    HEAD,
+    NEG,
+    OPENER,
+    QUESTION,
+    QUESTION_MARK,
+    RISK,
+    SENTENCE,
+    SQUASH,
+    STRONG_AGAIN,
+    TAIL,
+    TEXT_END,
+    WORD,
+    Event,
+    combine,
+    squash,
+)
+from smmkit.exceptions import InvalidInputError
 
 __all__ = ["LexiconAnalyzer", "default_analyzer"]
 
-# Token kinds in the event stream.
-_WORD, _NEG, _BOOST, _AFTER, _BEFORE, _CLAUSE, _SENTENCE, _TEXT_END = range(8)
 _SENTENCE_ENDS = frozenset("。！？…\n.!?~～")
 _EXCLAIM = frozenset("!！")
-_ZH_NEG_REACH = 4  # characters between a Chinese negator and the word it negates
+_QUESTION = frozenset("?？")
 _EN_NEG_REACH = 20
 _EN_NEG_REACH_WORDS = 3  # words between an English negator and the word it negates
 # Texts without CJK, emoji or symbols (plain or accented Latin, curly quotes) can skip
@@ -47,17 +82,15 @@ _NEEDS_AUTOMATON = re.compile("[\u2190-\U0010ffff]")
 # Not the brackets: they belong to emoticons such as ":)" and ":-(".
 _SPACED = tuple((mark, f" {mark} ") for mark in ',.;!?…"')
 _ASCII_BREAKS: dict[str, tuple[int, float]] = {
-    ",": (_CLAUSE, 0.0),
-    ";": (_CLAUSE, 0.0),
-    ".": (_SENTENCE, 0.0),
-    "?": (_SENTENCE, 0.0),
-    "~": (_SENTENCE, 0.0),
-    "!": (_SENTENCE, 1.0),
-    "…": (_SENTENCE, 0.0),
+    ",": (CLAUSE, 0.0),
+    ";": (CLAUSE, 0.0),
+    ".": (SENTENCE, 0.0),
+    "?": (SENTENCE, QUESTION_MARK),
+    "~": (SENTENCE, 0.0),
+    "!": (SENTENCE, EXCLAIM_MARK),
+    "…": (SENTENCE, 0.0),
 }
 _MADE_MAX = 4096  # results kept for reuse per analyzer
-_NEGATED = -0.6  # "not good" is weaker than "bad"
-_SQUASH = 6.0
 
 
 def _inflect(base: dict[str, float]) -> dict[str, float]:
@@ -116,50 +149,28 @@ class LexiconAnalyzer:
         self._made: dict[float, SentimentScore] = {}
         self._made_band = neutral_band
         self._extra = dict(extra or {})
-        en: dict[str, tuple[int, float]] = {}
-        for word, weight in _inflect(lx.EN_WORDS).items():
-            en[word] = (_WORD, weight)
-        for word, factor in lx.EN_BOOSTERS.items():
-            en[word] = (_BOOST, factor)
-        for word in lx.EN_NEGATORS:
-            en[word] = (_NEG, 1.0)  # 1.0 marks an English negator: it reaches further
-            if word.endswith("nt"):
-                en[word[:-1] + "'t"] = (_NEG, 1.0)  # "dont" is also written "don't"
-        for word in lx.CONTRASTS_AFTER:
-            if word.isascii():
-                en[word] = (_AFTER, 0.0)
-        for word in lx.CONTRASTS_BEFORE:
-            if word.isascii():
-                en[word] = (_BEFORE, 0.0)
-        zh: dict[str, tuple[int, float]] = dict.fromkeys(lx.ZH_NEUTRAL, (_WORD, 0.0))
-        # Later lists win on a shared entry: characters, then events, then review words.
-        for table in (lx.ZH_CHARS, lx.ZH_EVENT_WORDS, lx.ZH_WORDS):
-            for word, weight in table.items():
-                zh[word] = (_WORD, weight)
-        for word, factor in lx.ZH_BOOSTERS.items():
-            zh[word] = (_BOOST, factor)
-        for word in lx.ZH_NEGATORS:
-            zh[word] = (_NEG, 0.0)
-        for word in lx.CONTRASTS_AFTER | lx.CONTRASTS_BEFORE:
-            if not word.isascii():
-                zh[word] = (_AFTER if word in lx.CONTRASTS_AFTER else _BEFORE, 0.0)
+        en = _english_table()
+        zh = _chinese_table()
         for mark, weight in lx.EMOJI.items():
-            (en if mark.isascii() else zh)[fold(mark)] = (_WORD, weight)
+            (en if mark.isascii() else zh)[squeeze(fold(mark))] = (WORD, weight)
         for ch in lx.BREAKS:
-            kind = _SENTENCE if ch in _SENTENCE_ENDS else _CLAUSE
-            (en if ch.isascii() else zh)[ch] = (kind, 1.0 if ch in _EXCLAIM else 0.0)
+            kind = SENTENCE if ch in _SENTENCE_ENDS else CLAUSE
+            value = EXCLAIM_MARK if ch in _EXCLAIM else QUESTION_MARK if ch in _QUESTION else 0.0
+            (en if ch.isascii() else zh)[ch] = (kind, value)
         for word, weight in self._extra.items():
-            key = fold(word)
+            key = squeeze(fold(word))
             if key.isascii() and re.fullmatch(r"[a-z][a-z'\-]*", key):
-                en[key] = (_WORD, float(weight))
-            else:
-                zh[key] = (_WORD, float(weight))
+                en[key] = (WORD, float(weight))
+            elif key:
+                zh[key] = (WORD, float(weight))
         self._en = en
         # Whitespace tokens: every entry, plus the marks that close clauses and sentences.
         tokens = dict(en)
         for mark, end in _ASCII_BREAKS.items():
             tokens[mark] = end
-        tokens["\0"] = (_TEXT_END, 0.0)  # joins texts scored in one pass
+        tokens["\0"] = (TEXT_END, 0.0)  # joins texts scored in one pass
+        for word, number in _TAILS.items():
+            tokens.setdefault(word, (TAIL, number))  # a phrase's second word
         self._en_tokens = tokens
         patterns = sorted(zh)
         self._ac = AhoCorasick(patterns)
@@ -172,10 +183,12 @@ class LexiconAnalyzer:
             >>> LexiconAnalyzer().polarity("") == 0.0
             True
         """
+        if not isinstance(text, str):
+            raise InvalidInputError.single("text", "must be a str", type(text).__name__)
         if text.isascii():
             # The common case: plain ASCII folds by lower-casing alone, as fold() would.
-            return _squash(self._ascii_events(text.lower()), _EN_NEG_REACH_WORDS)
-        return self._folded_polarity(fold(text))
+            return squash(self._ascii_events(text.lower()), _EN_NEG_REACH_WORDS)
+        return self._folded_polarity(squeeze(fold(text)))
 
     def polarity_many(self, texts: Iterable[str]) -> list[float]:
         """The polarity of every text, in order: :meth:`polarity` over a batch.
@@ -187,18 +200,29 @@ class LexiconAnalyzer:
             >>> LexiconAnalyzer().polarity_many(["great", "糟糕", ""])[1] < 0
             True
         """
-        items = list(texts)
+        items = items_of(texts, str, "texts") if isinstance(texts, (str, bytes)) else list(texts)
+        try:
+            return self._polarity_many(items)
+        except (AttributeError, TypeError):
+            items_of(items, str, "texts")  # names the item that is not a str
+            raise
+
+    def _polarity_many(self, items: list[str]) -> list[float]:
         out = [0.0] * len(items)
-        ascii_at: list[int] = []
-        for i, text in enumerate(items):
-            if text.isascii():
-                ascii_at.append(i)
-            else:
-                out[i] = self._folded_polarity(fold(text))
+        ascii_at = [i for i, text in enumerate(items) if text.isascii()]
+        if len(ascii_at) < len(items):
+            for i, text in enumerate(items):
+                if not text.isascii():
+                    out[i] = self._folded_polarity(squeeze(fold(text)))
         if ascii_at:
-            lists = self._ascii_event_lists([items[i].lower() for i in ascii_at])
-            for i, events in zip(ascii_at, lists, strict=True):
-                out[i] = _squash(events, _EN_NEG_REACH_WORDS)
+            lists, origins = self._ascii_event_lists([items[i].lower() for i in ascii_at])
+            reach = _EN_NEG_REACH_WORDS
+            sqrt = math.sqrt
+            for i, events, origin in zip(ascii_at, lists, origins, strict=False):
+                if events:  # squash() inlined: a third of short English texts have none
+                    raw = combine(events, reach, origin)
+                    if raw:
+                        out[i] = raw / sqrt(raw * raw + SQUASH)
         return out
 
     def score(self, text: str) -> SentimentScore:
@@ -238,55 +262,78 @@ class LexiconAnalyzer:
     def _folded_polarity(self, folded: str) -> float:
         if _NEEDS_AUTOMATON.search(folded) is None:
             # Latin script beyond ASCII (accents, curly quotes): the whitespace tokens.
-            return _squash(self._ascii_events(folded), _EN_NEG_REACH_WORDS)
+            return squash(self._ascii_events(folded), _EN_NEG_REACH_WORDS)
         # Positions are characters; an English negator reaches _EN_NEG_REACH of them.
-        return _squash(self._events(folded), _EN_NEG_REACH)
+        return squash(self._events(folded), _EN_NEG_REACH, 0, 1)
 
-    def _ascii_events(self, folded: str) -> list[tuple[int, int, int, float]]:
+    def _ascii_events(self, folded: str) -> list[Event]:
         """Events of one Latin-script text by whitespace tokens; positions are token
         numbers. Sentence and clause marks are first set apart as tokens of their own."""
-        get = self._en_tokens.get
-        events: list[tuple[int, int, int, float]] = []
-        for i, token in enumerate(_space_marks(folded.replace("\0", " ")).split()):
-            hit = get(token)
-            if hit is not None and (events or hit[0] < _CLAUSE):
-                events.append((i, i + 1, hit[0], hit[1]))
+        hits = list(map(self._en_tokens.get, _space_marks(folded.replace("\0", " ")).split()))
+        hits.append(None)  # a phrase's head always has a next token to look at
+        events: list[Event] = []
+        for i in compress(range(len(hits)), hits):
+            kind, value = hits[i]  # type: ignore[misc]  # compress() kept only the hits
+            if kind >= TEXT_END:
+                if kind == HEAD:
+                    _phrase(hits, i, value, events)
+            elif events or kind < CLAUSE:  # a break before anything else changes nothing
+                events.append((i, i + 1, kind, value))
         return events
 
-    def _ascii_event_lists(self, folded: list[str]) -> list[list[tuple[int, int, int, float]]]:
-        """:meth:`_ascii_events` of many texts in one pass, the same result per text.
+    def _ascii_event_lists(self, folded: list[str]) -> tuple[list[list[Event]], list[int]]:
+        """:meth:`_ascii_events` of many texts in one pass, the same result per text,
+        and the position of each text's first token.
 
         The texts are joined with a NUL token between them and every token is looked up
         with one C-level ``map``: only the hits, and the NULs that close each text, reach
-        Python code.
+        Python code. (The tokens themselves are not kept: a list that long, alive while
+        the events are built, makes every garbage collection pass slower.)
         """
         joined = " \0 ".join(folded) + " \0"
         if joined.count("\0") != len(folded):  # a text holds a NUL of its own
             joined = " \0 ".join(t.replace("\0", " ") for t in folded) + " \0"
         hits = list(map(self._en_tokens.get, _space_marks(joined).split()))
-        lists: list[list[tuple[int, int, int, float]]] = []
-        events: list[tuple[int, int, int, float]] = []
+        lists: list[list[Event]] = []
+        origins = [0]
+        events: list[Event] = []
         for i in compress(range(len(hits)), hits):
             kind, value = hits[i]  # type: ignore[misc]  # compress() kept only the hits
-            if kind == _TEXT_END:
-                lists.append(events)
-                events = []
-            elif events or kind < _CLAUSE:  # a break before anything else changes nothing
+            if kind >= TEXT_END:  # the end of a text, or (rarely) a word of a phrase
+                if kind == TEXT_END:
+                    lists.append(events)
+                    events = []
+                    origins.append(i + 1)
+                elif kind == HEAD:
+                    _phrase(hits, i, value, events)  # a NUL always follows a text
+            elif events or kind < CLAUSE:  # a break before anything else changes nothing
                 events.append((i, i + 1, kind, value))
-        return lists
+        return lists, origins
 
-    def _events(self, folded: str) -> list[tuple[int, int, int, float]]:
+    def _events(self, folded: str) -> list[Event]:
         """(start, end, kind, value) for every lexicon hit, in text order."""
-        events: list[tuple[int, int, int, float]] = []
-        en = self._en
-        get = en.get
+        events: list[Event] = []
+        get = self._en.get
+        head: tuple[int, int, dict[str, float]] | None = None
         for m in _EN_TOKEN.finditer(folded):
-            hit = get(m.group())
-            if hit is not None:
+            token = m.group()
+            if head is not None:
+                start, end, tails = head
+                head = None
+                weight = tails.get(token)
+                if weight is not None and folded[end : m.start()].isspace():
+                    events.append((start, m.end(), RISK, weight))
+                    continue
+            hit = get(token)
+            if hit is None:
+                continue
+            if hit[0] == HEAD:
+                head = (m.start(), m.end(), _PHRASES[token])
+            else:
                 events.append((m.start(), m.end(), hit[0], hit[1]))
         if not folded.isascii():
             kinds = self._ac_kinds
-            zh_events: list[tuple[int, int, int, float]] = []
+            zh_events: list[Event] = []
             last_end = -1
             # Leftmost-longest: the automaton reports by end; keep the longest per start
             # and drop any hit that overlaps one already kept.
@@ -296,7 +343,7 @@ class LexiconAnalyzer:
                     continue
                 kind, value = kinds[pid]
                 last_end = end
-                if kind == _WORD and not value:
+                if kind == WORD and not value:
                     continue  # a neutral word: it only shields the entries inside it
                 zh_events.append((start, end, kind, value))
             if zh_events:
@@ -314,85 +361,101 @@ def _rebuild(extra: dict[str, float], neutral_band: float) -> LexiconAnalyzer:
     return LexiconAnalyzer(extra=extra, neutral_band=neutral_band)
 
 
+def _english_table() -> dict[str, tuple[int, float]]:
+    """Every English entry (without emoji and breaks) as ``word -> (kind, value)``."""
+    en: dict[str, tuple[int, float]] = {}
+    for word, weight in _inflect(lx.EN_WORDS).items():
+        en[word] = (WORD, weight)
+    for word, factor in lx.EN_BOOSTERS.items():
+        en[word] = (BOOST, factor)
+    for word in lx.EN_NEGATORS:
+        en[word] = (NEG, 1.0)  # 1.0 marks an English negator: it reaches further
+        if word.endswith("nt"):
+            en[word[:-1] + "'t"] = (NEG, 1.0)  # "dont" is also written "don't"
+    for word in lx.CONTRASTS_AFTER:
+        if word.isascii():
+            en[word] = (AFTER, 0.0)
+    for word in lx.CONTRASTS_BEFORE:
+        if word.isascii():
+            en[word] = (BEFORE, 0.0)
+    for word, weight in sf.EN_RISK_WORDS.items():
+        en[word] = (RISK, weight)
+    for word, number in _HEADS.items():
+        en[word] = (HEAD, number)
+    for word, weight in sf.EN_FIXED_WORDS.items():
+        en[word] = (FIXED, weight)
+    for word, weight in sf.EN_DOUBT_WORDS.items():
+        en[word] = (DOUBT, weight)
+    for word, weight in sf.EN_OPENERS.items():
+        en[word] = (OPENER, weight)
+    for word in sf.EN_FILLERS:
+        en[word] = (FILLER, 0.0)
+    for word, strong in sf.EN_AGAIN.items():
+        en[word] = (AGAIN, STRONG_AGAIN if strong else 0.5)
+    return en
+
+
+def _chinese_table() -> dict[str, tuple[int, float]]:
+    """Every Chinese entry (without emoji and breaks) as ``word -> (kind, value)``."""
+    zh: dict[str, tuple[int, float]] = dict.fromkeys(lx.ZH_NEUTRAL, (WORD, 0.0))
+    zh.update(dict.fromkeys(sf.ZH_NEUTRAL_SAFETY, (WORD, 0.0)))
+    # Later lists win on a shared entry: characters, then events, then review words.
+    for table in (lx.ZH_CHARS, lx.ZH_EVENT_WORDS, lx.ZH_WORDS):
+        for word, weight in table.items():
+            zh[word] = (WORD, weight)
+    for word, factor in lx.ZH_BOOSTERS.items():
+        zh[word] = (BOOST, factor)
+    for word in lx.ZH_NEGATORS:
+        zh[word] = (NEG, 0.0)
+    for word in lx.CONTRASTS_AFTER | lx.CONTRASTS_BEFORE:
+        if not word.isascii():
+            zh[word] = (AFTER if word in lx.CONTRASTS_AFTER else BEFORE, 0.0)
+    for word, weight in sf.ZH_RISK_WORDS.items():
+        zh[word] = (RISK, weight)
+    for word, weight in sf.ZH_FIXED_WORDS.items():
+        zh[word] = (FIXED, weight)
+    for word, weight in sf.ZH_DOUBT_WORDS.items():
+        zh[word] = (DOUBT, weight)
+    for word, worry in sf.ZH_QUESTIONS.items():
+        zh[word] = (QUESTION, 1.0 if worry else 0.0)
+    for word, weight in sf.ZH_OPENERS.items():
+        zh[word] = (OPENER, weight)
+    for word in sf.ZH_FILLERS:
+        zh[word] = (FILLER, 0.0)
+    for word, strong in sf.ZH_AGAIN.items():
+        zh[word] = (AGAIN, STRONG_AGAIN if strong else 0.5)
+    return zh
+
+
+_PHRASES = sf.EN_PHRASES
+# Phrases for the whitespace tokens, by number: head, tail and (head, tail) -> weight.
+_HEADS = {head: float(n) for n, head in enumerate(_PHRASES)}
+_TAILS = {
+    tail: float(n)
+    for n, tail in enumerate(sorted({tail for tails in _PHRASES.values() for tail in tails}))
+}
+_PAIRS = {
+    (_HEADS[head], _TAILS[tail]): weight
+    for head, tails in _PHRASES.items()
+    for tail, weight in tails.items()
+}
+
+
+def _phrase(hits: list[tuple[int, float] | None], i: int, head: float, events: list[Event]) -> None:
+    """A two-word phrase whose head is hit ``i`` (its weight comes with the tail)."""
+    tail = hits[i + 1]
+    if tail is not None and tail[0] == TAIL:
+        weight = _PAIRS.get((head, tail[1]))
+        if weight is not None:
+            events.append((i, i + 2, RISK, weight))
+
+
 def _space_marks(text: str) -> str:
     """Set sentence and clause marks apart as tokens (C-level ``str.replace`` calls)."""
     for mark, spaced in _SPACED:
         if mark in text:
             text = text.replace(mark, spaced)
     return text
-
-
-def _squash(events: list[tuple[int, int, int, float]], en_reach: int) -> float:
-    """The combined score of ``events`` squashed into (-1, 1)."""
-    if not events:
-        return 0.0
-    raw = _combine(events, en_reach)
-    if not raw:
-        return 0.0  # never -0.0: equal results must print alike
-    return raw / math.sqrt(raw * raw + _SQUASH)
-
-
-def _combine(events: list[tuple[int, int, int, float]], en_reach: int) -> float:
-    total = 0.0  # finished sentences
-    sentence = 0.0  # the current sentence, before any contrast word
-    after = 0.0  # the current sentence, after a contrast word
-    clause = 0.0
-    in_after = False
-    damp = 1.0  # < 1 inside a "虽然 / although" clause
-    negations = 0
-    neg_end = -1
-    neg_ascii = False
-    boost = 1.0
-    for start, end, kind, value in events:
-        if kind == _WORD:
-            v = value * boost
-            if negations % 2 == 1:
-                reach = en_reach if neg_ascii else _ZH_NEG_REACH
-                if start - neg_end <= reach:
-                    v *= _NEGATED
-            negations = 0
-            boost = 1.0
-            clause += v * damp
-        elif kind == _NEG:
-            negations += 1
-            neg_end = end
-            neg_ascii = value == 1.0
-        elif kind == _BOOST:
-            boost *= value
-        elif kind == _AFTER:
-            if in_after:
-                after += clause
-            else:
-                sentence += clause
-            clause = 0.0
-            if not in_after:
-                in_after = True
-                sentence *= 0.5
-            damp = 1.0
-            negations = 0
-            boost = 1.0
-        elif kind == _BEFORE:
-            damp = 0.5
-        else:  # a clause or sentence break
-            if value:  # "!" strengthens what it closes
-                clause *= 1.3
-            if in_after:
-                after += clause
-            else:
-                sentence += clause
-            clause = 0.0
-            negations = 0
-            boost = 1.0
-            if kind == _SENTENCE:
-                total += sentence + after * 1.5
-                sentence = after = 0.0
-                in_after = False
-                damp = 1.0
-    if in_after:
-        after += clause
-    else:
-        sentence += clause
-    return total + sentence + after * 1.5
 
 
 def default_analyzer() -> LexiconAnalyzer:
