@@ -17,7 +17,14 @@ from typing import Any, Protocol
 
 from smmkit.exceptions import InvalidInputError, MissingExtraError
 
-__all__ = ["AhoCorasick", "CAhoCorasick", "Matcher", "build_matcher"]
+__all__ = ["MAX_PATTERN_LENGTH", "AhoCorasick", "CAhoCorasick", "Matcher", "build_matcher"]
+
+#: The longest pattern ``CAhoCorasick`` takes. pyahocorasick frees its trie recursively,
+#: one C stack frame per character of the longest pattern: a 1,000,000-character pattern
+#: crashed the interpreter (SIGSEGV) on the 8 MiB main stack, a 5,000-character one on a
+#: 64 KiB thread stack and a 2,000-character one on Python's smallest (32 KiB). 256 keeps
+#: a margin of four on the smallest stack.
+MAX_PATTERN_LENGTH = 256
 
 
 class Matcher(Protocol):
@@ -122,6 +129,9 @@ class AhoCorasick:
 class CAhoCorasick:
     """The same interface over ``pyahocorasick`` (the ``fast`` extra).
 
+    A pattern longer than :data:`MAX_PATTERN_LENGTH` is refused (``patterns.<index>``):
+    pyahocorasick would crash the interpreter when it frees such a trie.
+
     Example:
         >>> try:
         ...     ac = CAhoCorasick(["he", "she", "his", "hers"])
@@ -144,6 +154,13 @@ class CAhoCorasick:
         for pid, pattern in enumerate(self.patterns):
             if not pattern:
                 raise InvalidInputError.single(f"patterns.{pid}", "must not be empty", pattern)
+            if len(pattern) > MAX_PATTERN_LENGTH:
+                raise InvalidInputError.single(
+                    f"patterns.{pid}",
+                    f"is longer than {MAX_PATTERN_LENGTH} characters ({len(pattern)}), more "
+                    "than pyahocorasick can free safely",
+                    pattern,
+                )
             grouped.setdefault(pattern, []).append(pid)
         for pattern, pids in grouped.items():
             # Duplicate patterns share one key; keep the first id, like the pure automaton.

@@ -19,13 +19,14 @@ from typing import Any, NamedTuple
 
 from pydantic import Field, field_validator
 
-from smmkit.crisis._automaton import Matcher, build_matcher
+from smmkit.crisis._automaton import MAX_PATTERN_LENGTH, Matcher, build_matcher
 from smmkit.crisis._checks import instance_of, items_of
 from smmkit.crisis._normalize import fold, full_pass_pattern, squeeze, squeeze_map
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import SmmkitModel
 
 __all__ = [
+    "MAX_TERM_LENGTH",
     "RISK_PACKS",
     "TermKind",
     "WatchMatch",
@@ -34,6 +35,22 @@ __all__ = [
     "fold",
     "risk_pack",
 ]
+
+
+#: The longest a watched name or alias may be once folded and squeezed (what the automaton
+#: matches): 256 characters. Real terms are names and short phrases; a longer one is
+#: refused whichever automaton runs, because pyahocorasick crashes the interpreter when it
+#: frees a trie that deep (see ``smmkit.crisis._automaton.MAX_PATTERN_LENGTH``).
+MAX_TERM_LENGTH = MAX_PATTERN_LENGTH
+
+
+def _term_problem(value: str) -> str | None:
+    key = squeeze(fold(value))
+    if not key.strip():
+        return "must hold a visible character"
+    if len(key) > MAX_TERM_LENGTH:
+        return f"is longer than {MAX_TERM_LENGTH} characters once folded ({len(key)})"
+    return None
 
 
 class TermKind(str, Enum):
@@ -73,15 +90,20 @@ class WatchTerm(SmmkitModel):
     @field_validator("name")
     @classmethod
     def _name_matchable(cls, value: str) -> str:
-        if not squeeze(fold(value)).strip():
-            raise ValueError("name must hold a visible character")
+        problem = _term_problem(value)
+        if problem is not None:
+            raise ValueError(f"name {problem}")
         return value
 
     @field_validator("aliases")
     @classmethod
     def _no_empty_alias(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not squeeze(fold(a)).strip() for a in value):
-            raise ValueError("aliases must not be empty")
+        for index, alias in enumerate(value):
+            problem = _term_problem(alias)
+            if problem == "must hold a visible character":
+                raise ValueError("aliases must not be empty")
+            if problem is not None:
+                raise ValueError(f"aliases.{index} {problem}")
         return value
 
     @property
@@ -259,9 +281,12 @@ class Watchlist:
         self.terms: tuple[WatchTerm, ...] = tuple(items_of(terms, WatchTerm, "terms"))
         self.accelerator = instance_of(accelerator, str, "accelerator")
         by_pattern: dict[str, list[_Entry]] = {}
-        for term in self.terms:
+        for index, term in enumerate(self.terms):
             for alias in term.patterns:
                 key = squeeze(fold(alias))
+                if not key.strip() or len(key) > MAX_TERM_LENGTH:
+                    # Models check this too; one made with model_construct is caught here.
+                    _refuse_term(index, term, alias)
                 whole = term.whole_word
                 if whole is None:
                     whole = _is_word_char(key[0]) and _is_word_char(key[-1])
@@ -372,6 +397,12 @@ class Watchlist:
 
     def __repr__(self) -> str:
         return f"Watchlist({len(self.terms)} terms, accelerator={self.accelerator!r})"
+
+
+def _refuse_term(index: int, term: WatchTerm, alias: str) -> None:
+    part = "name" if alias == term.name else f"aliases.{term.aliases.index(alias)}"
+    problem = _term_problem(alias) or "cannot be matched"
+    raise InvalidInputError.single(f"terms.{index}.{part}", problem, alias)
 
 
 def _rebuild(terms: tuple[WatchTerm, ...], accelerator: str) -> Watchlist:

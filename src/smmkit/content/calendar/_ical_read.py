@@ -30,9 +30,14 @@ from smmkit.content.calendar._ical import (
     unescape_text,
 )
 from smmkit.content.calendar._ical_zones import ZoneBook
-from smmkit.content.calendar._recurrence import expand_recurrence, normalize_local, zone
+from smmkit.content.calendar._recurrence import (
+    expand_rule,
+    normalize_local,
+    normalize_rule,
+    zone,
+)
 from smmkit.content.calendar._values import Blackout, CalendarEntry, RecurringSeries
-from smmkit.exceptions import InvalidInputError
+from smmkit.exceptions import FieldProblem, InvalidInputError
 
 __all__: list[str] = []
 
@@ -331,9 +336,16 @@ def calendar_from_ical(
             singles.append(ev)
 
     entries: dict[str, CalendarEntry] = {}
-    for s, exdates in masters.values():
+    for master_uid, (s, exdates) in masters.items():
         excluded = {d.astimezone(timezone.utc) for d in exdates}
-        for occ in expand_recurrence(s.rule, dtstart=s.dtstart):
+        rule_field = f"VEVENT[{master_uid}].RRULE"
+        try:
+            rule, first = normalize_rule(s.rule, s.dtstart)
+        except InvalidInputError as exc:
+            problems = [FieldProblem(rule_field, p.problem, p.value) for p in exc.problems]
+            raise InvalidInputError(problems) from None
+        # Bounded like every expansion: a 9-line file with INTERVAL=0 is an error, not a hang.
+        for occ in expand_rule(rule, first, field=rule_field):
             if occ.astimezone(timezone.utc) not in excluded:
                 entry = s.template(occ)
                 entries[entry.id] = entry

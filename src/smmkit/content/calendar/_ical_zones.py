@@ -24,9 +24,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
-
 from smmkit.content.calendar._ical import LOCAL_FORMAT, Component, Prop, escape_text
+from smmkit.content.calendar._rrule_limits import compile_rule
 from smmkit.content.calendar._windows_zones import WINDOWS_ZONES
 from smmkit.exceptions import InvalidInputError
 
@@ -189,13 +188,10 @@ def _onsets(comp: Component, start: datetime, offset_from: int, where: str) -> l
             ),
             prop.value,
         )
-        try:
-            rule = rrulestr(text, dtstart=start)
-        except (ValueError, TypeError) as exc:
-            raise InvalidInputError.single(
-                f"{where}.RRULE", f"not a valid RRULE: {exc}", text
-            ) from None
-        for n, onset in enumerate(rule):
+        # Checked and probed first: INTERVAL=0 or BY* parts that never match would keep
+        # dateutil searching forever or up to the year 9999.
+        rule = compile_rule(text, start, f"{where}.RRULE")
+        for n, onset in enumerate(rule or ()):
             if onset.year > _LAST_YEAR:
                 break
             if n >= _MAX_ONSETS:

@@ -107,6 +107,11 @@ class ContentCalendar(SmmkitModel):
             >>> len(ContentCalendar().add(e).entries)
             1
         """
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, CalendarEntry):
+                raise InvalidInputError.single(
+                    f"entries.{i}", "must be a CalendarEntry", type(entry).__name__
+                )
         return self._with(entries=(*self.entries, *entries))
 
     def remove(self, *entry_ids: str) -> ContentCalendar:
@@ -156,7 +161,10 @@ class ContentCalendar(SmmkitModel):
         """Add a recurring slot from an RFC 5545 RRULE string or a dateutil ``rrule``.
 
         The rule runs in ``dtstart``'s zone (or ``tz``), so wall-clock times survive DST.
-        An open rule needs ``until`` (inclusive, as RFC 5545's UNTIL). With
+        An open rule needs ``until`` (inclusive, as RFC 5545's UNTIL). The expansion is
+        bounded as :func:`expand_recurrence`'s, with its default caps (10,000 occurrences,
+        100 years): ``INTERVAL=0``, a sub-daily ``FREQ`` or a rule past the caps is an
+        ``InvalidInputError`` on ``rule``. With
         ``place=True`` each occurrence is moved forward as little as the spacing rules,
         windows and blackouts require (see :meth:`place`).
 

@@ -4,32 +4,70 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule
+from pydantic import AfterValidator
 
+from smmkit.content.calendar._rrule_limits import MAX_OCCURRENCES, MAX_SPAN, compile_rule
 from smmkit.exceptions import InvalidInputError
+from smmkit.models._base import AwareDatetime
 from smmkit.models._base import require_aware as _require_aware
 
 __all__ = ["expand_recurrence", "normalize_rule"]
 
-_MAX_OCCURRENCES = 10_000
 _UNTIL = re.compile(r"(?i)(^|;)UNTIL=([0-9TZ]+)")
 
 
 def zone(name: str, field: str = "tz") -> ZoneInfo:
-    """The IANA zone ``name``; an unknown name is an input error naming ``field``."""
+    """The IANA zone ``name``; an unknown name is an input error naming ``field``.
+
+    Any name that is not a zone key is that error, whatever ``ZoneInfo`` makes of it
+    (a path too long for the file system, NUL, an unencodable character, not a str).
+    """
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise InvalidInputError.single(field, "unknown IANA time zone", name) from None
 
 
+#: The years a calendar's moments may lie in. Nearer datetime's own limits (years 1 and
+#: 9999) its arithmetic (a zone conversion, a recurrence, a placement) would overflow.
+FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR = 1000, 8999
+
+
 def require_aware(value: datetime, field: str) -> datetime:
-    """``value`` if it is an aware datetime, else an input error naming ``field``."""
+    """``value`` if it is an aware datetime within the calendar's years, else an input
+    error naming ``field``."""
     if not isinstance(value, datetime):
         raise InvalidInputError.single(field, "must be a datetime", value)
-    return _require_aware(value, field, "must be timezone-aware")
+    return in_calendar_range(_require_aware(value, field, "must be timezone-aware"), field)
+
+
+def in_calendar_range(value: datetime, field: str) -> datetime:
+    """``value`` if its year is in FIRST_CALENDAR_YEAR..LAST_CALENDAR_YEAR."""
+    if not FIRST_CALENDAR_YEAR <= value.year <= LAST_CALENDAR_YEAR:
+        raise InvalidInputError.single(
+            field,
+            f"must lie in the years {FIRST_CALENDAR_YEAR}..{LAST_CALENDAR_YEAR}: nearer "
+            "datetime's limits the calendar's arithmetic overflows",
+            value,
+        )
+    return value
+
+
+def _calendar_moment(value: datetime) -> datetime:
+    if not FIRST_CALENDAR_YEAR <= value.year <= LAST_CALENDAR_YEAR:
+        raise ValueError(
+            f"must lie in the years {FIRST_CALENDAR_YEAR}..{LAST_CALENDAR_YEAR}: nearer "
+            "datetime's limits the calendar's arithmetic overflows"
+        )
+    return value
+
+
+CalendarMoment = Annotated[AwareDatetime, AfterValidator(_calendar_moment)]
+"""An aware datetime within the calendar's years (a model field type)."""
 
 
 def normalize_local(value: datetime) -> datetime:
@@ -122,6 +160,8 @@ def expand_recurrence(
     dtstart: datetime | None = None,
     tz: str | None = None,
     end: datetime | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
+    max_span: timedelta = MAX_SPAN,
 ) -> tuple[datetime, ...]:
     """Expand a recurrence into aware datetimes in the start's zone (or ``tz``).
 
@@ -131,8 +171,12 @@ def expand_recurrence(
     An occurrence that lands on the same instant as an earlier one that way (``BYHOUR=2,3``
     on that day) is dropped, so a COUNT rule can then yield fewer occurrences. At
     dtstart's own wall time the occurrence keeps dtstart's ``fold`` (which of two
-    fall-back 01:30s is meant). ``end`` (exclusive) bounds an open-ended rule; a rule
-    that would expand to more than 10,000 occurrences without one is an error.
+    fall-back 01:30s is meant). ``end`` (exclusive) bounds an open-ended rule.
+
+    Every expansion is bounded: more than ``max_occurrences`` occurrences (10,000), or
+    one more than ``max_span`` after dtstart (100 years), is an ``InvalidInputError``,
+    never a silent cut. ``INTERVAL`` must be positive, ``FREQ`` daily or slower, and a
+    rule whose ``BY*`` parts can never match yields ``()`` at once.
 
     Example:
         >>> from datetime import datetime
@@ -142,39 +186,85 @@ def expand_recurrence(
         >>> slots = expand_recurrence("FREQ=WEEKLY;COUNT=3", dtstart=start)
         >>> [(s.hour, s.utcoffset().total_seconds() / 3600) for s in slots]
         [(9, -5.0), (9, -4.0), (9, -4.0)]
+        >>> from smmkit.exceptions import InvalidInputError
+        >>> try:
+        ...     expand_recurrence("FREQ=DAILY;INTERVAL=0", dtstart=start)
+        ... except InvalidInputError as exc:
+        ...     print(exc.problems[0].problem)
+        INTERVAL must be a positive integer (INTERVAL=0 would never advance)
     """
+    if isinstance(max_occurrences, bool) or not isinstance(max_occurrences, int):
+        raise InvalidInputError.single("max_occurrences", "must be an int", max_occurrences)
+    if max_occurrences < 1:
+        raise InvalidInputError.single("max_occurrences", "must be at least 1", max_occurrences)
+    if not isinstance(max_span, timedelta) or max_span <= timedelta(0):
+        raise InvalidInputError.single("max_span", "must be a positive timedelta", max_span)
     text, start = normalize_rule(rule, dtstart)
     if tz is not None:
         start = start.astimezone(zone(tz))
     if end is not None:
         require_aware(end, "end")
-    try:
-        compiled = rrulestr(text, dtstart=start)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInputError.single("rule", f"not a valid RRULE: {exc}", text) from None
+    return expand_rule(text, start, end=end, max_occurrences=max_occurrences, max_span=max_span)
+
+
+def expand_rule(
+    text: str,
+    start: datetime,
+    *,
+    end: datetime | None = None,
+    field: str = "rule",
+    max_occurrences: int = MAX_OCCURRENCES,
+    max_span: timedelta = MAX_SPAN,
+) -> tuple[datetime, ...]:
+    """:func:`expand_recurrence` of a canonical RRULE value from aware ``start``; errors
+    name ``field`` (``VEVENT[uid].RRULE`` for a file)."""
+    compiled = compile_rule(text, start, field, max_occurrences=max_occurrences)
+    if compiled is None:
+        return ()
     found: list[datetime] = []
     seen: set[datetime] = set()
     wall_start = start.replace(tzinfo=None)
+    first = start.astimezone(timezone.utc)
     stop = None if end is None else end.astimezone(timezone.utc)
-    for raw in compiled:
-        # dateutil rebuilds each occurrence from fields and drops ``fold``: the occurrence
-        # at dtstart's own wall time keeps dtstart's fold (the second 01:30 of a fall-back
-        # night stays the second).
-        same_wall = raw.replace(tzinfo=None) == wall_start
-        moment = normalize_local(raw.replace(fold=start.fold) if same_wall else raw)
-        instant = moment.astimezone(timezone.utc)
-        if stop is not None and instant >= stop:
-            break
-        if instant in seen:
-            # A spring-forward gap maps a skipped wall time onto one that exists
-            # (02:00 -> 03:00); one post per instant, so the duplicate is dropped.
-            continue
-        seen.add(instant)
-        found.append(moment)
-        if len(found) > _MAX_OCCURRENCES:
-            raise InvalidInputError.single(
-                "rule", f"expands to more than {_MAX_OCCURRENCES} occurrences; bound it", text
-            )
+    candidates = 0
+    try:
+        for whole in compiled:
+            # dateutil works in whole seconds: each occurrence keeps dtstart's fraction,
+            # so none falls before dtstart.
+            raw = whole.replace(microsecond=start.microsecond)
+            # dateutil rebuilds each occurrence from fields and drops ``fold``: the
+            # occurrence at dtstart's own wall time keeps dtstart's fold (the second 01:30
+            # of a fall-back night stays the second).
+            same_wall = raw.replace(tzinfo=None) == wall_start
+            moment = normalize_local(raw.replace(fold=start.fold) if same_wall else raw)
+            instant = moment.astimezone(timezone.utc)
+            if stop is not None and instant >= stop:
+                break
+            if instant - first > max_span:
+                raise InvalidInputError.single(
+                    field,
+                    f"has an occurrence more than {max_span.days} days after dtstart "
+                    f"({moment.isoformat()}); bound it with COUNT, UNTIL or end, or raise "
+                    "max_span",
+                    text,
+                )
+            if instant not in seen:
+                # A spring-forward gap maps a skipped wall time onto one that exists
+                # (02:00 -> 03:00); one post per instant, so the duplicate is dropped.
+                seen.add(instant)
+                found.append(moment)
+            candidates += 1  # duplicates count too, so even they cannot run forever
+            if len(found) > max_occurrences or candidates > 2 * max_occurrences:
+                raise InvalidInputError.single(
+                    field,
+                    f"expands to more than {max_occurrences} occurrences; bound it with "
+                    "COUNT, UNTIL or end, or raise max_occurrences",
+                    text,
+                )
+    except (OverflowError, ValueError, IndexError, KeyError, TypeError) as exc:
+        if isinstance(exc, InvalidInputError):
+            raise
+        raise InvalidInputError.single(field, f"cannot be expanded: {exc!r}", text) from None
     return tuple(found)
 
 
