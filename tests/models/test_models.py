@@ -129,11 +129,11 @@ def test_extra_fields_are_refused() -> None:
         (lambda: Money(amount="1", currency="EURO"), "currency", "at most 3"),
         (lambda: Money(amount="NaN", currency="EUR"), "amount", "finite"),
         (lambda: Period(start=date(2026, 2, 1), end=date(2026, 1, 1)), "end", "before start"),
-        (lambda: ContentPiece(id="p", body="b", source="ugc"), "input", "creator is required"),
-        (lambda: ContentPiece(id="p", body="b", tags=["#x"]), "input", "without '#'"),
+        (lambda: ContentPiece(id="p", body="b", source="ugc"), "creator", "is required"),
+        (lambda: ContentPiece(id="p", body="b", tags=["#x"]), "tags", "without '#'"),
         (
             lambda: MediaAsset(kind="image", url="a.png", duration_seconds=3),
-            "input",
+            "duration_seconds",
             "only for video",
         ),
         (

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from importlib.metadata import entry_points
@@ -65,7 +65,15 @@ class Catalog(Mapping[str, Platform]):
 
     def __init__(self, specs: Iterable[Platform]) -> None:
         self._specs: dict[str, Platform] = {}
-        for spec in specs:
+        if isinstance(specs, (str, bytes, Mapping)) or not isinstance(specs, Iterable):
+            raise InvalidInputError.single(
+                "specs", "must be an iterable of Platform specs", type(specs).__name__
+            )
+        for i, spec in enumerate(specs):
+            if not isinstance(spec, Platform):
+                raise InvalidInputError.single(
+                    f"specs.{i}", "must be a Platform spec", type(spec).__name__
+                )
             if spec.id in self._specs:
                 raise InvalidInputError.single("id", "appears twice in the catalog", spec.id)
             self._specs[spec.id] = spec
@@ -79,6 +87,10 @@ class Catalog(Mapping[str, Platform]):
         return _default_catalog()
 
     def __getitem__(self, platform_id: str) -> Platform:
+        if not isinstance(platform_id, str):
+            raise InvalidInputError.single(
+                "platform", "must be a platform id (str)", type(platform_id).__name__
+            )
         try:
             return self._specs[platform_id]
         except KeyError:
@@ -102,6 +114,8 @@ class Catalog(Mapping[str, Platform]):
             >>> cat.with_spec(mine)["mastodon"].text.max_length.value
             5000
         """
+        if not isinstance(spec, Platform):
+            raise InvalidInputError.single("spec", "must be a Platform spec", type(spec).__name__)
         specs = dict(self._specs)
         specs[spec.id] = spec
         return Catalog(specs.values())
@@ -156,6 +170,7 @@ def is_known_platform(platform_id: object, catalog: Catalog | None = None) -> bo
         >>> is_known_platform("weibo"), is_known_platform("myspace"), is_known_platform(3)
         (True, False, False)
     """
+    _require_catalog(catalog)
     if not isinstance(platform_id, str):
         return False
     return (
@@ -173,6 +188,7 @@ def known_platform_ids(catalog: Catalog | None = None) -> tuple[str, ...]:
         >>> {"weibo", "x", "mastodon"} <= set(known_platform_ids())
         True
     """
+    _require_catalog(catalog)
     ids = set(_default_catalog()) | _REGISTERED_IDS | _entry_point_ids()
     if catalog is not None:
         ids |= set(catalog)
@@ -244,9 +260,21 @@ def override_spec(
         >>> override_spec(x, {"title_required": True}).needs_title
         True
     """
+    if not isinstance(spec, Platform):
+        raise InvalidInputError.single("spec", "must be a Platform spec", type(spec).__name__)
+    if not isinstance(changes, Mapping):
+        raise InvalidInputError.single("changes", "must be a mapping", type(changes).__name__)
+    if not isinstance(source, str):
+        raise InvalidInputError.single("source", "must be a str", type(source).__name__)
+    if as_of is not None and (not isinstance(as_of, date) or isinstance(as_of, datetime)):
+        raise InvalidInputError.single("as_of", "must be a date or None", as_of)
     data = spec.model_dump(mode="python")
     for path, given in changes.items():
         value = given
+        if not isinstance(path, str):
+            raise InvalidInputError.single(
+                "overrides", "keys are dotted paths (str)", type(path).__name__
+            )
         parts = path.split(".")
         target: Any = data
         for i, part in enumerate(parts[:-1]):
@@ -324,7 +352,12 @@ def get_platform_spec(
         >>> spec.name_zh, spec.api_access.value
         ('小红书', 'none')
     """
-    spec = (catalog or _default_catalog())[platform_id]
+    _require_catalog(catalog)
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise InvalidInputError.single(
+            "overrides", "must be a mapping or None", type(overrides).__name__
+        )
+    spec = (catalog if catalog is not None else _default_catalog())[platform_id]
     if overrides:
         spec = override_spec(spec, overrides)
     return spec
@@ -337,6 +370,7 @@ def resolve_platform(platform: PlatformLike, *, catalog: Catalog | None = None) 
         >>> resolve_platform("x").id
         'x'
     """
+    _require_catalog(catalog)
     if isinstance(platform, Platform):
         return platform
     if isinstance(platform, str):
@@ -370,7 +404,8 @@ def list_platforms(
     region_v = _enum("region", Region, region)
     access_v = _enum("api_access", ApiAccess, api_access)
     format_v = _enum("content_format", ContentFormat, content_format)
-    specs = (catalog or _default_catalog()).values()
+    _require_catalog(catalog)
+    specs = (catalog if catalog is not None else _default_catalog()).values()
     chosen = [
         s
         for s in specs
@@ -380,6 +415,13 @@ def list_platforms(
         and (format_v is None or format_v in s.formats)
     ]
     return tuple(sorted(chosen, key=lambda s: s.id))
+
+
+def _require_catalog(catalog: object) -> None:
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise InvalidInputError.single(
+            "catalog", "must be a Catalog or None", type(catalog).__name__
+        )
 
 
 def _enum(field: str, enum_type: Any, value: Any) -> Any:

@@ -18,6 +18,7 @@ from smmkit.cli._io import (
     write_output,
     write_stdout,
 )
+from smmkit.content.calendar._recurrence import is_zone_key
 from smmkit.exceptions import InvalidInputError
 
 if TYPE_CHECKING:  # imported when the command runs: `smmkit platforms` stays quick
@@ -32,8 +33,10 @@ def _named(moment: datetime) -> bool:
 
 def _zone(name: str) -> tzinfo:
     try:
+        if not is_zone_key(name):
+            raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise InvalidInputError.single("--tz", "is not an IANA time zone", name) from None
 
 

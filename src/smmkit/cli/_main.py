@@ -73,6 +73,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         0
     """
     parser, commands = _parser()
+    if argv is not None and (
+        isinstance(argv, (str, bytes))
+        or not isinstance(argv, Sequence)
+        or not all(isinstance(a, str) for a in argv)
+    ):
+        # A command line is a list of words: anything else is malformed (exit code 2).
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: error: the arguments must be a list of str", file=sys.stderr)
+        return 2
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2, message already printed)

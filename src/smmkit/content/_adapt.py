@@ -22,6 +22,7 @@ from typing import Any
 from typing_extensions import Unpack
 
 from smmkit.catalog import PlatformLike, platform_ids, resolve_platform
+from smmkit.content._checks import platform_list, str_tuple
 from smmkit.content._draft import Context, Draft, Notes
 from smmkit.content._options import AdaptOptions, AdaptOverrides, resolve_options
 from smmkit.content._shape import encoder, plain_text
@@ -121,6 +122,8 @@ def piece_from_post(post: PlatformPost) -> ContentPiece:
         >>> piece_from_post(post).body
         'a & b\\nc'
     """
+    if not isinstance(post, PlatformPost):
+        raise InvalidInputError.single("post", "must be a PlatformPost", type(post).__name__)
     spec = resolve_platform(post.platform)
     return ContentPiece(
         id=post.piece_id,
@@ -291,10 +294,12 @@ def adapt_all(
             >>> r.posts, [(e.platform, e.code) for e in r.errors]
             ((), [('x', 'permission_missing'), ('mastodon', 'permission_missing')])
     """
+    if not isinstance(piece, ContentPiece):
+        raise InvalidInputError.single("piece", "must be a ContentPiece", type(piece).__name__)
     chosen = resolve_options(options, overrides)
     posts: list[PlatformPost] = []
     errors: list[AdaptationError] = []
-    for platform in platform_ids() if platforms is None else platforms:
+    for platform in platform_ids() if platforms is None else platform_list(platforms):
         name = platform if isinstance(platform, str) else platform.id
         try:
             posts.append(_run(piece, resolve_platform(platform), chosen))
@@ -342,7 +347,7 @@ def render_adaptations(
         >>> print(out.splitlines()[0])
         == weibo 微博 (weibo_units 18/140) ==
     """
-    piece = ContentPiece(id=piece_id, title=title, body=text, tags=tuple(tags))
+    piece = ContentPiece(id=piece_id, title=title, body=text, tags=str_tuple(tags, "tags"))
     chosen = resolve_options(options, overrides)
     if "allow_threads" not in overrides and (
         options is None or "allow_threads" not in options.model_fields_set

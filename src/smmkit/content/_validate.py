@@ -7,6 +7,8 @@ probably not as intended, ``info`` is advice (the playbook's video sweet spots).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from smmkit.catalog import PlatformLike, resolve_platform
 from smmkit.content._kept import kept_problems
 from smmkit.content.compliance import check_compliance
@@ -77,7 +79,17 @@ def has_errors(violations: tuple[Violation, ...]) -> bool:
         >>> has_errors(validate(PlatformPost(platform="x", piece_id="p", body="ok"), "x"))
         False
     """
-    return any(v.severity is NoteSeverity.ERROR for v in violations)
+    if isinstance(violations, (str, bytes, Mapping)) or not isinstance(violations, Iterable):
+        raise InvalidInputError.single(
+            "violations", "must be a tuple of Violation", type(violations).__name__
+        )
+    found = tuple(violations)
+    for i, v in enumerate(found):
+        if not isinstance(v, Violation):
+            raise InvalidInputError.single(
+                f"violations.{i}", "must be a Violation", type(v).__name__
+            )
+    return any(v.severity is NoteSeverity.ERROR for v in found)
 
 
 def title_length(title: str, spec: Platform) -> int:

@@ -15,9 +15,11 @@ from collections.abc import Iterable
 import regex
 
 from smmkit.catalog import PlatformLike, resolve_platform
+from smmkit.content._checks import str_tuple
 from smmkit.models._base import SmmkitModel
 from smmkit.models.content import NoteSeverity
 from smmkit.models.platform import HashtagStyle
+from smmkit.text._checks import require_text
 from smmkit.text._entities import EntityKind, HashtagForm, extract_entities
 
 __all__ = ["ABSOLUTE_TERMS", "ComplianceIssue", "check_compliance"]
@@ -158,6 +160,8 @@ def check_compliance(
         >>> [i.code for i in check_compliance("链接 https://shop.cn/x", "xiaohongshu")]
         ['external_link']
     """
+    require_text(text)
+    domains = str_tuple(bound_domains, "bound_domains")
     issues = list(_absolute_terms(text))
     if platform is None:
         return tuple(issues)
@@ -177,7 +181,7 @@ def check_compliance(
                         end=e.end,
                     )
                 )
-        domains = tuple(d.lower().lstrip(".") for d in bound_domains)
+        domains = tuple(d.lower().lstrip(".") for d in domains)
         if not any(_on_domain(e.text, domains) for e in urls):
             issues.append(
                 ComplianceIssue(

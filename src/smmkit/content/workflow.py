@@ -33,7 +33,7 @@ from types import MappingProxyType
 from pydantic import Field, model_validator
 
 from smmkit.exceptions import IllegalTransitionError, InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel, require_aware
+from smmkit.models._base import AwareDatetime, FieldValueError, SmmkitModel, require_aware
 
 __all__ = ["PostState", "PostWorkflow", "TRANSITIONS", "Transition"]
 
@@ -126,22 +126,23 @@ class PostWorkflow(SmmkitModel):
         previous_at: datetime | None = None
         for i, step in enumerate(self.history):
             if step.source is not current:
-                raise ValueError(
-                    f"history[{i}] starts from {step.source.value!r} but the post was in "
-                    f"{current.value!r}"
+                raise FieldValueError(
+                    f"history.{i}.source",
+                    f"starts from {step.source.value!r} but the post was in {current.value!r}",
                 )
             if step.target not in TRANSITIONS[current]:
-                raise ValueError(
-                    f"history[{i}] {current.value!r} -> {step.target.value!r} is not allowed"
+                raise FieldValueError(
+                    f"history.{i}.target",
+                    f"{current.value!r} -> {step.target.value!r} is not allowed",
                 )
             if previous_at is not None and step.at < previous_at:
-                raise ValueError(f"history[{i}] is earlier than the step before it")
+                raise FieldValueError(f"history.{i}.at", "is earlier than the step before it")
             previous_at = step.at
             current = step.target
         if current is not self.state:
-            raise ValueError(
-                f"state {self.state.value!r} does not match the history, which ends in "
-                f"{current.value!r}"
+            raise FieldValueError(
+                "state",
+                f"{self.state.value!r} does not match the history, which ends in {current.value!r}",
             )
         return self
 

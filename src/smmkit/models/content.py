@@ -16,8 +16,8 @@ from pydantic import (
 )
 
 from smmkit.exceptions import FieldProblem, InvalidInputError, PlatformMismatchError
-from smmkit.models._base import AwareDatetime, SmmkitModel
-from smmkit.models.extras import PostExtras, coerce_extras, extras_model_for
+from smmkit.models._base import AwareDatetime, FieldValueError, SmmkitModel
+from smmkit.models.extras import PostExtras, _valid_unicode, coerce_extras, extras_model_for
 from smmkit.models.goal import BusinessModel
 
 E = TypeVar("E", bound=PostExtras)
@@ -71,6 +71,8 @@ class MediaAsset(SmmkitModel):
     alt_text: str | None = None
     mime_type: str | None = None
 
+    _unicode = field_validator("*")(_valid_unicode)
+
     @model_validator(mode="after")
     def _duration_only_for_time_media(self) -> MediaAsset:
         if self.duration_seconds is not None and self.kind not in (
@@ -78,8 +80,10 @@ class MediaAsset(SmmkitModel):
             MediaKind.AUDIO,
             MediaKind.GIF,
         ):
-            raise ValueError(
-                f"duration_seconds is only for video, audio or gif, not {self.kind.value}"
+            raise FieldValueError(
+                "duration_seconds",
+                f"is only for video, audio or gif, not {self.kind.value}",
+                self.duration_seconds,
             )
         return self
 
@@ -92,6 +96,8 @@ class Creator(SmmkitModel):
     platform: str | None = None
     url: str | None = None
 
+    _unicode = field_validator("*")(_valid_unicode)
+
 
 class UGCPermission(SmmkitModel):
     """The creator's recorded permission to reuse their content."""
@@ -100,6 +106,8 @@ class UGCPermission(SmmkitModel):
     scope: str = "repost with credit"
     evidence: str | None = None
     expires_at: AwareDatetime | None = None
+
+    _unicode = field_validator("*")(_valid_unicode)
 
 
 class ContentPiece(SmmkitModel):
@@ -132,13 +140,15 @@ class ContentPiece(SmmkitModel):
     campaign: str | None = None
     language: str | None = None
 
+    _unicode = field_validator("*")(_valid_unicode)
+
     @model_validator(mode="after")
     def _creator_for_ugc(self) -> ContentPiece:
         if self.source in (ContentSource.UGC, ContentSource.PGC) and self.creator is None:
-            raise ValueError(f"creator is required for {self.source.value.upper()} content")
+            raise FieldValueError("creator", f"is required for {self.source.value.upper()} content")
         for tag in self.tags:
             if not tag.strip() or tag.startswith("#"):
-                raise ValueError(f"tags are bare words without '#': {tag!r}")
+                raise FieldValueError("tags", "are bare words without '#'", tag)
         return self
 
 
@@ -159,6 +169,8 @@ class AdaptationNote(SmmkitModel):
     severity: NoteSeverity = NoteSeverity.INFO
     before: str | None = None
     after: str | None = None
+
+    _unicode = field_validator("*")(_valid_unicode)
 
 
 class PlatformPost(SmmkitModel):
@@ -194,6 +206,8 @@ class PlatformPost(SmmkitModel):
     links: tuple[str, ...] = ()
     notes: tuple[AdaptationNote, ...] = ()
     extras: SerializeAsAny[PostExtras] = Field(default_factory=PostExtras)
+
+    _unicode = field_validator("*")(_valid_unicode)
 
     @field_validator("extras", mode="wrap")
     @classmethod
@@ -273,10 +287,12 @@ class Blackout(SmmkitModel):
     platforms: tuple[str, ...] = ()
     declared_by: str | None = None
 
+    _unicode = field_validator("*")(_valid_unicode)
+
     @model_validator(mode="after")
     def _ordered(self) -> Blackout:
         if self.end is not None and self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise FieldValueError("end", "must be after start", self.end)
         return self
 
     def covers(self, moment: datetime, platform: str | None = None) -> bool:

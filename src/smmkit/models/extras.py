@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -52,6 +53,18 @@ __all__ = [
 ]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value: Any) -> Any:
+    """Refuse a lone surrogate in a text field (or a tuple of texts): no platform can take
+    it, and ``str`` alone does not rule it out (``"\\ud800"`` is a ``str``)."""
+    for text in value if isinstance(value, tuple) else (value,):
+        if isinstance(text, str) and not text.isascii() and _SURROGATE.search(text):
+            raise ValueError("must be valid Unicode: a lone surrogate has no UTF-8 form")
+    return value
+
+
 class PostExtras(SmmkitModel):
     """Fields every platform's post may carry; the base of every extras model.
 
@@ -65,6 +78,8 @@ class PostExtras(SmmkitModel):
     """
 
     media_ids: tuple[str, ...] = ()
+
+    _unicode = field_validator("*")(_valid_unicode)
 
     def __getitem__(self, key: str) -> Any:
         """Deprecated mapping read (``extras["digest"]``), kept for one minor version.
@@ -233,6 +248,7 @@ def register_extras(platform_id: str, model: type[PostExtras]) -> None:
         >>> extras_model_for("myshop").__name__
         'ShopExtras'
     """
+    _require_id(platform_id)
     if not (isinstance(model, type) and issubclass(model, PostExtras)):
         raise InvalidInputError.single(
             "extras_model", "must be a subclass of smmkit.models.PostExtras", repr(model)
@@ -259,7 +275,15 @@ def extras_model_for(platform_id: str) -> type[PostExtras]:
         >>> extras_model_for("wecom").__name__, extras_model_for("weibo").__name__
         ('WeComExtras', 'PostExtras')
     """
+    _require_id(platform_id)
     return _REGISTRY.get(platform_id, PostExtras)
+
+
+def _require_id(platform_id: object) -> None:
+    if not isinstance(platform_id, str) or not platform_id:
+        raise InvalidInputError.single(
+            "platform_id", "must be a non-empty str", type(platform_id).__name__
+        )
 
 
 def registered_extras() -> Mapping[str, type[PostExtras]]:

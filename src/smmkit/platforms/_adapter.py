@@ -43,6 +43,7 @@ from smmkit.catalog import get_platform_spec
 from smmkit.exceptions import (
     APIError,
     DuplicateContentError,
+    InvalidInputError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
@@ -54,6 +55,7 @@ from smmkit.models.extras import PostExtras
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, status_error
 from smmkit.platforms._ratelimit import RequestRate
 from smmkit.platforms._results import (
@@ -158,6 +160,7 @@ def is_safe(request: httpx.Request) -> bool:
         ...                       headers={"Idempotency-Key": "k1"}))
         True
     """
+    require(request, "request", httpx.Request, "an httpx.Request")
     marked = request.extensions.get(SAFE)
     if marked is not None:
         return bool(marked)
@@ -174,9 +177,12 @@ def received_at(response: httpx.Response) -> float:
         >>> received_at(httpx.Response(200, extensions={RECEIVED_AT: 1700000000.0}))
         1700000000.0
     """
+    require(response, "response", httpx.Response, "an httpx.Response")
     value = response.extensions.get(RECEIVED_AT)
     if value is None:
-        raise ValueError("response was not received through a smmkit driver")
+        raise InvalidInputError.single(
+            "response", "was not received through a smmkit driver (no received-at time)"
+        )
     return float(value)
 
 
@@ -286,7 +292,16 @@ class PlatformAdapter:
         credentials: Credentials | None = None,
         spec: Platform | None = None,
     ) -> None:
-        self.base_url = httpx.URL(base_url or self.default_base_url)
+        if base_url is not None:
+            require(base_url, "base_url", str, "a str (the API's base URL) or None")
+        if credentials is not None:
+            require(credentials, "credentials", Credentials, "Credentials or None")
+        if spec is not None:
+            require(spec, "spec", Platform, "a Platform spec or None")
+        try:
+            self.base_url = httpx.URL(base_url or self.default_base_url)
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            raise InvalidInputError.single("base_url", f"is not a URL: {exc}", base_url) from None
         base = str(self.base_url)
         self._base = base if base.endswith("/") else base + "/"
         self._origin = str(self.base_url.copy_with(path="/", query=None, fragment=None)).rstrip("/")

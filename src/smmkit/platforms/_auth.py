@@ -26,7 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import Field, SecretStr
 
-from smmkit.exceptions import ConfigurationError
+from smmkit.exceptions import ConfigurationError, InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel
 from smmkit.platforms._filelock import exclusive_lock
 
@@ -201,7 +201,12 @@ class FileTokenStore:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        if not isinstance(path, (str, os.PathLike)) or (isinstance(path, str) and not path):
+            raise InvalidInputError.single("path", "must be a file path", type(path).__name__)
+        try:
+            self.path = Path(path)
+        except TypeError:  # an os.PathLike whose __fspath__ gives no str
+            raise InvalidInputError.single("path", "must be a file path", path) from None
         self._thread_lock = threading.Lock()
         if not self.path.parent.is_dir():
             raise ConfigurationError(f"token store directory does not exist: {self.path.parent}")

@@ -24,6 +24,7 @@ from smmkit.models.content import MediaAsset, PlatformPost
 from smmkit.models.metrics import MetricObservation
 from smmkit.platforms._adapter import Flow, Now, PlatformAdapter, Wait, is_safe
 from smmkit.platforms._auth import Token, TokenStore
+from smmkit.platforms._checks import require
 from smmkit.platforms._clock import Clock
 from smmkit.platforms._driver import (
     _DEFAULT_TIMEOUT,
@@ -78,6 +79,8 @@ class Client:
         clock: Clock | None = None,
         publish_deadline: float = 600.0,
     ) -> None:
+        if http_client is not None:
+            require(http_client, "http_client", httpx.Client, "an httpx.Client or None")
         self._core = _Core(
             adapter,
             token_store=token_store,
@@ -264,6 +267,8 @@ class AsyncClient:
         clock: Clock | None = None,
         publish_deadline: float = 600.0,
     ) -> None:
+        if http_client is not None:
+            require(http_client, "http_client", httpx.AsyncClient, "an httpx.AsyncClient or None")
         self._core = _Core(
             adapter,
             token_store=token_store,

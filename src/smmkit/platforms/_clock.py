@@ -13,6 +13,8 @@ import time
 from datetime import datetime, timezone
 from typing import Protocol, runtime_checkable
 
+from smmkit.exceptions import InvalidInputError
+
 __all__ = ["Clock", "SimulatedClock", "SystemClock"]
 
 
@@ -80,8 +82,8 @@ class SimulatedClock:
 
     def __init__(self, start: datetime | None = None) -> None:
         start = start or datetime(2026, 1, 1, tzinfo=timezone.utc)
-        if start.tzinfo is None:
-            raise ValueError("start must be timezone-aware")
+        if not isinstance(start, datetime) or start.tzinfo is None or start.utcoffset() is None:
+            raise InvalidInputError.single("start", "must be a timezone-aware datetime", start)
         self._now = start.timestamp()
         self._lock = threading.Lock()
         self.slept = 0.0

@@ -120,6 +120,10 @@ def piece_table(
     """``pieces`` by id (a mapping is taken as it is), checked."""
     if isinstance(pieces, ContentPiece):
         pieces = (pieces,)
+    if isinstance(pieces, (str, bytes)) or not isinstance(pieces, Iterable):
+        raise InvalidInputError.single(
+            "pieces", "must be ContentPieces or a mapping of ids to them", type(pieces).__name__
+        )
     items = list(pieces.items()) if isinstance(pieces, Mapping) else None
     table: dict[str, ContentPiece] = {}
     if items is None:

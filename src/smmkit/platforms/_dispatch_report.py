@@ -11,6 +11,7 @@ from enum import Enum
 
 from smmkit.content.calendar import CalendarEntry, ContentCalendar
 from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc
+from smmkit.platforms._checks import require
 from smmkit.platforms._results import ErrorReport, PublishReceipt
 
 __all__ = [
@@ -181,6 +182,7 @@ def entry_idempotency_key(entry: CalendarEntry) -> str:
         >>> key == entry_idempotency_key(e.model_copy(update={"account": "brand-b"}))
         False
     """
+    require(entry, "entry", CalendarEntry, "a CalendarEntry")
     digest = hashlib.sha256(b"smmkit.calendar-entry\x00")
     for part in (entry.id, entry.platform, entry.account, as_utc(entry.at).isoformat()):
         digest.update(part.encode("utf-8"))

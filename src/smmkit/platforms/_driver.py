@@ -34,7 +34,13 @@ from typing import Any, TypeVar
 import httpx
 import tenacity
 
-from smmkit.exceptions import NotFoundError, PlatformError, SmmkitError, TokenExpiredError
+from smmkit.exceptions import (
+    InvalidInputError,
+    NotFoundError,
+    PlatformError,
+    SmmkitError,
+    TokenExpiredError,
+)
 from smmkit.models.content import PlatformPost
 from smmkit.platforms._adapter import (
     RECEIVED_AT,
@@ -49,6 +55,7 @@ from smmkit.platforms._auth import (
     keep_refresh_token,
     needs_refresh,
 )
+from smmkit.platforms._checks import require, require_number
 from smmkit.platforms._clock import Clock, SystemClock
 from smmkit.platforms._errors import outcome_unknown
 from smmkit.platforms._flow import publish_flow
@@ -151,6 +158,17 @@ class _Core:
         clock: Clock | None,
         publish_deadline: float,
     ) -> None:
+        require(adapter, "adapter", PlatformAdapter, "a PlatformAdapter (an adapter instance)")
+        for value, field, kind, what in (
+            (clock, "clock", Clock, "a Clock"),
+            (retry, "retry", RetryPolicy, "a RetryPolicy"),
+            (rate_limiter, "rate_limiter", RateLimiter, "a RateLimiter"),
+            (token_store, "token_store", TokenStore, "a TokenStore"),
+        ):
+            if value is not None:
+                require(value, field, kind, what + " or None")
+        if require_number(publish_deadline, "publish_deadline") <= 0:
+            raise InvalidInputError.single("publish_deadline", "must be > 0", publish_deadline)
         self.adapter = adapter
         self.clock: Clock = clock or SystemClock()
         self.retry = retry or RetryPolicy()

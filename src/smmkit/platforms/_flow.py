@@ -45,6 +45,7 @@ from smmkit.platforms._adapter import (
     PlatformAdapter,
     Wait,
 )
+from smmkit.platforms._checks import require
 from smmkit.platforms._errors import mark_outcome_unknown, outcome_unknown
 from smmkit.platforms._results import (
     ErrorReport,
@@ -55,6 +56,7 @@ from smmkit.platforms._results import (
     PublishStatus,
 )
 from smmkit.text import count_length
+from smmkit.text._checks import require_text
 
 __all__ = [
     "dry_run_result",
@@ -82,8 +84,8 @@ _CONTENT_EXTRAS = ("content_html", "articles", "textcard", "template_card")
 
 def idempotency_key_for(post: PlatformPost, *, account: str = "default") -> str:
     """A key derived from the post itself, so a re-run of a batch after a crash sends the
-    same key: safe where the platform keeps keys or checks duplicates (Mastodon, WeCom);
-    Bluesky's record keys live in the adapter instance (see docs/clients.md).
+    same key: safe where the platform keeps keys, checks duplicates or names the post by
+    it (Mastodon, WeCom, Bluesky; see docs/clients.md).
 
     Example:
         >>> post = PlatformPost(platform="mastodon", piece_id="p1", body="hi")
@@ -92,6 +94,8 @@ def idempotency_key_for(post: PlatformPost, *, account: str = "default") -> str:
         >>> len(idempotency_key_for(post))
         32
     """
+    require(post, "post", PlatformPost, "a PlatformPost")
+    require_text(account, "account")
     digest = hashlib.sha256()
     for part in (post.platform, account, post.piece_id, post.title or "", post.body, *post.parts):
         digest.update(part.encode("utf-8"))
@@ -121,6 +125,8 @@ def limit_problems(spec: Platform, post: PlatformPost) -> tuple[str, ...]:
         >>> limit_problems(smmkit.get_platform_spec("x"), post)
         ('body: 300 weighted > 280',)
     """
+    require(spec, "spec", Platform, "a Platform spec")
+    require(post, "post", PlatformPost, "a PlatformPost")
     problems = []
     texts = post.parts or (post.body,)
     for number, text in enumerate(texts):
@@ -266,6 +272,8 @@ def publish_flow(
         >>> receipt.status.value, sandbox.published_count
         ('published', 1)
     """
+    require(adapter, "adapter", PlatformAdapter, "a PlatformAdapter (an adapter instance)")
+    require(post, "post", PlatformPost, "a PlatformPost (adapt the piece first)")
     started = now()
     check_platform(adapter, post)
     empty = empty_body_error(adapter, post)

@@ -8,9 +8,13 @@ in the query. :func:`parse_retry_after` reads every rate-limit header the platfo
 from __future__ import annotations
 
 import email.utils
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
 import httpx
+
+from smmkit.exceptions import InvalidInputError
+from smmkit.platforms._checks import require, require_number
 
 __all__ = [
     "REDACTED",
@@ -29,8 +33,12 @@ def redact_url(url: httpx.URL | str) -> str:
         >>> redact_url("https://api.weixin.qq.com/cgi-bin/token?appid=wx1&secret=s3cr3t")
         'https://api.weixin.qq.com/cgi-bin/token?appid=[redacted]&secret=[redacted]'
     """
-    parsed = httpx.URL(str(url))
-    base = parsed.copy_with(query=None, fragment=None, userinfo=b"")
+    require(url, "url", (str, httpx.URL), "a str or an httpx.URL")
+    try:
+        parsed = httpx.URL(str(url))
+        base = parsed.copy_with(query=None, fragment=None, userinfo=b"")
+    except httpx.InvalidURL as exc:
+        raise InvalidInputError.single("url", f"is not a URL: {exc}", url) from None
     if not parsed.query:
         return str(base)
     names = [name for name, _ in parsed.params.multi_items()]
@@ -45,6 +53,7 @@ def describe_request(request: httpx.Request) -> str:
         >>> describe_request(httpx.Request("GET", "https://h.example/p?access_token=abc"))
         'GET https://h.example/p?access_token=[redacted]'
     """
+    require(request, "request", httpx.Request, "an httpx.Request")
     return f"{request.method} {redact_url(request.url)}"
 
 
@@ -67,6 +76,8 @@ def parse_retry_after(headers: httpx.Headers, *, now: float) -> float | None:
         ...     now=1767225600)
         300.0
     """
+    require(headers, "headers", (httpx.Headers, Mapping), "httpx.Headers or a mapping")
+    require_number(now, "now")
     value = headers.get("retry-after")
     if value is not None:
         seconds = _float(value)

@@ -22,11 +22,25 @@ from urllib.parse import unquote, urlsplit
 
 from smmkit.exceptions import InvalidInputError
 from smmkit.models.content import MediaAsset, MediaKind
+from smmkit.platforms._checks import require
 
 __all__ = ["MediaLoader", "file_name", "media_type", "read_local_media"]
 
 MediaLoader = Callable[[MediaAsset], bytes]
 """Returns the bytes of a media asset; the default reads ``file://`` and ``data:`` URLs."""
+
+
+def media_loader_or_default(loader: object) -> MediaLoader:
+    """``loader`` (a callable from MediaAsset to bytes), or :func:`read_local_media`."""
+    if loader is None:
+        return read_local_media
+    if not callable(loader):
+        raise InvalidInputError.single(
+            "media_loader",
+            "must be a callable (MediaAsset -> bytes) or None",
+            type(loader).__name__,
+        )
+    return loader
 
 
 def read_local_media(asset: MediaAsset) -> bytes:
@@ -39,6 +53,7 @@ def read_local_media(asset: MediaAsset) -> bytes:
         >>> read_local_media(MediaAsset(kind="image", url="data:image/png;base64,aGk="))
         b'hi'
     """
+    require(asset, "asset", MediaAsset, "a MediaAsset")
     url = asset.url
     if url.startswith("data:"):
         header, _, payload = url.partition(",")
@@ -68,6 +83,7 @@ def media_type(asset: MediaAsset) -> str:
         >>> media_type(MediaAsset(kind="image", url="file:///a/cover.jpg"))
         'image/jpeg'
     """
+    require(asset, "asset", MediaAsset, "a MediaAsset")
     if asset.mime_type:
         return asset.mime_type
     if asset.url.startswith("data:"):
@@ -92,6 +108,7 @@ def file_name(asset: MediaAsset) -> str:
         >>> file_name(MediaAsset(kind="image", url="file:///x/brew.png"))
         'brew.png'
     """
+    require(asset, "asset", MediaAsset, "a MediaAsset")
     name = Path(urlsplit(asset.url).path).name if not asset.url.startswith("data:") else ""
     if name:
         return name

@@ -21,6 +21,7 @@ from typing_extensions import Self
 
 from smmkit.models._base import SmmkitModel
 from smmkit.models.platform import Platform, RateLimitHint
+from smmkit.platforms._checks import require
 from smmkit.platforms._clock import Clock, SystemClock
 
 __all__ = ["BucketKey", "RateLimiter", "RequestRate"]
@@ -95,6 +96,13 @@ class RateLimiter:
     def __init__(
         self, rates: Mapping[str, RequestRate] | None = None, *, clock: Clock | None = None
     ):
+        if rates is not None:
+            require(rates, "rates", Mapping, "a mapping of endpoint names to RequestRate")
+            for name, rate in rates.items():
+                require(name, "rates", str, "keyed by endpoint names (str)")
+                require(rate, f"rates.{name}", RequestRate, "a RequestRate")
+        if clock is not None:
+            require(clock, "clock", Clock, "a Clock or None")
         self._rates = dict(rates or {})
         self._clock = clock or SystemClock()
         self._buckets: dict[BucketKey, _Bucket] = {}

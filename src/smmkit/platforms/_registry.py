@@ -16,6 +16,7 @@ from smmkit.catalog import register_platform_id
 from smmkit.exceptions import InvalidInputError, MissingExtraError, UnknownPlatformError
 from smmkit.models.extras import PostExtras, register_extras
 from smmkit.platforms._adapter import PlatformAdapter
+from smmkit.platforms._checks import require
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -57,6 +58,20 @@ class PlatformRegistry:
         *,
         entry_point_group: str | None = ENTRY_POINT_GROUP,
     ) -> None:
+        if builtins is not None:
+            require(builtins, "builtins", dict, "a dict of names to (path, extra) or None")
+            for name, entry in builtins.items():
+                ok = isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2
+                if (
+                    not ok
+                    or not isinstance(entry[0], str)
+                    or not isinstance(entry[1], (str, type(None)))
+                ):
+                    raise InvalidInputError.single(
+                        f"builtins.{name}", "must map a str to a (path, extra) pair", entry
+                    )
+        if entry_point_group is not None:
+            require(entry_point_group, "entry_point_group", str, "a str or None")
         self._targets: dict[str, type[PlatformAdapter] | str] = {}
         self._extras: dict[str, str | None] = {}
         for name, (path, extra) in (builtins or {}).items():
@@ -90,6 +105,9 @@ class PlatformRegistry:
         ``extras_model`` becomes the extras model of its ``platform_id`` (for a dotted
         path: when it is first loaded).
         """
+        require(name, "name", str, "a str")
+        if extra is not None:
+            require(extra, "extra", str, "a str or None")
         if not name or not name.replace("_", "").isalnum():
             raise InvalidInputError.single("name", "must be letters, digits and _", name)
         if isinstance(target, str):
@@ -112,6 +130,7 @@ class PlatformRegistry:
 
     def get(self, name: str) -> type[PlatformAdapter]:
         """The adapter class for ``name``, importing it now if needed."""
+        require(name, "name", str, "a platform name (str)")
         self._load_entry_points()
         try:
             target = self._targets[name]
@@ -128,9 +147,11 @@ class PlatformRegistry:
         except ImportError as exc:
             extra = self._extras.get(name) or name
             raise MissingExtraError(exc.name or module_name, extra=extra) from exc
+        except (ValueError, TypeError):  # an empty or relative module name
+            raise InvalidInputError.single("target", "is not a module path", target) from None
         cls: object = module
         for part in attribute.split("."):
-            cls = getattr(cls, part)
+            cls = getattr(cls, part, None)
         if not (isinstance(cls, type) and issubclass(cls, PlatformAdapter)):
             raise InvalidInputError.single(
                 "target", "does not name a PlatformAdapter subclass", target

@@ -38,8 +38,10 @@ import httpx
 from pydantic import SecretStr
 
 from smmkit.catalog import resolve_platform
+from smmkit.exceptions import InvalidInputError
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.platform import Platform
+from smmkit.platforms._checks import require, require_number
 from smmkit.platforms._clock import Clock, SimulatedClock
 from smmkit.platforms._faults import FaultKind, FaultPlan, produce, retry_after_seconds
 from smmkit.platforms._flow import limit_problems
@@ -84,6 +86,31 @@ class _Bucket:
     updated: float
 
 
+def _check_settings(given: dict[str, Any]) -> None:
+    """The wrong type or a negative duration among the sandbox's settings is an
+    InvalidInputError naming it."""
+    for name, kind, what in (
+        ("clock", Clock, "a Clock or None"),
+        ("faults", FaultPlan, "a FaultPlan or None"),
+        ("rate_limit", RequestRate, "a RequestRate or None"),
+    ):
+        if given[name] is not None:
+            require(given[name], name, kind, what)
+    require(given["seed"], "seed", int, "an int")
+    for name in ("invalidate_previous_token", "rotate_refresh_tokens", "reject_duplicates"):
+        require(given[name], name, bool, "a bool")
+    for name in ("client_id", "client_secret"):
+        require(given[name], name, str, "a str")
+    for name in (
+        "token_ttl",
+        "media_processing_seconds",
+        "video_post_processing_seconds",
+        "idempotency_retention",
+    ):
+        if require_number(given[name], name) < 0:
+            raise InvalidInputError.single(name, "must be >= 0", given[name])
+
+
 class SandboxServer(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """The fake platform's server side. Give it to ``httpx.Client(transport=...)``.
 
@@ -120,7 +147,10 @@ class SandboxServer(httpx.BaseTransport, httpx.AsyncBaseTransport):
         client_secret: str = "sandbox-secret",
     ) -> None:
         if rate_limit_style not in ("retry-after", "x", "mastodon", "ietf"):
-            raise ValueError("rate_limit_style must be retry-after, x, mastodon or ietf")
+            raise InvalidInputError.single(
+                "rate_limit_style", "must be retry-after, x, mastodon or ietf", rate_limit_style
+            )
+        _check_settings(locals())
         self.spec = resolve_platform(spec)
         self.clock: Clock = clock or SimulatedClock()
         self.seed = seed

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from smmkit.exceptions import InvalidInputError
+from smmkit.platforms._checks import require
 from smmkit.platforms._results import PublishReceipt, PublishStatus
 
 __all__ = ["join_post_id", "receipt_for_status", "receipt_from_event", "split_post_id"]
@@ -38,6 +39,13 @@ def join_post_id(article_or_publish_id: str, msg_data_id: str | None) -> str:
         >>> join_post_id("Art_1", "2247483650")
         'Art_1|2247483650'
     """
+    require(article_or_publish_id, "article_or_publish_id", str, "a str")
+    if msg_data_id is not None:
+        require(msg_data_id, "msg_data_id", str, "a str or None")
+    if not article_or_publish_id or "|" in article_or_publish_id:
+        raise InvalidInputError.single(
+            "article_or_publish_id", "must be non-empty, without '|'", article_or_publish_id
+        )
     return f"{article_or_publish_id}|{msg_data_id}" if msg_data_id else article_or_publish_id
 
 
@@ -48,6 +56,7 @@ def split_post_id(post_id: str) -> tuple[str, str | None]:
         >>> split_post_id("Art_1|2247483650"), split_post_id("Art_1")
         (('Art_1', '2247483650'), ('Art_1', None))
     """
+    require(post_id, "post_id", str, "a str")
     head, _, tail = post_id.partition("|")
     if not head:
         raise InvalidInputError.single("post_id", "is empty", post_id)
@@ -138,6 +147,7 @@ def receipt_from_event(event: Any, pending: PublishReceipt) -> PublishReceipt:
         >>> receipt_from_event(event, pending).post_id
         'Art_9|2247483650'
     """
+    require(pending, "pending", PublishReceipt, "a PublishReceipt")
     publish_id = str(getattr(event, "publish_id", ""))
     own_publish_id, msg_data_id = split_post_id(pending.post_id or publish_id)
     if publish_id and own_publish_id != publish_id:

@@ -26,8 +26,9 @@ from smmkit.exceptions import (
 from smmkit.models.platform import Platform
 from smmkit.platforms._adapter import RECEIVED_AT, PlatformAdapter, received_at
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo
-from smmkit.platforms._media import MediaLoader, read_local_media
+from smmkit.platforms._media import MediaLoader, media_loader_or_default
 
 __all__ = ["CHINA_TZ", "WeixinAdapter", "was_rejected"]
 
@@ -81,7 +82,7 @@ class WeixinAdapter(PlatformAdapter):
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
         # The token travels in the query: the drivers redact query values in httpx's
         # and httpcore's log records (smmkit.platforms._client), for every adapter.
-        self._load_media = media_loader or read_local_media
+        self._load_media = media_loader_or_default(media_loader)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, account={self.account!r})"
@@ -175,6 +176,10 @@ def was_rejected(current: Token | None, fresh: Token, response: httpx.Response) 
         >>> was_rejected(old, Token(access_token="t"), r), was_rejected(None, old, r)
         (True, False)
     """
+    if current is not None:
+        require(current, "current", Token, "a Token or None")
+    require(fresh, "fresh", Token, "a Token")
+    require(response, "response", httpx.Response, "an httpx.Response")
     if current is None or not fresh.same_as(current):
         return False
     if current.expires_at is None:

@@ -62,8 +62,14 @@ from smmkit.platforms._adapter import (
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, mark_delivered
-from smmkit.platforms._media import MediaLoader, file_name, media_type, read_local_media
+from smmkit.platforms._media import (
+    MediaLoader,
+    file_name,
+    media_loader_or_default,
+    media_type,
+)
 from smmkit.platforms._results import (
     Comment,
     MediaHandle,
@@ -153,11 +159,14 @@ def instance_overrides(instance: Mapping[str, Any]) -> dict[str, Any]:
         ...     "image_size_limit": 10485760}}})
         {'text.max_length': 5000, 'media.max_items': 8, 'media.image_max_bytes': 10485760}
     """
+    require(instance, "instance", Mapping, "a mapping (the instance document)")
     config = instance.get("configuration")
     if not isinstance(config, Mapping):
         return {}
-    statuses = config.get("statuses") or {}
-    media = config.get("media_attachments") or {}
+    statuses = config.get("statuses")
+    media = config.get("media_attachments")
+    statuses = statuses if isinstance(statuses, Mapping) else {}
+    media = media if isinstance(media, Mapping) else {}
     picked = {
         "text.max_length": statuses.get("max_characters"),
         "text.url_length": statuses.get("characters_reserved_per_url"),
@@ -231,10 +240,12 @@ class MastodonAdapter(PlatformAdapter):
         media_loader: MediaLoader | None = None,
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
+        if access_token is not None:
+            require(access_token, "access_token", (str, SecretStr), "a str, a SecretStr or None")
         if isinstance(access_token, str):
             access_token = SecretStr(access_token)
         self._access_token = access_token
-        self._load_media = media_loader or read_local_media
+        self._load_media = media_loader_or_default(media_loader)
 
     def __repr__(self) -> str:
         return f"MastodonAdapter(base_url={str(self.base_url)!r}, account={self.account!r})"

@@ -18,6 +18,7 @@ from typing import Any
 from smmkit.exceptions import InvalidInputError, UnknownPlatformError
 from smmkit.models.content import ContentPiece, PlatformPost
 from smmkit.platforms._adapter import PlatformAdapter
+from smmkit.platforms._checks import require
 from smmkit.platforms._client import AsyncClient, Client
 from smmkit.platforms._flow import (
     _spec_or_none,
@@ -77,6 +78,22 @@ def _names(clients: Mapping[str, Any], platforms: Iterable[str] | None) -> tuple
     return names
 
 
+def _check_clients(clients: object, kind: type, adapt: object) -> None:
+    """A mapping of names to clients (a ``kind`` or anything with a ``publish`` method),
+    and a callable or None for ``adapt``."""
+    table: Mapping[object, object] = require(
+        clients, "clients", Mapping, "a mapping of platform names to clients"
+    )
+    for name, client in table.items():
+        require(name, "clients", str, "keyed by platform names (str)")
+        if not isinstance(client, kind) and not callable(getattr(client, "publish", None)):
+            raise InvalidInputError.single(
+                f"clients.{name}", f"must be a {kind.__name__}", type(client).__name__
+            )
+    if adapt is not None and not callable(adapt):
+        raise InvalidInputError.single("adapt", "must be a callable or None", type(adapt).__name__)
+
+
 class Publisher:
     """Adapt pieces and publish them to several platforms, one result per pair.
 
@@ -94,6 +111,7 @@ class Publisher:
     """
 
     def __init__(self, clients: Mapping[str, Client], *, adapt: AdaptFunction | None = None):
+        _check_clients(clients, Client, adapt)
         self.clients = dict(clients)
         self._adapt = adapt or default_adapt()
 
@@ -148,6 +166,8 @@ class AsyncPublisher:
         adapt: AdaptFunction | None = None,
         concurrency: int = 10,
     ) -> None:
+        _check_clients(clients, AsyncClient, adapt)
+        require(concurrency, "concurrency", int, "an int")
         if concurrency < 1:
             raise InvalidInputError.single("concurrency", "must be at least 1", concurrency)
         self.clients = dict(clients)

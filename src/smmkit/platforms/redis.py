@@ -48,8 +48,9 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, NoReturn
 
-from smmkit.exceptions import MissingExtraError
+from smmkit.exceptions import InvalidInputError, MissingExtraError
 from smmkit.platforms._auth import Token, token_record
+from smmkit.platforms._checks import require, require_number
 from smmkit.platforms._clock import Clock
 from smmkit.platforms._ratelimit import BucketKey, RateLimiter, RequestRate
 from smmkit.platforms._redis_scripts import (
@@ -89,6 +90,24 @@ def _no_pickle(obj: object) -> NoReturn:
     )
 
 
+def _check_client(client: object) -> None:
+    """A Redis client: anything with redis-py's ``set`` and ``register_script``."""
+    if not (
+        callable(getattr(client, "set", None))
+        and callable(getattr(client, "register_script", None))
+    ):
+        raise InvalidInputError.single(
+            "client", "must be a redis.Redis client", type(client).__name__
+        )
+
+
+def _positive(**values: object) -> None:
+    """Each value a finite number > 0 (the InvalidInputError, a ValueError, names it)."""
+    for field, value in values.items():
+        if require_number(value, field) <= 0:
+            raise InvalidInputError.single(field, "must be positive", value)
+
+
 class RedisLock:
     """An exclusive lock named ``name`` in ``client``'s Redis; a context manager.
 
@@ -122,8 +141,11 @@ class RedisLock:
         poll: float = 0.005,
         max_poll: float = 0.1,
     ) -> None:
-        if ttl <= 0:
-            raise ValueError("ttl must be positive")
+        _check_client(client)
+        require(name, "name", str, "a str (the lock's key)")
+        _positive(ttl=ttl, poll=poll, max_poll=max_poll)
+        if wait is not None and require_number(wait, "wait") < 0:
+            raise InvalidInputError.single("wait", "must be >= 0 or None", wait)
         self._client = client
         self.name = name
         self.ttl = ttl
@@ -245,8 +267,11 @@ class RedisTokenStore:
         lock_ttl: float = 30.0,
         lock_wait: float | None = None,
     ) -> None:
-        if lock_ttl <= 0:
-            raise ValueError("lock_ttl must be positive")
+        _check_client(client)
+        require(prefix, "prefix", str, "a str")
+        _positive(lock_ttl=lock_ttl)
+        if lock_wait is not None and require_number(lock_wait, "lock_wait") < 0:
+            raise InvalidInputError.single("lock_wait", "must be >= 0 or None", lock_wait)
         self._client = client
         self.prefix = prefix
         self.lock_ttl = float(lock_ttl)
@@ -346,6 +371,8 @@ class RedisRateLimiter(RateLimiter):
         prefix: str = DEFAULT_PREFIX,
     ) -> None:
         super().__init__(rates, clock=clock)
+        _check_client(client)
+        require(prefix, "prefix", str, "a str")
         self._client = client
         self._own_clock = clock
         self.prefix = prefix

@@ -54,6 +54,7 @@ from smmkit.models.extras import WeComExtras
 from smmkit.models.platform import Platform
 from smmkit.platforms._adapter import Capability, Flow, IdempotencyMode
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._checks import require
 from smmkit.platforms._errors import mark_delivered
 from smmkit.platforms._media import MediaLoader, file_name, media_type
 from smmkit.platforms._results import (
@@ -88,6 +89,7 @@ def utf8_size(text: str) -> int:
         >>> utf8_size("会议"), utf8_size("ok")
         (6, 2)
     """
+    require(text, "text", str, "a str")
     try:
         from smmkit.text import measure
     except ImportError:  # the text engine is optional here
@@ -182,6 +184,16 @@ class WeComAdapter(WeixinAdapter):
         super().__init__(
             base_url=base_url, credentials=credentials, spec=spec, media_loader=media_loader
         )
+        require(agent_id, "agent_id", int, "an int")
+        require(duplicate_check_interval, "duplicate_check_interval", int, "an int")
+        for field, ids in (
+            ("to_users", to_users),
+            ("to_parties", to_parties),
+            ("to_tags", to_tags),
+        ):
+            require(ids, field, (list, tuple), "a list of str")
+            for i, item in enumerate(ids):
+                require(item, f"{field}.{i}", str, "a str")
         if not 0 < duplicate_check_interval <= 4 * 3600:
             raise InvalidInputError.single(
                 "duplicate_check_interval", "must be 1..14400 seconds", duplicate_check_interval

@@ -17,6 +17,8 @@ from typing import Any
 
 import regex
 
+from smmkit.exceptions import InvalidInputError
+from smmkit.text._checks import optional_mapping, require_text
 from smmkit.text._graphemes import grapheme_count
 from smmkit.text._iana_tlds import IANA_TLDS
 
@@ -167,6 +169,7 @@ def bluesky_mentions(text: str) -> tuple[str, ...]:
         >>> bluesky_mentions("cc @Alice.test, @bob.example.com and me@mail.example.com")
         ('alice.test', 'bob.example.com')
     """
+    require_text(text)
     return tuple(dict.fromkeys(handle for _start, _end, handle in _mentions(text)))
 
 
@@ -228,7 +231,14 @@ def bluesky_facets(
         [{'$type': 'app.bsky.richtext.facet#link', 'uri': 'https://a.cn/x'},
          {'$type': 'app.bsky.richtext.facet#tag', 'tag': '抹茶'}]
     """
-    known = {k.strip().lstrip("@＠").lower(): v for k, v in (dids or {}).items()}
+    require_text(text)
+    given = optional_mapping(dids, "dids")
+    for handle, did in given.items():
+        if not isinstance(handle, str) or not isinstance(did, str):
+            raise InvalidInputError.single(
+                f"dids.{handle}", "must map a str handle to a str DID", did
+            )
+    known = {k.strip().lstrip("@＠").lower(): v for k, v in given.items()}
     found = _links(text) if "." in text or ":" in text else []
     if "@" in text:
         for start, end, handle in _mentions(text):

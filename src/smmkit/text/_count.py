@@ -18,6 +18,7 @@ from pydantic import Field
 from smmkit.catalog import PlatformLike, resolve_platform
 from smmkit.models._base import SmmkitModel
 from smmkit.models.platform import CountingRule, Platform, TextRule
+from smmkit.text._checks import require_spec, require_text
 from smmkit.text._emoji import find_emoji
 from smmkit.text._graphemes import grapheme_count
 from smmkit.text._urls import find_urls
@@ -282,6 +283,8 @@ def count_length(text: str, spec: Platform) -> int:
         >>> count_length("微博 abc", get_platform_spec("weibo"))
         4
     """
+    require_text(text)
+    require_spec(spec)
     return _counter_for(spec.text)(text)[0]
 
 
@@ -301,6 +304,7 @@ def measure(text: str, platform: PlatformLike) -> TextLength:
         >>> b.length, b.graphemes, b.bytes, b.byte_limit
         (3, 3, 14, 3000)
     """
+    require_text(text)
     spec = _spec(platform)
     rule = spec.text
     _rule, counter, limit, byte_limit, is_utf8 = _compiled(rule)

@@ -7,6 +7,7 @@ from enum import Enum
 import regex
 
 from smmkit.models._base import SmmkitModel
+from smmkit.text._checks import require_text
 from smmkit.text._urls import find_urls
 
 __all__ = ["Entity", "EntityKind", "HashtagForm", "extract_entities"]
@@ -91,6 +92,7 @@ def extract_entities(text: str) -> tuple[Entity, ...]:
         hashtag 话题 44 52
         cashtag TEA 53 57
     """
+    require_text(text)
     found: list[tuple[int, int, EntityKind, str, str | None, HashtagForm | None, bool | None]]
     found = []
     form: HashtagForm | None

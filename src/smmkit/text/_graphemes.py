@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import regex
 
+from smmkit.text._checks import require_text
+
 __all__ = ["grapheme_boundaries", "grapheme_count", "graphemes"]
 
 _CLUSTER = regex.compile(r"\X")
@@ -21,6 +23,7 @@ def graphemes(text: str) -> tuple[str, ...]:
         >>> [len(g) for g in graphemes("a👨‍👩‍👧e\\u0301🇨🇳")]
         [1, 5, 2, 2]
     """
+    require_text(text)
     return tuple(_CLUSTER.findall(text))
 
 
@@ -31,6 +34,7 @@ def grapheme_count(text: str) -> int:
         >>> grapheme_count("👍🏽 ok\\r\\n")
         5
     """
+    require_text(text)
     if text.isascii():
         # In ASCII only CR LF joins into one cluster.
         return len(text) - text.count("\r\n")
@@ -46,6 +50,7 @@ def grapheme_boundaries(text: str) -> tuple[int, ...]:
         >>> grapheme_boundaries("a🇨🇳b")
         (0, 1, 3, 4)
     """
+    require_text(text)
     if text.isascii() and "\r\n" not in text:
         return tuple(range(len(text) + 1))
     out = [m.start() for m in _CLUSTER.finditer(text)]

@@ -18,6 +18,8 @@ from smmkit.catalog import PlatformLike, resolve_platform
 from smmkit.exceptions import InvalidInputError
 from smmkit.models.platform import HashtagStyle, MentionStyle
 from smmkit.text._bluesky import bluesky_facets
+from smmkit.text._checks import optional_mapping, require_text
+from smmkit.text._checks import optional_text as _optional_text
 from smmkit.text._entities import EntityKind, HashtagForm, extract_entities
 
 __all__ = [
@@ -41,6 +43,7 @@ _LITTLE_MENTION = regex.compile(r"@\[[^\[\]]*\]\(urn:li:[A-Za-z]+:[^()\s]+\)")
 _LITTLE_HASHTAG_TEMPLATE = regex.compile(r"\{hashtag\|\\#\|[^{}|]+\}")
 _BLANKS = regex.compile(r"\s+")
 _TAG_CONTINUES = regex.compile(r"[\w\p{M}·#＃]")
+_CLOSES_TOPIC = regex.compile(r"[^#＃\[\]\s]{0,63}[#＃]")
 
 
 def _bare(tag: str) -> str:
@@ -63,6 +66,7 @@ def format_hashtag(tag: str, platform: PlatformLike) -> str | None:
         >>> format_hashtag("tea", "bilibili") is None
         True
     """
+    require_text(tag, "tag")
     style = resolve_platform(platform).hashtag_style
     bare = _BLANKS.sub("", _bare(tag))
     if style is HashtagStyle.HASH_WRAPPED:
@@ -97,6 +101,10 @@ def format_mention(
         >>> format_mention("acme", "linkedin")
         '\\\\@acme'
     """
+    require_text(handle, "handle")
+    _optional_text(name, "name")
+    _optional_text(urn, "urn")
+    _optional_text(domain, "domain")
     spec = resolve_platform(platform)
     bare = handle.strip().lstrip("@＠")
     if not bare:
@@ -118,6 +126,7 @@ def escape_little(text: str) -> str:
         >>> escape_little("Q&A (live) #1 @ 3pm_")
         'Q&A \\\\(live\\\\) \\\\#1 \\\\@ 3pm\\\\_'
     """
+    require_text(text)
     return _LITTLE_ESCAPE.sub(r"\\\1", text)
 
 
@@ -159,7 +168,15 @@ def to_little(text: str, *, mentions: Mapping[str, tuple[str, str]] | None = Non
         ...           mentions={"acme": ("Acme Ltd", "urn:li:organization:42")})
         'Thanks @[Acme Ltd](urn:li:organization:42) \\\\(our partner\\\\) #B2B https://ex.com/a_b'
     """
-    mentions = mentions or {}
+    require_text(text)
+    mentions = optional_mapping(mentions, "mentions")
+    for handle, pair in mentions.items():
+        if not (
+            isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
+        ):
+            raise InvalidInputError.single(
+                f"mentions.{handle}", "must be a (name, urn) pair of str", pair
+            )
     out: list[str] = []
     last = 0
     spans = _protected_spans(text)
@@ -195,6 +212,7 @@ def from_little(text: str) -> str:
         >>> from_little("a \\\\(b\\\\) \\\\@c")
         'a (b) @c'
     """
+    require_text(text)
     return _LITTLE_UNESCAPE.sub(r"\1", text)
 
 
@@ -207,6 +225,7 @@ def unescaped_little(text: str) -> tuple[int, ...]:
         >>> unescaped_little("ok \\\\(fine\\\\) but (not)")
         (16, 20)
     """
+    require_text(text)
     spans = _protected_spans(text, _LITTLE_UNESCAPE.sub("\x01\x01", text))
     bad: list[int] = []
     i = 0
@@ -239,6 +258,7 @@ def convert_topics(text: str, platform: PlatformLike) -> tuple[str, tuple[str, .
         >>> convert_topics("#办公室茶#今天", "douyin")[0]
         '#办公室茶 今天'
     """
+    require_text(text)
     spec = resolve_platform(platform)
     out: list[str] = []
     topics: list[str] = []
@@ -252,8 +272,11 @@ def convert_topics(text: str, platform: PlatformLike) -> tuple[str, tuple[str, .
             new = e.value
         # A prefix-style tag runs until a non-word character: keep it from swallowing
         # the next word (or running into the next tag) when a closing '#' is removed.
+        # Nor may it read as the opening of a Weibo topic closed by a later '#'
+        # ("#a#:#" -> "#a :#", not "#a:#").
         nxt = text[e.end : e.end + 1]
-        if new.startswith("#") and not new.endswith("#") and nxt and _TAG_CONTINUES.match(nxt):
+        prefix = new.startswith("#") and not new.endswith("#")
+        if prefix and nxt and (_TAG_CONTINUES.match(nxt) or _CLOSES_TOPIC.match(text, e.end)):
             new += " "
         out.append(text[last : e.start])
         out.append(new)

@@ -10,6 +10,7 @@ import regex
 from smmkit.catalog import PlatformLike
 from smmkit.exceptions import ContentTooLongError, InvalidInputError
 from smmkit.models.platform import Platform
+from smmkit.text._checks import require_limit, require_ratio, require_spec, require_text
 from smmkit.text._count import _compiled, _spec
 from smmkit.text._entities import Entity, EntityKind, extract_entities
 from smmkit.text._graphemes import grapheme_boundaries
@@ -43,6 +44,9 @@ def within_limit(text: str, spec: Platform, limit: int | None = None) -> bool:
         >>> within_limit("a" * 281, x), within_limit("a" * 281, x, 300)
         (False, True)
     """
+    require_text(text)
+    require_spec(spec)
+    require_limit(limit)
     _rule, counter, max_len, byte_limit, is_utf8 = _compiled(spec.text)
     length = counter(text)[0]
     cap = max_len if limit is None else limit
@@ -61,6 +65,7 @@ def cut_points(text: str) -> tuple[int, ...]:
         >>> cut_points("a👍🏽 #tea")
         (0, 1, 3, 4, 8)
     """
+    require_text(text)
     return _points(text)[0]
 
 
@@ -200,9 +205,11 @@ def truncate(
         >>> truncate("Cold brew, three minutes, office. #tea", "x", limit=20, keep_entities=True)
         'Cold brew… #tea'
     """
+    require_text(text)
+    require_text(ellipsis, "ellipsis")
+    require_limit(limit)
     spec = _spec(platform)
-    if not 0 <= min_ratio <= 1:
-        raise InvalidInputError.single("min_ratio", "must be between 0 and 1", min_ratio)
+    require_ratio(min_ratio)
     if limit is None and spec.text.max_length is None and spec.text.max_bytes is None:
         return text
     fits = _limit_pred(spec, limit)
@@ -286,15 +293,50 @@ def split_thread(
         >>> split_thread("Tea at three. Cold brew is ready.\\n#tea #office", "x", limit=36)
         ('Tea at three. 1/2', 'Cold brew is ready.\\n#tea #office 2/2')
     """
+    require_text(text)
+    require_text(numbering, "numbering")
+    require_limit(limit)
     spec = _spec(platform)
     fits = _limit_pred(spec, limit)
     if limit is None and spec.text.max_length is None and spec.text.max_bytes is None:
         return (text,)
     if fits(text):
         return (text,)
-    if "{i}" not in numbering or "{n}" not in numbering:
-        raise InvalidInputError.single("numbering", "must contain {i} and {n}", numbering)
-    return _numbered(_split(text, fits, numbering, min_ratio), numbering)
+    require_ratio(min_ratio)
+    _check_numbering(numbering)
+    parts = _numbered(_split(text, fits, numbering, min_ratio), numbering)
+    over = next((p for p in parts if not fits(p)), None)
+    if over is not None:
+        raise _unsplittable(over, spec, limit)
+    return parts
+
+
+def _check_numbering(numbering: str) -> None:
+    """A template with ``{i}`` and ``{n}`` and no other field (``" {i}/{n}"``)."""
+    try:
+        numbering.format(i=1, n=2)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        ok = False
+    else:
+        ok = "{i}" in numbering and "{n}" in numbering
+    if not ok:
+        raise InvalidInputError.single(
+            "numbering", "must be a template with {i} and {n} and no other field", numbering
+        )
+
+
+def _unsplittable(part: str, spec: Platform, limit: int | None) -> InvalidInputError:
+    """The error for a part that does not fit however the text is split: an entity
+    longer than a part, or a limit that cannot hold one grapheme beside its number."""
+    whole = [e.text for e in extract_entities(part) if e.kind in _KEPT]
+    if whole:
+        return too_long_error(part, (), lambda _s: False, spec, limit, field="text")
+    cap = spec.text.max_length
+    return InvalidInputError.single(
+        "limit",
+        "is too small for a thread: one character and the part number do not fit",
+        limit if limit is not None else (f"{cap.value} {cap.unit}" if cap else None),
+    )
 
 
 def thread_split(

@@ -19,6 +19,7 @@ from pydantic import SecretStr, SerializeAsAny
 
 from smmkit.exceptions import InvalidInputError, MalformedPayloadError, SignatureError
 from smmkit.models._base import SmmkitModel
+from smmkit.webhooks._checks import require_int, require_secret, require_str
 from smmkit.webhooks._crypto import KeySlot, MessageCrypto, verify_signature
 from smmkit.webhooks._models import CallbackMessage, message_from_element
 from smmkit.webhooks._replay import ReplayGuard, _epoch
@@ -66,6 +67,14 @@ def _params(params: Params) -> Mapping[str, str]:
     if isinstance(params, str):
         # Query strings arrive percent-encoded; '+', '/' and '=' of base64 must survive.
         return dict(parse_qsl(params.lstrip("?"), keep_blank_values=True))
+    if not isinstance(params, Mapping):
+        raise InvalidInputError.single(
+            "params", "must be the query (a mapping or a query string)", type(params).__name__
+        )
+    for name, value in params.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            # A query holds text only: anything else did not come from the request.
+            raise MalformedPayloadError(f"query parameter {str(name)[:40]!r} is not text")
     return params
 
 
@@ -86,6 +95,11 @@ def text_reply(to: CallbackMessage, content: str, *, now: datetime | None = None
         >>> print(text_reply(msg, "a]]>b", now=datetime(2024, 1, 1, tzinfo=timezone.utc)))
         <xml><ToUserName><![CDATA[o1]]></ToUserName><FromUserName><![CDATA[gh_1]]></FromUserName><CreateTime>1704067200</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[a]]]]><![CDATA[>b]]></Content></xml>
     """
+    if not isinstance(to, CallbackMessage):
+        raise InvalidInputError.single("to", "must be a CallbackMessage", type(to).__name__)
+    require_str(content, "content")
+    if now is not None and not isinstance(now, datetime):
+        raise InvalidInputError.single("now", "must be an aware datetime or None", now)
     return (
         f"<xml><ToUserName>{_cdata(to.from_user)}</ToUserName>"
         f"<FromUserName>{_cdata(to.to_user)}</FromUserName>"
@@ -102,6 +116,11 @@ def encrypted_envelope(encrypt: str, msg_signature: str, timestamp: str, nonce: 
         >>> encrypted_envelope("abc=", "f00", "1", "2")
         '<xml><Encrypt><![CDATA[abc=]]></Encrypt><MsgSignature><![CDATA[f00]]></MsgSignature><TimeStamp>1</TimeStamp><Nonce><![CDATA[2]]></Nonce></xml>'
     """
+    for value, field in ((encrypt, "encrypt"), (msg_signature, "msg_signature"), (nonce, "nonce")):
+        require_str(value, field)
+    stamp_is_int = isinstance(timestamp, int) and not isinstance(timestamp, bool)
+    if not stamp_is_int and not require_str(timestamp, "timestamp").isdigit():
+        raise InvalidInputError.single("timestamp", "must be digits (epoch seconds)", timestamp)
     return (
         f"<xml><Encrypt>{_cdata(encrypt)}</Encrypt>"
         f"<MsgSignature>{_cdata(msg_signature)}</MsgSignature>"
@@ -126,9 +145,20 @@ class _Callback:
         allow_plaintext: bool,
         max_bytes: int,
     ) -> None:
-        secret = token if isinstance(token, SecretStr) else SecretStr(token)
+        secret = SecretStr(require_secret(token, "token"))
         if not secret.get_secret_value():
             raise InvalidInputError.single("token", "must not be empty")
+        require_str(receive_id, "receive_id")
+        require_int(max_bytes, "max_bytes", 1)
+        if not isinstance(allow_plaintext, bool):
+            raise InvalidInputError.single(
+                "allow_plaintext", "must be a bool or None", type(allow_plaintext).__name__
+            )
+        guard_ok = replay_guard is None or replay_guard is False
+        if not guard_ok and not isinstance(replay_guard, ReplayGuard):
+            raise InvalidInputError.single(
+                "replay_guard", "must be a ReplayGuard, False or None", type(replay_guard).__name__
+            )
         if not receive_id:
             raise InvalidInputError.single("receive_id", "must not be empty")
         self._token = secret

@@ -33,6 +33,7 @@ from smmkit.exceptions import (
     MissingExtraError,
     SignatureError,
 )
+from smmkit.webhooks._checks import require_bytes, require_int, require_secret, require_str
 
 __all__ = [
     "BLOCK_SIZE",
@@ -57,6 +58,13 @@ def _reveal(value: SecretStr | str) -> str:
     return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
+def _stamp(value: object, field: str) -> str:
+    """A timestamp or nonce: text, or an int (written in decimal)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return require_str(value, field)
+
+
 def compute_signature(
     token: SecretStr | str, timestamp: str, nonce: str, encrypt: str | None = None
 ) -> str:
@@ -66,9 +74,9 @@ def compute_signature(
         >>> compute_signature("AAAAA", "1714037059", "486452656")
         '899cf89e464efb63f54ddac96b0a0a235f53aa78'
     """
-    parts = [_reveal(token), str(timestamp), str(nonce)]
+    parts = [require_secret(token, "token"), _stamp(timestamp, "timestamp"), _stamp(nonce, "nonce")]
     if encrypt is not None:
-        parts.append(encrypt)
+        parts.append(require_str(encrypt, "encrypt"))
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
@@ -95,6 +103,8 @@ def verify_signature(
         ...
         smmkit.exceptions.SignatureError: signature does not match
     """
+    if signature is not None and not isinstance(signature, str):
+        raise SignatureError(f"{name} must be text, not {type(signature).__name__}")
     if not signature:
         raise SignatureError(f"{name} is missing")
     expected = compute_signature(token, timestamp, nonce, encrypt).encode("ascii")
@@ -113,6 +123,10 @@ def decode_encoding_aes_key(encoding_aes_key: SecretStr | str) -> SecretBytes:
         >>> len(key.get_secret_value()), key
         (32, SecretBytes(b'**********'))
     """
+    if not isinstance(encoding_aes_key, (str, SecretStr)):
+        raise InvalidInputError.single(
+            "encoding_aes_key", "must be a str or a SecretStr", type(encoding_aes_key).__name__
+        )
     text = _reveal(encoding_aes_key)
     if not _KEY_RE.fullmatch(text):
         raise InvalidInputError.single(
@@ -132,6 +146,8 @@ def pkcs7_pad(data: bytes, block_size: int = BLOCK_SIZE) -> bytes:
         >>> pkcs7_pad(b"abc")[-1], len(pkcs7_pad(b"abc")), len(pkcs7_pad(b"x" * 32))
         (29, 32, 64)
     """
+    data = require_bytes(data, "data")
+    require_int(block_size, "block_size", 1, 255)
     pad = block_size - len(data) % block_size
     return data + bytes([pad]) * pad
 
@@ -149,6 +165,8 @@ def pkcs7_unpad(data: bytes, block_size: int = BLOCK_SIZE) -> bytes:
         ...
         smmkit.exceptions.DecryptError: bad padding
     """
+    data = require_bytes(data, "data")
+    require_int(block_size, "block_size", 1, 255)
     if not data:
         raise DecryptError("bad padding")
     pad = data[-1]
@@ -208,7 +226,8 @@ class MessageCrypto:
         receive_id: str,
         previous_encoding_aes_key: SecretStr | str | None = None,
     ) -> None:
-        if not receive_id:
+        require_secret(token, "token")
+        if not require_str(receive_id, "receive_id"):
             raise InvalidInputError.single("receive_id", "must not be empty")
         self.token: SecretStr = token if isinstance(token, SecretStr) else SecretStr(token)
         self.receive_id = receive_id
@@ -269,7 +288,7 @@ class MessageCrypto:
         if len(random_bytes) != _RANDOM_LEN:
             raise InvalidInputError.single("random", "must be exactly 16 bytes", len(random_bytes))
         aes_key = self._key(key)
-        body = text.encode("utf-8")
+        body = require_str(text, "text").encode("utf-8")
         plain = random_bytes + struct.pack(">I", len(body)) + body + self.receive_id.encode("utf-8")
         cipher_cls, algorithms, modes = _cipher_parts()
         encryptor = cipher_cls(algorithms.AES(aes_key), modes.CBC(aes_key[:16])).encryptor()

@@ -392,6 +392,15 @@ def _opt(root: Element, tag: str) -> str | None:
     return _text(root.find(tag))
 
 
+def _check_root(root: object) -> None:
+    if not isinstance(root, Element):
+        raise InvalidInputError.single(
+            "root", "must be an xml.etree.ElementTree.Element", type(root).__name__
+        )
+    if root.tag != "xml":
+        raise MalformedPayloadError(f"callback XML root must be <xml>, not <{root.tag[:40]}>")
+
+
 def message_from_element(root: Element) -> CallbackMessage:
     """Build the typed message for a parsed callback ``<xml>`` element.
 
@@ -402,8 +411,7 @@ def message_from_element(root: Element) -> CallbackMessage:
         ...     "<Content>hi</Content></xml>")).content
         'hi'
     """
-    if root.tag != "xml":
-        raise MalformedPayloadError(f"callback XML root must be <xml>, not <{root.tag[:40]}>")
+    _check_root(root)
     msg_type = _required(root, "MsgType").strip()
     create_seconds = _required_int(root, "CreateTime")
     if not 0 <= create_seconds < _YEAR_10000:
@@ -516,6 +524,10 @@ def interaction_from_message(
         >>> it.user_id, it.kind.value, it.platform
         ('o1', 'follow', 'wechat_oa')
     """
+    if not isinstance(message, CallbackMessage):
+        raise InvalidInputError.single(
+            "message", "must be a CallbackMessage", type(message).__name__
+        )
     kind: InteractionKind | None = InteractionKind.MESSAGE  # any type a user can send
     if isinstance(message, EventMessage):
         kind = _EVENT_KINDS.get(message.event)

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Protocol, runtime_checkable
 
 from smmkit.exceptions import InvalidInputError, MalformedPayloadError, ReplayError
+from smmkit.webhooks._checks import require_int
 
 __all__ = ["InMemoryNonceStore", "NonceStore", "ReplayGuard"]
 
@@ -21,9 +22,15 @@ __all__ = ["InMemoryNonceStore", "NonceStore", "ReplayGuard"]
 def _epoch(now: datetime | None) -> int:
     if now is None:
         now = datetime.now(timezone.utc)
+    if not isinstance(now, datetime):
+        raise InvalidInputError.single("now", "must be an aware datetime", type(now).__name__)
     if now.tzinfo is None or now.tzinfo.utcoffset(now) is None:
         raise InvalidInputError.single("now", "must be timezone-aware", now.isoformat())
-    return int(now.timestamp())
+    seconds = int(now.timestamp())
+    if seconds < 0:
+        # Callback times are epoch seconds: WeChat's CreateTime cannot be negative.
+        raise InvalidInputError.single("now", "must not be before 1970-01-01 UTC", now.isoformat())
+    return seconds
 
 
 @runtime_checkable
@@ -74,8 +81,7 @@ class InMemoryNonceStore:
     __slots__ = ("_expiry", "_heap", "max_entries")
 
     def __init__(self, max_entries: int = 100_000) -> None:
-        if max_entries < 1:
-            raise InvalidInputError.single("max_entries", "must be >= 1", max_entries)
+        require_int(max_entries, "max_entries", 1)
         self.max_entries = max_entries
         self._expiry: dict[str, int] = {}
         # (expires_at, key) min-heap with lazy deletion: entries whose expiry no longer
@@ -221,8 +227,11 @@ class ReplayGuard:
     __slots__ = ("store", "window_seconds")
 
     def __init__(self, window_seconds: int = 300, store: NonceStore | None = None) -> None:
-        if window_seconds < 1:
-            raise InvalidInputError.single("window_seconds", "must be >= 1", window_seconds)
+        require_int(window_seconds, "window_seconds", 1)
+        if store is not None and not isinstance(store, NonceStore):
+            raise InvalidInputError.single(
+                "store", "must be a NonceStore or None", type(store).__name__
+            )
         self.window_seconds = window_seconds
         self.store: NonceStore = InMemoryNonceStore() if store is None else store
 

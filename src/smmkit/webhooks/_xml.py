@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
 
 from smmkit.exceptions import MalformedPayloadError
+from smmkit.webhooks._checks import require_int
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "parse_xml"]
 
@@ -26,6 +27,20 @@ DEFAULT_MAX_DEPTH = 32
 
 def _refuse(what: str) -> NoReturn:
     raise MalformedPayloadError(f"XML {what} is not allowed in a callback payload")
+
+
+def _raw_and_parser(data: object) -> tuple[bytes, expat.XMLParserType]:
+    """The payload's bytes and an expat parser for them."""
+    if isinstance(data, str):
+        try:
+            raw = data.encode("utf-8")
+        except UnicodeEncodeError:
+            raise MalformedPayloadError("XML payload is not valid Unicode") from None
+        # The text is already decoded: make expat ignore any encoding="..." it declares.
+        return raw, expat.ParserCreate(encoding="utf-8")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data), expat.ParserCreate()
+    raise MalformedPayloadError(f"XML payload must be str or bytes, not {type(data).__name__}")
 
 
 def parse_xml(
@@ -50,15 +65,9 @@ def parse_xml(
         ...
         smmkit.exceptions.MalformedPayloadError: XML DOCTYPE is not allowed in a callback payload
     """
-    if isinstance(data, str):
-        raw = data.encode("utf-8")
-        # The text is already decoded: make expat ignore any encoding="..." it declares.
-        parser = expat.ParserCreate(encoding="utf-8")
-    elif isinstance(data, (bytes, bytearray, memoryview)):
-        raw = bytes(data)
-        parser = expat.ParserCreate()
-    else:
-        raise MalformedPayloadError(f"XML payload must be str or bytes, not {type(data).__name__}")
+    require_int(max_bytes, "max_bytes", 1)
+    require_int(max_depth, "max_depth", 1)
+    raw, parser = _raw_and_parser(data)
     if len(raw) > max_bytes:
         raise MalformedPayloadError(f"XML payload is {len(raw)} bytes; the limit is {max_bytes}")
 

@@ -31,11 +31,18 @@ def tea_brand_plan(now: datetime, *, weeks: int = 4, tz: str = "Asia/Shanghai") 
         [('立夏', '05-05 15:30', '14:30'), ('小满', '05-21 15:30', '14:30')]
     """
     require_aware(now, "now")
+    if isinstance(weeks, bool) or not isinstance(weeks, int):
+        raise InvalidInputError.single("weeks", "must be an int", type(weeks).__name__)
     if weeks < 1:
         raise InvalidInputError.single("weeks", "must be >= 1", weeks)
     sh = zone(tz)
-    local_now = now.astimezone(sh)
-    end = local_now + timedelta(weeks=weeks)
+    try:
+        local_now = now.astimezone(sh)
+        end = local_now + timedelta(weeks=weeks)
+    except OverflowError:
+        raise InvalidInputError.single(
+            "weeks", "runs past the last date a calendar can hold", weeks
+        ) from None
 
     def first(at: time) -> datetime:
         # The first such wall-clock time from now on (today's, if it is still ahead).

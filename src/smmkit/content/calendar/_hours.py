@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from smmkit.catalog import require_known_platform
 from smmkit.content.calendar._recurrence import require_aware, zone
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, PlatformId, SmmkitModel
+from smmkit.models._base import AwareDatetime, FieldValueError, PlatformId, SmmkitModel
 
 __all__ = ["HourScore", "PostPerformance", "PostingHourStats", "best_posting_hours"]
 
@@ -100,9 +100,9 @@ class PostingHourStats(SmmkitModel):
     @model_validator(mode="after")
     def _shape(self) -> PostingHourStats:
         if not len(self.weights) == len(self.sums) == len(self.counts) == 24:
-            raise ValueError("weights, sums and counts need 24 values each")
+            raise FieldValueError("weights", "weights, sums and counts need 24 values each")
         if self.half_life <= timedelta(0):
-            raise ValueError("half_life must be positive")
+            raise FieldValueError("half_life", "must be positive", self.half_life)
         return self
 
     def add(
@@ -219,9 +219,20 @@ def best_posting_hours(
         raise InvalidInputError.single(
             "tz", "is required: the IANA zone whose local hours are ranked, e.g. 'Asia/Shanghai'"
         )
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int)):
+        raise InvalidInputError.single("top", "must be an int or None", type(top).__name__)
     if top is not None and top < 1:
         raise InvalidInputError.single("top", "must be >= 1", top)
+    if isinstance(history, (str, bytes)) or not isinstance(history, Iterable):
+        raise InvalidInputError.single(
+            "history", "must be an iterable of PostPerformance", type(history).__name__
+        )
     records = tuple(history)
+    for i, record in enumerate(records):
+        if not isinstance(record, PostPerformance):
+            raise InvalidInputError.single(
+                f"history.{i}", "must be a PostPerformance", type(record).__name__
+            )
     mine = [r for r in records if r.platform == platform]
     if use_rate is None:
         use_rate = bool(mine) and all(r.impressions is not None for r in mine)

@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smmkit.content.calendar._ical import LOCAL_FORMAT, Component, Prop, escape_text
+from smmkit.content.calendar._recurrence import is_zone_key
 from smmkit.content.calendar._rrule_limits import compile_rule
 from smmkit.content.calendar._windows_zones import WINDOWS_ZONES
 from smmkit.exceptions import InvalidInputError
@@ -128,6 +129,8 @@ def iana_zone(tzid: str) -> ZoneInfo | None:
         ('Asia/Shanghai', True)
     """
     for name in (tzid, tzid.lstrip("/")):
+        if not is_zone_key(name):
+            continue
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):

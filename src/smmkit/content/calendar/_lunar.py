@@ -180,7 +180,12 @@ def to_lunar(day: date) -> LunarDate:
         LunarDate(year=2024, month=1, day=1, leap=False)
     """
     if isinstance(day, datetime):
-        day = require_aware(day, "day").astimezone(CHINA_STANDARD_TIME).date()
+        moment = require_aware(day, "day")
+        try:
+            day = moment.astimezone(CHINA_STANDARD_TIME).date()
+        except OverflowError:  # a moment at datetime's limits: no lunar date there
+            _check_year(moment.year)
+            raise
     if not isinstance(day, date):
         raise InvalidInputError.single("day", "must be a date", day)
     year = day.year
@@ -214,6 +219,11 @@ def from_lunar(year: int, month: int, day: int, *, leap: bool = False) -> date:
         '2023-03-22'
     """
     _check_year(year)
+    for name, value in (("month", month), ("day", day)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInputError.single(name, "must be an integer", type(value).__name__)
+    if not isinstance(leap, bool):
+        raise InvalidInputError.single("leap", "must be a bool", type(leap).__name__)
     for m in _lunar_months(year):
         if m.number == month and m.leap == leap:
             if not 1 <= day <= m.days:

@@ -26,10 +26,22 @@ def zone(name: str, field: str = "tz") -> ZoneInfo:
     Any name that is not a zone key is that error, whatever ``ZoneInfo`` makes of it
     (a path too long for the file system, NUL, an unencodable character, not a str).
     """
+    if not is_zone_key(name):
+        raise InvalidInputError.single(field, "unknown IANA time zone", name)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise InvalidInputError.single(field, "unknown IANA time zone", name) from None
+
+
+# An IANA key: names of letters, digits, '_', '-' and '+' joined by '/'. Checked before
+# ZoneInfo, which would turn any other text into a file path or a package to import.
+_ZONE_KEY = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
+
+
+def is_zone_key(name: object) -> bool:
+    """Whether ``name`` has the shape of an IANA zone key (it may still be unknown)."""
+    return isinstance(name, str) and len(name) <= 255 and _ZONE_KEY.fullmatch(name) is not None
 
 
 #: The years a calendar's moments may lie in. Nearer datetime's own limits (years 1 and

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 
 from smmkit.content.calendar._lunar import _check_year, from_lunar
+from smmkit.content.calendar._recurrence import zone as iana_zone
 from smmkit.content.calendar._solar_terms import solar_terms
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel, require_aware
+from smmkit.models._base import AwareDatetime, FieldValueError, SmmkitModel, require_aware
 
 __all__ = [
     "CampaignScenario",
@@ -71,7 +71,7 @@ class Occasion(SmmkitModel):
     @model_validator(mode="after")
     def _ordered(self) -> Occasion:
         if self.last_day is not None and self.last_day < self.day:
-            raise ValueError("last_day must not be before day")
+            raise FieldValueError("last_day", "must not be before day", self.last_day)
         return self
 
     @property
@@ -121,6 +121,14 @@ def chinese_festivals(year: int) -> tuple[Occasion, ...]:
     return tuple(sorted(found, key=lambda o: o.day))
 
 
+def _year(year: object) -> None:
+    """An int year a ``date`` can hold (1..9999)."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise InvalidInputError.single("year", "must be an integer", year)
+    if not 1 <= year <= 9999:
+        raise InvalidInputError.single("year", "must be in 1..9999", year)
+
+
 def commerce_dates(year: int) -> tuple[Occasion, ...]:
     """China's e-commerce dates: 520, 618, Double 11 and Double 12.
 
@@ -128,6 +136,7 @@ def commerce_dates(year: int) -> tuple[Occasion, ...]:
         >>> [o.name_zh for o in commerce_dates(2026)]
         ['520', '618', '双十一', '双十二']
     """
+    _year(year)
     kind = OccasionKind.COMMERCE
     return (
         _occ("520", "520 (online Valentine's Day)", "520", date(year, 5, 20), kind),
@@ -147,6 +156,7 @@ def gaokao(year: int) -> Occasion:
         >>> exam.day.isoformat(), exam.last_day.isoformat()
         ('2026-06-07', '2026-06-08')
     """
+    _year(year)
     if year < 1979:
         raise InvalidInputError.single("year", "gaokao dates are known from 1979 on", year)
     if year >= 2003:
@@ -171,6 +181,7 @@ def easter(year: int) -> date:
         >>> easter(2026).isoformat(), easter(2038).isoformat()
         ('2026-04-05', '2038-04-25')
     """
+    _year(year)
     if not 1583 <= year <= 9999:
         raise InvalidInputError.single("year", "must be in 1583..9999 (Gregorian)", year)
     a = year % 19
@@ -199,6 +210,7 @@ def western_holidays(year: int) -> tuple[Occasion, ...]:
         >>> [(o.key, o.day.isoformat()) for o in western_holidays(2026)][3:5]
         [('mothers_day_us', '2026-05-10'), ('thanksgiving_us', '2026-11-26')]
     """
+    easter(year)  # the year's checks: an int in 1583..9999
     kind = OccasionKind.WESTERN_HOLIDAY
     thanksgiving = _nth_weekday(year, 11, 3, 4)
     return (
@@ -233,6 +245,7 @@ def occasions(year: int, kinds: Iterable[OccasionKind | str] | None = None) -> t
         >>> [o.key for o in occasions(2026, kinds=["commerce", "exam"])]
         ['520', 'gaokao', '618', 'double_11', 'double_12']
     """
+    _year(year)
     wanted = _kinds(kinds)
     found: list[Occasion] = []
     if OccasionKind.CHINESE_FESTIVAL in wanted:
@@ -280,9 +293,13 @@ def occasions_between(
 def _kinds(kinds: Iterable[OccasionKind | str] | None) -> set[OccasionKind]:
     if kinds is None:
         return set(OccasionKind)
+    if isinstance(kinds, (str, bytes)) or not isinstance(kinds, Iterable):
+        raise InvalidInputError.single(
+            "kinds", "must be a list of occasion kinds or None", type(kinds).__name__
+        )
     try:
         return {OccasionKind(k) for k in kinds}
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise InvalidInputError.single("kinds", str(exc), kinds) from None
 
 
@@ -327,9 +344,9 @@ class CampaignScenario(SmmkitModel):
     @model_validator(mode="after")
     def _consistent(self) -> CampaignScenario:
         if self.kind is ScenarioKind.FESTIVAL and self.occasion is None:
-            raise ValueError("a festival scenario needs its occasion")
+            raise FieldValueError("occasion", "a festival scenario needs its occasion")
         if self.start is not None and self.end is not None and self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise FieldValueError("end", "must be after start", self.end)
         return self
 
     def covers(self, moment: datetime) -> bool:
@@ -361,18 +378,21 @@ def festival_scenario(
         >>> c.start.isoformat(), c.end.isoformat()
         ('2026-08-14T00:00:00+08:00', '2026-08-20T00:00:00+08:00')
     """
+    if not isinstance(occasion, Occasion):
+        raise InvalidInputError.single("occasion", "must be an Occasion", type(occasion).__name__)
+    if isinstance(lead_days, bool) or not isinstance(lead_days, int):
+        raise InvalidInputError.single("lead_days", "must be an int", type(lead_days).__name__)
     if lead_days < 0:
         raise InvalidInputError.single("lead_days", "must be >= 0", lead_days)
+    if occasion.day.toordinal() - lead_days < 2 or (occasion.last_day or occasion.day) >= date.max:
+        raise InvalidInputError.single("lead_days", "puts the run outside the calendar", lead_days)
     if tz is None:
         if occasion.kind is OccasionKind.WESTERN_HOLIDAY:
             raise InvalidInputError.single(
                 "tz", f"is required for {occasion.key!r}: the audience's IANA zone", None
             )
         tz = "Asia/Shanghai"  # China's occasions are days of China time
-    try:
-        zone = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise InvalidInputError.single("tz", "unknown IANA time zone", tz) from None
+    zone = iana_zone(tz, "tz")
     last = occasion.last_day or occasion.day
     return CampaignScenario(
         id=f"{occasion.key}-{occasion.day.year}",

@@ -118,6 +118,15 @@ def _solar_terms(year: int) -> tuple[SolarTerm, ...]:
     )
 
 
+def _china_year(moment: datetime) -> int:
+    """The year of ``moment`` in China Standard Time (its own year at datetime's edges,
+    where the conversion overflows: those years hold no computed term anyway)."""
+    try:
+        return moment.astimezone(CHINA_STANDARD_TIME).year
+    except OverflowError:
+        return moment.year
+
+
 def solar_terms_between(start: datetime, end: datetime) -> tuple[SolarTerm, ...]:
     """Solar terms whose moment lies in ``[start, end)`` (aware datetimes), in order.
 
@@ -130,8 +139,8 @@ def solar_terms_between(start: datetime, end: datetime) -> tuple[SolarTerm, ...]
     """
     require_aware(start, "start")
     require_aware(end, "end")
-    first = max(FIRST_YEAR, start.astimezone(CHINA_STANDARD_TIME).year)
-    last = min(LAST_YEAR, end.astimezone(CHINA_STANDARD_TIME).year)
+    first = max(FIRST_YEAR, _china_year(start))
+    last = min(LAST_YEAR, _china_year(end))
     return tuple(
         term
         for year in range(first, last + 1)

@@ -18,7 +18,9 @@ from pydantic import Field, model_validator
 
 from smmkit.catalog import require_known_platform
 from smmkit.content.calendar._recurrence import (
+    CalendarMoment,
     expand_recurrence,
+    in_calendar_range,
     normalize_local,
     normalize_rule,
     require_aware,
@@ -34,7 +36,7 @@ from smmkit.content.calendar._windows import (
 )
 from smmkit.content.workflow import PostState, PostWorkflow
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, PlatformId, SmmkitModel, as_utc
+from smmkit.models._base import FieldValueError, PlatformId, SmmkitModel, as_utc
 from smmkit.models.content import Blackout, ContentPiece, NoteSeverity, PlatformPost
 
 __all__ = [
@@ -78,7 +80,7 @@ class RecurringSeries(SmmkitModel):
     platform: PlatformId = Field(min_length=1)
     account: str = "default"
     rule: str = Field(min_length=1)
-    dtstart: AwareDatetime
+    dtstart: CalendarMoment
     duration: timedelta | None = None
     title: str | None = None
     all_day: bool = False
@@ -136,7 +138,7 @@ class CalendarEntry(SmmkitModel):
     piece_id: str = Field(min_length=1)
     platform: PlatformId = Field(min_length=1)
     account: str = "default"
-    at: AwareDatetime
+    at: CalendarMoment
     duration: timedelta | None = None
     title: str | None = None
     piece: ContentPiece | None = None
@@ -144,8 +146,8 @@ class CalendarEntry(SmmkitModel):
     workflow: PostWorkflow | None = None
     scenario: CampaignScenario | None = None
     series: str | None = None
-    occurrence: AwareDatetime | None = None
-    requested_at: AwareDatetime | None = None
+    occurrence: CalendarMoment | None = None
+    requested_at: CalendarMoment | None = None
     paused_by: str | None = None
     notes: str | None = None
     all_day: bool = False
@@ -153,11 +155,14 @@ class CalendarEntry(SmmkitModel):
     @model_validator(mode="after")
     def _consistent(self) -> CalendarEntry:
         if self.piece is not None and self.piece.id != self.piece_id:
-            raise ValueError(f"piece.id {self.piece.id!r} differs from piece_id")
+            raise FieldValueError("piece.id", "differs from piece_id", self.piece.id)
         if self.post is not None and self.post.platform != self.platform:
-            raise ValueError(f"post.platform {self.post.platform!r} differs from platform")
+            raise FieldValueError("post.platform", "differs from platform", self.post.platform)
         if (self.series is None) != (self.occurrence is None):
-            raise ValueError("series and occurrence go together")
+            raise FieldValueError(
+                "occurrence" if self.occurrence is None else "series",
+                "series and occurrence go together",
+            )
         _check_duration(self.duration, self.all_day)
         return self
 
@@ -174,9 +179,9 @@ class CalendarEntry(SmmkitModel):
 
 def _check_duration(duration: timedelta | None, all_day: bool) -> None:
     if duration is not None and duration <= timedelta(0):
-        raise ValueError("duration must be positive")
+        raise FieldValueError("duration", "must be positive", duration)
     if all_day and duration is not None and duration % timedelta(days=1):
-        raise ValueError("the duration of an all-day entry is whole days")
+        raise FieldValueError("duration", "of an all-day entry is whole days", duration)
 
 
 class ConflictKind(str, Enum):
@@ -210,7 +215,7 @@ class Conflict(SmmkitModel):
     others: tuple[str, ...] = ()
     platform: PlatformId
     account: str
-    at: AwareDatetime
+    at: CalendarMoment
     message: str
     severity: NoteSeverity = NoteSeverity.ERROR
 
@@ -412,17 +417,19 @@ def check_ids(
     blackouts: Sequence[Blackout],
     windows: Sequence[PostingWindow],
 ) -> None:
-    """Raise ``ValueError`` for a duplicate id (or window platform) or an entry naming a
-    series that is not there: the invariants of a calendar's parts.
+    """Raise a ``ValueError`` naming the field for a duplicate id (or window platform),
+    an entry naming a series that is not there, or a blackout outside the calendar's
+    years: the invariants of a calendar's parts.
 
     Example:
         >>> from datetime import datetime, timezone
         >>> e = CalendarEntry(id="a", piece_id="p", platform="x",
         ...                   at=datetime(2026, 1, 5, 14, tzinfo=timezone.utc))
-        >>> check_ids([e, e], [], [], [])
-        Traceback (most recent call last):
-        ...
-        ValueError: duplicate entries id 'a'
+        >>> try:
+        ...     check_ids([e, e], [], [], [])
+        ... except ValueError as exc:
+        ...     print(exc.field, exc)
+        entries.1.id duplicate entries id 'a'
     """
     for label, ids in (
         ("entries", [e.id for e in entries]),
@@ -431,11 +438,23 @@ def check_ids(
         ("windows", [w.platform for w in windows]),
     ):
         seen: set[str] = set()
-        for key in ids:
+        for i, key in enumerate(ids):
             if key in seen:
-                raise ValueError(f"duplicate {label} id {key!r}")
+                where = f"{label}.{i}.platform" if label == "windows" else f"{label}.{i}.id"
+                raise FieldValueError(where, f"duplicate {label} id {key!r}")
             seen.add(key)
     known_series = {s.id for s in series}
-    for e in entries:
+    for i, e in enumerate(entries):
         if e.series is not None and e.series not in known_series:
-            raise ValueError(f"entry {e.id!r} names unknown series {e.series!r}")
+            raise FieldValueError(
+                f"entries.{i}.series", f"entry {e.id!r} names unknown series {e.series!r}"
+            )
+    for i, b in enumerate(blackouts):
+        for name, moment in (("start", b.start), ("end", b.end)):
+            if moment is not None:
+                try:
+                    in_calendar_range(moment, f"blackouts.{i}.{name}")
+                except InvalidInputError as exc:
+                    raise FieldValueError(
+                        f"blackouts.{i}.{name}", exc.problems[0].problem, moment
+                    ) from None

@@ -14,7 +14,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from smmkit.content.calendar._hours import HourScore
 from smmkit.content.calendar._recurrence import require_aware, zone
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import PlatformId, SmmkitModel
+from smmkit.models._base import FieldValueError, PlatformId, SmmkitModel
 from smmkit.models._base import _known_platform as known_platform
 
 __all__ = [
@@ -41,7 +41,7 @@ class TimeRange(SmmkitModel):
     @model_validator(mode="after")
     def _ordered(self) -> TimeRange:
         if self.end != time(0) and self.end <= self.start:
-            raise ValueError("end must be after start (use 00:00 for midnight)")
+            raise FieldValueError("end", "must be after start (use 00:00 for midnight)", self.end)
         return self
 
     def contains(self, moment: time) -> bool:
