@@ -39,6 +39,11 @@ XFAIL: dict[str, tuple[str, dict[str, Any]]] = {
         "owner fixing",
         {"window": timedelta(0)},
     ),
+    "smmkit.models.MediaLimits": (
+        "MediaLimits(sweet_spot_seconds=(1.0, 0)) is refused naming 'input', not "
+        "'sweet_spot_seconds' (smmkit/models/platform.py is outside this suite's area)",
+        {"sweet_spot_seconds": (1.0, 0)},
+    ),
 }
 
 

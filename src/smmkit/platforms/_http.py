@@ -8,6 +8,7 @@ in the query. :func:`parse_retry_after` reads every rate-limit header the platfo
 from __future__ import annotations
 
 import email.utils
+import math
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
@@ -37,7 +38,7 @@ def redact_url(url: httpx.URL | str) -> str:
     try:
         parsed = httpx.URL(str(url))
         base = parsed.copy_with(query=None, fragment=None, userinfo=b"")
-    except httpx.InvalidURL as exc:
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise InvalidInputError.single("url", f"is not a URL: {exc}", url) from None
     if not parsed.query:
         return str(base)
@@ -113,7 +114,9 @@ def parse_retry_after(headers: httpx.Headers, *, now: float) -> float | None:
 
 
 def _float(text: str) -> float | None:
+    """A finite number, else None: "nan" or "inf" seconds say nothing usable."""
     try:
-        return float(text.strip())
+        number = float(text.strip())
     except ValueError:
         return None
+    return number if math.isfinite(number) else None

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from pydantic import Field, field_validator, model_validator
 
 from smmkit.catalog import require_known_platform
-from smmkit.content.calendar._recurrence import require_aware, zone
+from smmkit.content.calendar._recurrence import CalendarMoment, require_aware, zone
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, FieldValueError, PlatformId, SmmkitModel
+from smmkit.models._base import FieldValueError, PlatformId, SmmkitModel
 
 __all__ = ["HourScore", "PostPerformance", "PostingHourStats", "best_posting_hours"]
 
@@ -26,7 +26,7 @@ class PostPerformance(SmmkitModel):
     """
 
     platform: PlatformId = Field(min_length=1)
-    published_at: AwareDatetime
+    published_at: CalendarMoment
     engagements: float = Field(ge=0, description="Likes + comments + shares + saves, or similar.")
     impressions: float | None = Field(default=None, gt=0)
     account: str | None = None
@@ -84,7 +84,7 @@ class PostingHourStats(SmmkitModel):
     """
 
     tz: str = Field(min_length=1, description="IANA zone whose local hours are counted.")
-    now: AwareDatetime
+    now: CalendarMoment
     half_life: timedelta = timedelta(days=30)
     use_rate: bool = False
     weights: tuple[float, ...] = (0.0,) * 24
