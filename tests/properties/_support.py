@@ -573,13 +573,16 @@ class Probe:
     args and kwargs; it asserts, or returns ``False`` when it does not hold); ``bad``
     says which inputs must be refused; ``defect`` marks a callable outside this suite's
     area that fails: the reason and a minimal failing ``(args, kwargs)``, tried first so
-    the strict xfail is reliable.
+    the strict xfail is reliable. ``regressions`` are malformed ``(args, kwargs)`` calls
+    that once escaped as untyped errors (a fixed ``defect`` moves here): each is tried
+    first on every example and must be refused with a typed error.
     """
 
     args: st.SearchStrategy[tuple[tuple[Any, ...], dict[str, Any]]] | None = None
     check: Callable[..., object] | None = None
     bad: Callable[..., bool] | None = None
     defect: tuple[str, tuple[Any, ...], dict[str, Any]] | None = None
+    regressions: tuple[tuple[tuple[Any, ...], dict[str, Any]], ...] = ()
 
 
 def kw(**strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[tuple[tuple[()], dict[str, Any]]]:
@@ -593,6 +596,8 @@ def run_probe(name: str, probe: Probe, data: st.DataObject) -> None:
     if probe.defect is not None:
         _reason, args, kwargs = probe.defect
         attempt(fn, *args, **kwargs)
+    for args, kwargs in probe.regressions:
+        outcome(fn, *args, bad=True, **kwargs)
     args, kwargs = data.draw(probe.args if probe.args is not None else call_args(fn), label="call")
     bad = probe.bad is not None and probe.bad(*args, **kwargs)
     result = outcome(fn, *args, bad=bad, **kwargs)
