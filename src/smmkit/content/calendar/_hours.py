@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -116,8 +117,16 @@ class PostingHourStats(SmmkitModel):
         if platform is not None:
             require_known_platform(platform)
         local = zone(self.tz)
+        if isinstance(records, (str, bytes)) or not isinstance(records, Iterable):
+            raise InvalidInputError.single(
+                "records", "must be an iterable of PostPerformance", type(records).__name__
+            )
         weights, sums, counts = list(self.weights), list(self.sums), list(self.counts)
         for i, rec in enumerate(records):
+            if not isinstance(rec, PostPerformance):
+                raise InvalidInputError.single(
+                    f"records.{i}", "must be a PostPerformance", type(rec).__name__
+                )
             if platform is not None and rec.platform != platform:
                 continue
             if rec.published_at > self.now:
@@ -141,6 +150,10 @@ class PostingHourStats(SmmkitModel):
 
     def merge(self, other: PostingHourStats) -> PostingHourStats:
         """Combine two accumulators built with the same settings."""
+        if not isinstance(other, PostingHourStats):
+            raise InvalidInputError.single(
+                "other", "must be a PostingHourStats", type(other).__name__
+            )
         mine = (self.tz, self.now, self.half_life, self.use_rate)
         theirs = (other.tz, other.now, other.half_life, other.use_rate)
         if mine != theirs:
@@ -155,8 +168,18 @@ class PostingHourStats(SmmkitModel):
 
     def ranking(self, *, prior_weight: float = 1.0) -> tuple[HourScore, ...]:
         """Hours that have posts, best first (ties: earlier hour first)."""
-        if prior_weight < 0:
-            raise InvalidInputError.single("prior_weight", "must be >= 0", prior_weight)
+        if isinstance(prior_weight, bool) or not isinstance(prior_weight, (int, float)):
+            raise InvalidInputError.single(
+                "prior_weight", "must be a finite number >= 0", prior_weight
+            )
+        try:
+            prior_weight = float(prior_weight)
+        except OverflowError:  # an int beyond any float
+            prior_weight = math.inf
+        if not 0 <= prior_weight < math.inf:
+            raise InvalidInputError.single(
+                "prior_weight", "must be a finite number >= 0", prior_weight
+            )
         total_w = sum(self.weights)
         if total_w == 0:
             return ()

@@ -7,9 +7,10 @@ a plan with it and :mod:`._ical_read` parses one. It knows nothing of calendar e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from smmkit.exceptions import InvalidInputError
+from smmkit.exceptions import FieldProblem, InvalidInputError
 
 __all__: list[str] = []
 
@@ -60,12 +61,18 @@ def fold(line: str) -> str:
 
 # ---------------------------------------------------------------------- reading
 
+#: How deep components may nest (RFC 5545 nests three: VCALENDAR, VEVENT, VALARM).
+MAX_DEPTH = 8
+_NAME = re.compile(r"[A-Za-z0-9-]+")
+_LINE = re.compile(r"line \d+: ")
+
 
 @dataclass
 class Prop:
     name: str
     params: dict[str, str]
     value: str
+    line: int = 0  # where the content line starts in the document (1-based)
 
 
 @dataclass
@@ -73,6 +80,7 @@ class Component:
     name: str
     props: list[Prop] = field(default_factory=list)
     children: list[Component] = field(default_factory=list)
+    line: int = 0  # the line of its BEGIN
 
     def first(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
@@ -81,65 +89,182 @@ class Component:
         return [p for p in self.props if p.name == name]
 
 
+def on_line(exc: InvalidInputError, line: int | Callable[[FieldProblem], int]) -> InvalidInputError:
+    """``exc`` (the same error, its type kept) with each problem that names no line yet
+    put on ``line`` (or ``line(problem)``).
+
+    Example:
+        >>> str(on_line(InvalidInputError.single("VEVENT[a].DTSTART", "is required"), 7))
+        'VEVENT[a].DTSTART: line 7: is required'
+    """
+    if isinstance(line, int):
+        number = line
+        line = lambda _: number  # noqa: E731
+    problems = [
+        p
+        if _LINE.match(p.problem)
+        else FieldProblem(p.field, f"line {line(p)}: {p.problem}", p.value)
+        for p in exc.problems
+    ]
+    InvalidInputError.__init__(exc, problems, model=exc.model)
+    return exc
+
+
+def numbered_lines(text: str) -> list[tuple[int, str]]:
+    """The unfolded content lines of a document, each with the line it starts on.
+
+    A folded continuation (a line that starts with a space or a tab) with no line
+    before it is an input error naming its line.
+    """
+    found: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        if raw[:1] in (" ", "\t"):
+            if not found:
+                raise InvalidInputError.single(
+                    f"line {number}",
+                    "a folded continuation with no content line before it",
+                    raw[:60],
+                )
+            found[-1] = (found[-1][0], found[-1][1] + raw[1:])
+        elif raw:
+            found.append((number, raw))
+    return found
+
+
 def unfold(text: str) -> list[str]:
     """Split a document into unfolded content lines (accepts CRLF or bare LF)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"\n[ \t]", "", text)
-    return [line for line in text.split("\n") if line]
+    return [line for _, line in numbered_lines(text)]
+
+
+def _param_values(line: str, i: int, where: str, pname: str) -> tuple[str, int]:
+    """The (comma-separated, maybe quoted) values of a parameter from ``line[i]`` on,
+    and the index after them."""
+    values: list[str] = []
+    while True:
+        if i < len(line) and line[i] == '"':
+            close = line.find('"', i + 1)
+            if close < 0:
+                raise InvalidInputError.single(
+                    where, f"parameter {pname} has an unterminated quoted value", line[:60]
+                )
+            values.append(line[i + 1 : close])
+            i = close + 1
+        else:
+            j = i
+            while j < len(line) and line[j] not in ';:,"':
+                j += 1
+            values.append(line[i:j])
+            i = j
+        if i < len(line) and line[i] == ",":
+            i += 1
+            continue
+        if i < len(line) and line[i] not in ";:":
+            raise InvalidInputError.single(
+                where, f"parameter {pname} has a stray character after its value", line[:60]
+            )
+        return ",".join(values), i
 
 
 def parse_line(line: str, number: int) -> Prop:
-    name_end = 0
-    while name_end < len(line) and line[name_end] not in ";:":
-        name_end += 1
-    if name_end == len(line):
-        raise InvalidInputError.single(f"line {number}", "a content line needs ':'", line[:60])
+    """One content line, ``NAME;PARAM=VALUE:value``; errors name line ``number``.
+
+    Example:
+        >>> parse_line('DTSTART;TZID="Asia/Shanghai":20260101T090000', 3).params
+        {'TZID': 'Asia/Shanghai'}
+    """
+    where = f"line {number}"
+    match = _NAME.match(line)
+    name_end = match.end() if match else 0
+    if ":" not in line:
+        raise InvalidInputError.single(where, "a content line needs ':'", line[:60])
+    if not match or line[name_end] not in ";:":
+        raise InvalidInputError.single(
+            where, "a property name is letters, digits and '-'", line[:60]
+        )
     name = line[:name_end].upper()
     params: dict[str, str] = {}
     i = name_end
     while line[i] == ";":
-        i += 1
-        eq = line.index("=", i) if "=" in line[i:] else -1
-        if eq < 0:
-            raise InvalidInputError.single(f"line {number}", "malformed parameter", line[:60])
-        pname = line[i:eq].upper()
-        i = eq + 1
-        if i < len(line) and line[i] == '"':
-            close = line.index('"', i + 1)
-            pvalue = line[i + 1 : close]
-            i = close + 1
-        else:
-            j = i
-            while j < len(line) and line[j] not in ";:":
-                j += 1
-            pvalue = line[i:j]
-            i = j
-        params[pname] = pvalue
+        pmatch = _NAME.match(line, i + 1)
+        if pmatch is None or pmatch.end() >= len(line) or line[pmatch.end()] != "=":
+            raise InvalidInputError.single(where, f"{name}: malformed parameter", line[:60])
+        pname = pmatch.group().upper()
+        params[pname], i = _param_values(line, pmatch.end() + 1, where, f"{name};{pname}")
         if i >= len(line):
-            raise InvalidInputError.single(f"line {number}", "a content line needs ':'", line[:60])
-    return Prop(name, params, line[i + 1 :])
+            raise InvalidInputError.single(where, f"{name}: a content line needs ':'", line[:60])
+    return Prop(name, params, line[i + 1 :], number)
+
+
+def is_unicode(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (it holds no lone surrogate).
+
+    Example:
+        >>> is_unicode("茶"), is_unicode("\\ud800")
+        (True, False)
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_unicode(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        before = text[: exc.start].replace("\r\n", "\n").replace("\r", "\n")
+        number = before.count("\n") + 1
+        raise InvalidInputError.single(
+            f"line {number}",
+            "is not valid Unicode text (a lone surrogate)",
+            text[exc.start : exc.end],
+        ) from None
 
 
 def parse_components(text: str) -> list[Component]:
-    """Parse a document into its top-level components."""
+    """Parse a document into its top-level components.
+
+    Errors name the line: a line that is no content line, a BEGIN without its END (or
+    the reverse), components nested more than :data:`MAX_DEPTH` deep.
+    """
+    _check_unicode(text)
+    text = text.removeprefix("\ufeff")  # a byte-order mark some exporters write
     roots: list[Component] = []
     stack: list[Component] = []
-    for number, line in enumerate(unfold(text), start=1):
+    for number, line in numbered_lines(text):
         prop = parse_line(line, number)
+        if prop.name in ("BEGIN", "END"):
+            kind = prop.value.strip().upper()
+            if not _NAME.fullmatch(kind):
+                raise InvalidInputError.single(
+                    f"line {number}", f"{prop.name} needs a component name", prop.value[:60]
+                )
         if prop.name == "BEGIN":
-            comp = Component(prop.value.upper())
+            if len(stack) >= MAX_DEPTH:
+                raise InvalidInputError.single(
+                    f"line {number}", f"components nest more than {MAX_DEPTH} deep", kind
+                )
+            comp = Component(kind, line=number)
             (stack[-1].children if stack else roots).append(comp)
             stack.append(comp)
         elif prop.name == "END":
-            if not stack or stack[-1].name != prop.value.upper():
-                raise InvalidInputError.single(f"line {number}", "unbalanced END", prop.value)
+            if not stack or stack[-1].name != kind:
+                opened = f"BEGIN:{stack[-1].name} on line {stack[-1].line}" if stack else "nothing"
+                raise InvalidInputError.single(
+                    f"line {number}", f"unbalanced END: it closes {opened}", prop.value[:60]
+                )
             stack.pop()
         elif stack:
             stack[-1].props.append(prop)
         else:
-            raise InvalidInputError.single(f"line {number}", "property outside a component", line)
+            raise InvalidInputError.single(
+                f"line {number}", "property outside a component", line[:60]
+            )
     if stack:
-        raise InvalidInputError.single("document", f"missing END:{stack[-1].name}", None)
+        raise InvalidInputError.single(
+            "document", f"missing END:{stack[-1].name} (BEGIN on line {stack[-1].line})", None
+        )
     return roots
 
 

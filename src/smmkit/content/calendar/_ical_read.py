@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone, tzinfo
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from smmkit.catalog import is_known_platform, require_known_platform
 from smmkit.content.calendar._ical import (
@@ -26,24 +27,34 @@ from smmkit.content.calendar._ical import (
     UTC_FORMAT,
     Component,
     Prop,
+    on_line,
     parse_components,
     unescape_text,
 )
 from smmkit.content.calendar._ical_zones import ZoneBook
 from smmkit.content.calendar._recurrence import (
     expand_rule,
+    in_calendar_range,
     normalize_local,
     normalize_rule,
     zone,
 )
+from smmkit.content.calendar._rrule_limits import MAX_SPAN
 from smmkit.content.calendar._values import Blackout, CalendarEntry, RecurringSeries
 from smmkit.exceptions import FieldProblem, InvalidInputError
+from smmkit.models._base import SmmkitModel
 
 __all__: list[str] = []
 
 _DATE_FORMAT = "%Y%m%d"
+# strptime alone takes "2026061" for 2026-06-01: the digits are counted first.
+_DATE_SHAPE = re.compile(r"\d{8}")
+_TIME_SHAPE = re.compile(r"\d{8}T\d{6}Z?")
 _YEAR = re.compile(r"(?:^|,)\s*(\d{4})\d{4}")
 _UNTIL_YEAR = re.compile(r"(?i)UNTIL=(\d{4})")
+#: How deep the JSON of an ``X-SMMKIT-*`` property may nest (an entry's is about 5).
+MAX_JSON_DEPTH = 32
+_M = TypeVar("_M", bound=SmmkitModel)
 
 
 class IcalParts(NamedTuple):
@@ -63,14 +74,23 @@ class _Doc:
     platform: str | None  # for events without a platform category
 
 
+def _shaped(raw: str, shape: re.Pattern[str]) -> str:
+    """``raw`` if it has the digits of an iCalendar DATE or DATE-TIME, else ValueError."""
+    if not shape.fullmatch(raw):
+        raise ValueError(raw)
+    return raw
+
+
 def _date_values(values: list[str], local: tzinfo, where: str) -> list[datetime]:
     found = []
     for raw in values:
         try:
-            day = datetime.strptime(raw.strip(), _DATE_FORMAT).date()
+            day = datetime.strptime(_shaped(raw.strip(), _DATE_SHAPE), _DATE_FORMAT).date()
         except ValueError:
             raise InvalidInputError.single(where, "not an iCalendar DATE", raw) from None
-        found.append(normalize_local(datetime.combine(day, time(), local)))
+        found.append(
+            normalize_local(in_calendar_range(datetime.combine(day, time(), local), where))
+        )
     return found
 
 
@@ -90,6 +110,15 @@ def _parse_datetime(
     hint, else ``day_zone`` (the series' zone, for EXDATE and RECURRENCE-ID), else the
     document's floating zone.
     """
+    try:
+        return _datetime_values(prop, where, doc, keep_wall=keep_wall, day_zone=day_zone)
+    except InvalidInputError as exc:
+        raise on_line(exc, prop.line) from None
+
+
+def _datetime_values(
+    prop: Prop, where: str, doc: _Doc, *, keep_wall: bool, day_zone: tzinfo | None
+) -> tuple[list[datetime], bool]:
     values = prop.value.split(",")
     tzid = prop.params.get("TZID")
     hint = prop.params.get(TZID_HINT)
@@ -111,10 +140,13 @@ def _parse_datetime(
         raw = item.strip()
         try:
             if raw.endswith("Z"):
-                instant = datetime.strptime(raw, UTC_FORMAT).replace(tzinfo=timezone.utc)
+                instant = datetime.strptime(_shaped(raw, _TIME_SHAPE), UTC_FORMAT)
+                instant = instant.replace(tzinfo=timezone.utc)
+                in_calendar_range(instant, where)  # converting one near year 1 or 9999 overflows
                 found.append(instant.astimezone(doc.zones.get(hint, where)) if hint else instant)
             elif wall is not None:
-                naive = datetime.strptime(raw, LOCAL_FORMAT)
+                naive = datetime.strptime(_shaped(raw, _TIME_SHAPE), LOCAL_FORMAT)
+                in_calendar_range(naive, where)
                 moment = naive.replace(tzinfo=wall, fold=int(second))
                 found.append(moment if keep_wall else normalize_local(moment))
             else:
@@ -133,18 +165,23 @@ def _parse_datetime(
 _DURATION = re.compile(r"^([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
 
+_DURATION_UNITS = (7 * 86400, 86400, 3600, 60, 1)  # W, D, H, M, S
+
+
 def _parse_duration(value: str, where: str) -> timedelta:
     match = _DURATION.match(value.strip().upper())
     if not match or value.strip().upper() in ("P", "PT"):
         raise InvalidInputError.single(where, "not an iCalendar DURATION", value)
-    sign, weeks, days, hours, minutes, seconds = match.groups()
-    delta = timedelta(
-        weeks=int(weeks or 0),
-        days=int(days or 0),
-        hours=int(hours or 0),
-        minutes=int(minutes or 0),
-        seconds=int(seconds or 0),
-    )
+    sign, *parts = match.groups()
+    # Whole seconds in Python ints first: timedelta(weeks=10**11) would overflow.
+    if any(len(part) > 12 for part in parts if part):
+        raise InvalidInputError.single(where, "is longer than any calendar duration", value[:60])
+    seconds = sum(int(part or 0) * unit for part, unit in zip(parts, _DURATION_UNITS, strict=True))
+    if seconds > MAX_SPAN.total_seconds():
+        raise InvalidInputError.single(
+            where, f"is longer than {MAX_SPAN.days} days (100 years)", value[:60]
+        )
+    delta = timedelta(seconds=seconds)
     return -delta if sign == "-" else delta
 
 
@@ -218,9 +255,133 @@ def _platform(comp: Component, where: str, doc: _Doc) -> str:
 
 
 def _restore_zone(data: dict[str, Any], keys: Iterable[str], tz: tzinfo | None) -> None:
+    """Put the aware ISO times at ``keys`` in zone ``tz`` (anything else is left to the
+    model, which names what is wrong with it)."""
     for key in keys:
-        if data.get(key) and tz is not None:
-            data[key] = datetime.fromisoformat(data[key]).astimezone(tz)
+        value = data.get(key)
+        if not isinstance(value, str) or tz is None:
+            continue
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        if moment.utcoffset() is not None and 1000 <= moment.year <= 8999:
+            data[key] = moment.astimezone(tz)
+
+
+def _json_depth_ok(raw: str) -> bool:
+    """Whether JSON text ``raw`` nests at most :data:`MAX_JSON_DEPTH` deep (read
+    linearly, before the parser recurses into it)."""
+    depth = 0
+    in_string = escaped = False
+    for char in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return False
+        elif char in "]}":
+            depth -= 1
+    return True
+
+
+def _json_prop(comp: Component, name: str, where: str) -> dict[str, Any] | None:
+    """The JSON object an ``X-SMMKIT-*`` property holds (None when it is absent or empty);
+    invalid JSON, another shape, deep nesting or a huge number is an input error
+    naming the property and its line."""
+    prop = comp.first(name)
+    raw = "" if prop is None else unescape_text(prop.value)
+    if prop is None or not raw.strip():
+        return None
+    field = f"{where}.{name}"
+    if not _json_depth_ok(raw):
+        raise InvalidInputError.single(
+            field, f"line {prop.line}: JSON nested more than {MAX_JSON_DEPTH} deep", raw[:60]
+        )
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # also: an integer of over 4300 digits
+        detail = (
+            f"{exc.msg} at character {exc.pos}"
+            if isinstance(exc, json.JSONDecodeError)
+            else str(exc)[:80]
+        )
+        raise InvalidInputError.single(
+            field, f"line {prop.line}: not valid JSON ({detail})", raw[:60]
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidInputError.single(
+            field, f"line {prop.line}: must be a JSON object", type(data).__name__
+        )
+    return data
+
+
+# Where the fields of a model read from a VEVENT come from, when not from smmkit's JSON.
+_ORIGIN = {
+    "at": "DTSTART",
+    "start": "DTSTART",
+    "dtstart": "DTSTART",
+    "end": "DTEND",
+    "occurrence": "RECURRENCE-ID",
+    "id": "UID",
+    "piece_id": "UID",
+    "platform": "CATEGORIES",
+    "rule": "RRULE",
+    "title": "SUMMARY",
+    "duration": "DURATION",
+}
+_FROM_LINES = frozenset({"at", "start", "dtstart", "end", "occurrence"})
+
+
+def _validated(model: type[_M], data: dict[str, Any], where: str, source: str | None) -> _M:
+    """``model`` from ``data``; an error names the property the bad value came from:
+    ``VEVENT[uid].DTSTART``, or ``VEVENT[uid].X-SMMKIT-ENTRY.duration`` for smmkit's JSON
+    (``source``)."""
+    try:
+        return model.model_validate(data)
+    except InvalidInputError as exc:
+
+        def named(problem: FieldProblem) -> FieldProblem:
+            key = problem.field.split(".")[0]
+            if source is not None and key not in _FROM_LINES:
+                return FieldProblem(
+                    f"{where}.{source}.{problem.field}", problem.problem, problem.value
+                )
+            prop = _ORIGIN.get(key)
+            name = f"{where}.{prop}" if prop else f"{where}.{problem.field}"
+            return FieldProblem(name, problem.problem, problem.value)
+
+        InvalidInputError.__init__(exc, [named(p) for p in exc.problems], model=exc.model)
+        raise
+
+
+def _line_in(comp: Component) -> Callable[[FieldProblem], int]:
+    """The line of the property a problem's field (``VEVENT[uid].NAME...``) names, else
+    the component's BEGIN line."""
+
+    def line(problem: FieldProblem) -> int:
+        name = problem.field.rpartition("].")[2].split(".")[0]
+        prop = comp.first(name.upper()) if name else None
+        return prop.line if prop is not None else comp.line
+
+    return line
+
+
+@contextmanager
+def _reading(comp: Component) -> Iterator[None]:
+    """Errors raised while reading ``comp`` name the line they are about."""
+    try:
+        yield
+    except InvalidInputError as exc:
+        raise on_line(exc, _line_in(comp)) from None
 
 
 def _zone_years(cal: Component) -> dict[str, set[int]]:
@@ -245,19 +406,64 @@ def _zone_years(cal: Component) -> dict[str, set[int]]:
 _DATED = frozenset({"DTSTART", "DTEND", "DUE", "EXDATE", "RDATE", "RECURRENCE-ID"})
 
 
+def _unique(
+    key: str, field: str, kind: str, comp: Component, seen: dict[tuple[str, str], int]
+) -> None:
+    """Note the id of a series or blackout; a second one with that id is an input error."""
+    if (kind, key) in seen:
+        raise InvalidInputError.single(
+            field, f"a second {kind} with this id (the first on line {seen[kind, key]})", key
+        )
+    seen[kind, key] = comp.line
+
+
+def _series(
+    ev: Component, uid: str, where: str, doc: _Doc
+) -> tuple[RecurringSeries, list[datetime]]:
+    """The series a VEVENT with an RRULE defines, and its EXDATEs."""
+    start, all_day = _start(ev, where, doc, keep_wall=True)
+    data = _json_prop(ev, "X-SMMKIT-SERIES", where)
+    source = None if data is None else "X-SMMKIT-SERIES"
+    if data is None:
+        data = {
+            "id": uid,
+            "piece_id": uid,
+            "platform": _platform(ev, where, doc),
+            "rule": ev.first("RRULE").value,  # type: ignore[union-attr]
+            "title": _text(ev, "SUMMARY"),
+            "duration": _duration(ev, where, doc, start, all_day),
+            "all_day": all_day,
+        }
+    data["dtstart"] = start
+    s = _validated(RecurringSeries, data, where, source)
+    if not any(tok.startswith(("UNTIL=", "COUNT=")) for tok in s.rule.split(";")):
+        raise InvalidInputError.single(
+            f"{where}.RRULE", "an open-ended rule cannot be expanded; add UNTIL", s.rule
+        )
+    exdates = [
+        d
+        for p in ev.all("EXDATE")
+        for d in _parse_datetime(p, f"{where}.EXDATE", doc, day_zone=start.tzinfo)[0]
+    ]
+    return s, exdates
+
+
 def _document(cal: Component, tz: str | None, platform: str | None) -> _Doc:
     definitions: dict[str, Component] = {}
     for n, comp in enumerate(c for c in cal.children if c.name == "VTIMEZONE"):
         tzid = _text(comp, "TZID")
         if not tzid:
-            raise InvalidInputError.single(f"VTIMEZONE[{n}].TZID", "is required", None)
+            raise InvalidInputError.single(
+                f"VTIMEZONE[{n}].TZID", f"line {comp.line}: is required", None
+            )
         definitions[tzid] = comp
     zones = ZoneBook(definitions, _zone_years(cal))
     floating: tzinfo | None = None
     if tz is not None:
         floating = zone(tz, "tz")
-    elif (declared := _text(cal, "X-WR-TIMEZONE")) is not None:
-        floating = zones.get(declared.strip(), "X-WR-TIMEZONE")
+    elif (declared := cal.first("X-WR-TIMEZONE")) is not None:
+        with _reading(cal):
+            floating = zones.get(unescape_text(declared.value).strip(), "X-WR-TIMEZONE")
     if platform is not None:
         require_known_platform(platform)
     return _Doc(zones=zones, floating=floating, platform=platform)
@@ -286,77 +492,65 @@ def calendar_from_ical(
     events = [c for c in cal_comp.children if c.name == "VEVENT"]
 
     series: list[RecurringSeries] = []
-    masters: dict[str, tuple[RecurringSeries, list[datetime]]] = {}
+    masters: dict[str, tuple[RecurringSeries, list[datetime], Component]] = {}
     overrides: list[tuple[Component, str]] = []
     singles: list[Component] = []
     blackouts: list[Blackout] = []
+    seen: dict[tuple[str, str], int] = {}  # (kind, id) -> line
     for n, ev in enumerate(events):
         uid = _text(ev, "UID")
         where = f"VEVENT[{uid or n}]"
         if not uid:
-            raise InvalidInputError.single(f"VEVENT[{n}].UID", "is required", None)
-        kind = (_text(ev, "X-SMMKIT-KIND") or "").lower()
-        if kind == "blackout":
-            data = json.loads(_text(ev, "X-SMMKIT-BLACKOUT") or "{}")
-            data["start"] = _start(ev, where, doc)[0]
-            end = _one_dt(ev, "DTEND", where, doc)  # the DT lines keep the zone
-            data["end"] = None if end is None else end[0]
-            blackouts.append(Blackout.model_validate(data))
-        elif ev.first("RRULE") is not None:
-            start, all_day = _start(ev, where, doc, keep_wall=True)
-            raw = _text(ev, "X-SMMKIT-SERIES")
-            if raw:
-                data = json.loads(raw)
+            raise InvalidInputError.single(f"VEVENT[{n}].UID", f"line {ev.line}: is required", None)
+        with _reading(ev):
+            kind = (_text(ev, "X-SMMKIT-KIND") or "").lower()
+            if kind == "blackout":
+                data = _json_prop(ev, "X-SMMKIT-BLACKOUT", where) or {}
+                data["start"] = _start(ev, where, doc)[0]
+                end = _one_dt(ev, "DTEND", where, doc)  # the DT lines keep the zone
+                data["end"] = None if end is None else end[0]
+                blackout = _validated(Blackout, data, where, "X-SMMKIT-BLACKOUT")
+                _unique(blackout.id, f"{where}.X-SMMKIT-BLACKOUT", "blackout", ev, seen)
+                blackouts.append(blackout)
+            elif ev.first("RRULE") is not None:
+                if uid in masters:
+                    raise InvalidInputError.single(
+                        f"{where}.UID",
+                        f"a second series with this UID (the first on line {masters[uid][2].line})",
+                        uid,
+                    )
+                s, exdates = _series(ev, uid, where, doc)
+                _unique(s.id, f"{where}.X-SMMKIT-SERIES", "series", ev, seen)
+                series.append(s)
+                masters[uid] = (s, exdates, ev)
+            elif ev.first("RECURRENCE-ID") is not None:
+                overrides.append((ev, uid))
             else:
-                data = {
-                    "id": uid,
-                    "piece_id": uid,
-                    "platform": _platform(ev, where, doc),
-                    "rule": ev.first("RRULE").value,  # type: ignore[union-attr]
-                    "title": _text(ev, "SUMMARY"),
-                    "duration": _duration(ev, where, doc, start, all_day),
-                    "all_day": all_day,
-                }
-            data["dtstart"] = start
-            s = RecurringSeries.model_validate(data)
-            if not any(tok.startswith(("UNTIL=", "COUNT=")) for tok in s.rule.split(";")):
-                raise InvalidInputError.single(
-                    f"{where}.RRULE", "an open-ended rule cannot be expanded; add UNTIL", s.rule
-                )
-            exdates = [
-                d
-                for p in ev.all("EXDATE")
-                for d in _parse_datetime(p, f"{where}.EXDATE", doc, day_zone=start.tzinfo)[0]
-            ]
-            series.append(s)
-            masters[uid] = (s, exdates)
-        elif ev.first("RECURRENCE-ID") is not None:
-            overrides.append((ev, uid))
-        else:
-            singles.append(ev)
+                singles.append(ev)
 
     entries: dict[str, CalendarEntry] = {}
-    for master_uid, (s, exdates) in masters.items():
+    for master_uid, (s, exdates, ev) in masters.items():
         excluded = {d.astimezone(timezone.utc) for d in exdates}
         rule_field = f"VEVENT[{master_uid}].RRULE"
-        try:
-            rule, first = normalize_rule(s.rule, s.dtstart)
-        except InvalidInputError as exc:
-            problems = [FieldProblem(rule_field, p.problem, p.value) for p in exc.problems]
-            raise InvalidInputError(problems) from None
-        # Bounded like every expansion: a 9-line file with INTERVAL=0 is an error, not a hang.
-        for occ in expand_rule(rule, first, field=rule_field):
-            if occ.astimezone(timezone.utc) not in excluded:
-                entry = s.template(occ)
-                entries[entry.id] = entry
+        with _reading(ev):
+            try:
+                rule, first = normalize_rule(s.rule, s.dtstart)
+            except InvalidInputError as exc:
+                problems = [FieldProblem(rule_field, p.problem, p.value) for p in exc.problems]
+                raise InvalidInputError(problems) from None
+            # Bounded like every expansion: a 9-line file with INTERVAL=0 is an error.
+            for occ in expand_rule(rule, first, field=rule_field):
+                if occ.astimezone(timezone.utc) not in excluded:
+                    entry = s.template(occ)
+                    entries[entry.id] = entry
 
     def build(ev: Component, uid: str, occurrence: datetime | None) -> CalendarEntry:
         where = f"VEVENT[{uid}]"
         series_zone = masters[uid][0].dtstart.tzinfo if occurrence is not None else None
         at, all_day = _start(ev, where, doc, day_zone=series_zone)
-        raw = _text(ev, "X-SMMKIT-ENTRY")
-        if raw:
-            data = json.loads(raw)
+        data = _json_prop(ev, "X-SMMKIT-ENTRY", where)
+        source = None if data is None else "X-SMMKIT-ENTRY"
+        if data is not None:
             _restore_zone(data, ("requested_at",), at.tzinfo)
         else:
             data = {
@@ -372,21 +566,30 @@ def calendar_from_ical(
                 data["id"] = masters[uid][0].entry_id(occurrence)
         data["at"] = at
         data["occurrence"] = occurrence
-        entry: CalendarEntry = CalendarEntry.model_validate(data)
+        entry = _validated(CalendarEntry, data, where, source)
+        if entry.series is not None and ("series", entry.series) not in seen:
+            raise InvalidInputError.single(
+                f"{where}.{source or 'RECURRENCE-ID'}",
+                "names a series that is not in the file",
+                entry.series,
+            )
         return entry
 
     for ev, uid in overrides:
-        if uid not in masters:
-            raise InvalidInputError.single(
-                f"VEVENT[{uid}].RECURRENCE-ID", "overrides a series that is not in the file", uid
-            )
-        found = _one_dt(
-            ev, "RECURRENCE-ID", f"VEVENT[{uid}]", doc, day_zone=masters[uid][0].dtstart.tzinfo
-        )
-        entry = build(ev, uid, None if found is None else found[0])
+        with _reading(ev):
+            if uid not in masters:
+                raise InvalidInputError.single(
+                    f"VEVENT[{uid}].RECURRENCE-ID",
+                    "overrides a series that is not in the file",
+                    uid,
+                )
+            series_zone = masters[uid][0].dtstart.tzinfo
+            found = _one_dt(ev, "RECURRENCE-ID", f"VEVENT[{uid}]", doc, day_zone=series_zone)
+            entry = build(ev, uid, None if found is None else found[0])
         entries[entry.id] = entry
     for ev in singles:
-        entry = build(ev, _text(ev, "UID") or "", None)
+        with _reading(ev):
+            entry = build(ev, _text(ev, "UID") or "", None)
         entries[entry.id] = entry
 
     return IcalParts(

@@ -32,6 +32,7 @@ from smmkit.content.calendar._ical import (
     UTC_FORMAT,
     escape_text,
     fold,
+    is_unicode,
 )
 from smmkit.content.calendar._ical_zones import VTimezone, definition_lines
 from smmkit.content.calendar._recurrence import require_aware, zone
@@ -271,6 +272,8 @@ def calendar_to_ical(
         ['BEGIN:VCALENDAR', 'VERSION:2.0']
     """
     stamp = require_aware(now, "now").astimezone(timezone.utc).strftime(UTC_FORMAT)
+    if name is not None and not (isinstance(name, str) and is_unicode(name)):
+        raise InvalidInputError.single("name", "must be a str of valid Unicode, or None", name)
     events: list[list[str]] = []
     zones: dict[str, VTimezone | None] = {}
     years: set[int] = set()

@@ -18,13 +18,14 @@ A TZID is resolved, never guessed:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from smmkit.content.calendar._ical import LOCAL_FORMAT, Component, Prop, escape_text
+from smmkit.content.calendar._ical import LOCAL_FORMAT, Component, Prop, escape_text, on_line
 from smmkit.content.calendar._recurrence import is_zone_key
 from smmkit.content.calendar._rrule_limits import compile_rule
 from smmkit.content.calendar._windows_zones import WINDOWS_ZONES
@@ -36,6 +37,7 @@ _EPOCH = datetime(1970, 1, 1)
 _LAST_YEAR = 2200  # onsets of a VTIMEZONE rule are generated up to here
 _MAX_ONSETS = 5_000  # per STANDARD/DAYLIGHT rule: yearly from 1601 (Outlook) is ~600
 _OFFSET = re.compile(r"^([+-])(\d\d)(\d\d)(\d\d)?$")
+_LOCAL = re.compile(r"\d{8}T\d{6}")
 _UNTIL_UTC = re.compile(r"(?i)(UNTIL=)(\d{8}T\d{6})Z")
 _WINDOWS_FOLDED = {name.casefold(): key for name, key in WINDOWS_ZONES.items()}
 
@@ -162,48 +164,73 @@ def iana_or_windows(tzid: str) -> ZoneInfo | None:
 def _offset(comp: Component, name: str, where: str) -> int:
     prop = comp.first(name)
     match = _OFFSET.match(prop.value.strip()) if prop is not None else None
+    line = comp.line if prop is None else prop.line
     if prop is None or match is None:
         raise InvalidInputError.single(
-            f"{where}.{name}", "needs a UTC offset such as +0800", prop and prop.value
+            f"{where}.{name}", f"line {line}: needs a UTC offset such as +0800", prop and prop.value
         )
     sign, hours, minutes, seconds = match.groups()
+    if int(minutes) > 59 or int(seconds or 0) > 59 or int(hours) > 23:
+        raise InvalidInputError.single(
+            f"{where}.{name}", f"line {line}: a UTC offset lies within -2359..+2359", prop.value
+        )
     total = int(hours) * 3600 + int(minutes) * 60 + int(seconds or 0)
     return -total if sign == "-" else total
 
 
-def _local(value: str, where: str) -> datetime:
+def _local(value: str, where: str, line: int) -> datetime:
     try:
+        if not _LOCAL.fullmatch(value.strip()):
+            raise ValueError(value)
         return datetime.strptime(value.strip(), LOCAL_FORMAT)
     except ValueError:
-        raise InvalidInputError.single(where, "needs a local DATE-TIME", value) from None
+        raise InvalidInputError.single(
+            where, f"line {line}: needs a local DATE-TIME", value[:60]
+        ) from None
+
+
+def _until_on_wall(match: re.Match[str], offset: int, where: str, line: int) -> str:
+    """A UTC UNTIL read on the wall clock of a rule whose offset is ``offset``."""
+    utc = _local(match.group(2), where, line)
+    try:
+        m = utc + timedelta(seconds=offset)
+    except OverflowError:  # within a day of datetime's limits: the limit bounds it the same
+        m = datetime.max if offset > 0 else datetime.min
+    # Four-digit years always (strftime writes the year 1 as "1").
+    return (
+        f"{match.group(1)}{m.year:04}{m.month:02}{m.day:02}T{m.hour:02}{m.minute:02}{m.second:02}"
+    )
 
 
 def _onsets(comp: Component, start: datetime, offset_from: int, where: str) -> list[datetime]:
     found = [start]
+    field = f"{where}.RRULE"
     for prop in comp.all("RRULE"):
         # RFC 5545: a UTC UNTIL is read on the wall clock of the rule (TZOFFSETFROM).
-        text = _UNTIL_UTC.sub(
-            lambda m: (
-                m.group(1)
-                + (_local(m.group(2), f"{where}.RRULE") + timedelta(seconds=offset_from)).strftime(
-                    LOCAL_FORMAT
-                )
-            ),
-            prop.value,
-        )
+        wall = functools.partial(_until_on_wall, offset=offset_from, where=field, line=prop.line)
+        text = _UNTIL_UTC.sub(wall, prop.value)
         # Checked and probed first: INTERVAL=0 or BY* parts that never match would keep
         # dateutil searching forever or up to the year 9999.
-        rule = compile_rule(text, start, f"{where}.RRULE")
-        for n, onset in enumerate(rule or ()):
-            if onset.year > _LAST_YEAR:
-                break
-            if n >= _MAX_ONSETS:
-                raise InvalidInputError.single(f"{where}.RRULE", "has too many onsets", text)
-            found.append(onset)
+        try:
+            rule = compile_rule(text, start, field)
+            for n, onset in enumerate(rule or ()):
+                if onset.year > _LAST_YEAR:
+                    break
+                if n >= _MAX_ONSETS:
+                    raise InvalidInputError.single(field, "has too many onsets", text)
+                found.append(onset)
+        except InvalidInputError as exc:
+            raise on_line(exc, prop.line) from None
+        except (OverflowError, ValueError) as exc:  # dateutil leaving datetime's years
+            raise InvalidInputError.single(
+                field, f"line {prop.line}: cannot be expanded ({exc})", text
+            ) from None
     for prop in comp.all("RDATE"):
         if prop.params.get("VALUE", "DATE-TIME").upper() != "DATE-TIME":
-            raise InvalidInputError.single(f"{where}.RDATE", "must be DATE-TIME", prop.value)
-        found += [_local(v, f"{where}.RDATE") for v in prop.value.split(",")]
+            raise InvalidInputError.single(
+                f"{where}.RDATE", f"line {prop.line}: must be DATE-TIME", prop.value[:60]
+            )
+        found += [_local(v, f"{where}.RDATE", prop.line) for v in prop.value.split(",")]
     return found
 
 
@@ -241,8 +268,8 @@ def vtimezone(comp: Component, tzid: str) -> VTimezone:
         w = f"{where}.{sub.name}"
         start_prop = sub.first("DTSTART")
         if start_prop is None:
-            raise InvalidInputError.single(f"{w}.DTSTART", "is required", None)
-        start = _local(start_prop.value, f"{w}.DTSTART")
+            raise InvalidInputError.single(f"{w}.DTSTART", f"line {sub.line}: is required", None)
+        start = _local(start_prop.value, f"{w}.DTSTART", start_prop.line)
         offset_from, offset_to = _offset(sub, "TZOFFSETFROM", w), _offset(sub, "TZOFFSETTO", w)
         name_prop = sub.first("TZNAME")
         name = name_prop.value if name_prop is not None else tzid
@@ -252,7 +279,9 @@ def vtimezone(comp: Component, tzid: str) -> VTimezone:
             changes[at] = (at, offset_to, dst, name)
             firsts.append((at, offset_from))
     if not changes:
-        raise InvalidInputError.single(where, "needs a STANDARD or DAYLIGHT component", tzid)
+        raise InvalidInputError.single(
+            where, f"line {comp.line}: needs a STANDARD or DAYLIGHT component", tzid
+        )
     first_offset = min(firsts)[1]
     return VTimezone(tzid, first_offset, [changes[k] for k in sorted(changes)], _lines(comp))
 

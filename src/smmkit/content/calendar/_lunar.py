@@ -10,6 +10,14 @@ promulgation of the Chinese calendar*:
    repeats the number of the month before it.
 
 Nothing is tabulated per year; every date comes from :mod:`._astro`.
+
+The supported range is the lunar years 1901–2099 (:data:`FIRST_LUNAR_YEAR`,
+:data:`LAST_LUNAR_YEAR`), i.e. the days 1901-02-19 to 2100-02-08: a lunar year needs the
+solar terms of the Gregorian years on both sides of it, and the astronomy is checked
+over 1900–2100 (solar terms to well under a minute; ΔT, the Earth's unpredictable
+slowing, is extrapolated beyond). Outside it every function refuses with an
+:class:`~smmkit.exceptions.InvalidInputError` naming ``year`` (or ``day``) and the range;
+a year that is not an ``int`` (``None``, ``"2026"``, ``2026.0``, ``True``) is refused too.
 """
 
 from __future__ import annotations
@@ -35,6 +43,9 @@ from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import SmmkitModel, require_aware
 
 __all__ = ["LunarDate", "LunarMonth", "from_lunar", "lunar_months", "to_lunar"]
+
+#: The lunar years computed here (see the module docstring).
+FIRST_LUNAR_YEAR, LAST_LUNAR_YEAR = FIRST_YEAR + 1, LAST_YEAR - 1
 
 
 class LunarMonth(SmmkitModel):
@@ -130,12 +141,23 @@ def _sui(year: int) -> tuple[tuple[date, int, bool], ...]:
 
 
 def _check_year(year: int) -> None:
+    """``year`` is an int in the supported lunar years, else an error naming ``year``."""
     if isinstance(year, bool) or not isinstance(year, int):
         raise InvalidInputError.single("year", "must be an integer", year)
-    if not FIRST_YEAR + 1 <= year <= LAST_YEAR - 1:
+    if not FIRST_LUNAR_YEAR <= year <= LAST_LUNAR_YEAR:
         raise InvalidInputError.single(
-            "year", f"must be in {FIRST_YEAR + 1}..{LAST_YEAR - 1}", year
+            "year",
+            f"must be in {FIRST_LUNAR_YEAR}..{LAST_LUNAR_YEAR}, the years the Chinese "
+            "calendar is computed for",
+            year,
         )
+
+
+@functools.lru_cache(maxsize=1)
+def _day_span() -> tuple[date, date]:
+    """The first and last day of the supported lunar years."""
+    last = _lunar_months(LAST_LUNAR_YEAR)[-1]
+    return _lunar_months(FIRST_LUNAR_YEAR)[0].start, last.start + timedelta(days=last.days - 1)
 
 
 @functools.lru_cache(maxsize=256)
@@ -173,6 +195,7 @@ def to_lunar(day: date) -> LunarDate:
     """The Chinese-calendar date of Gregorian ``day`` (a China Standard Time day).
 
     An aware datetime counts as its China-Standard-Time day; a naive one is refused.
+    ``day`` must lie in 1901-02-19..2100-02-08 (lunar 1901–2099).
 
     Example:
         >>> from datetime import date
@@ -183,17 +206,22 @@ def to_lunar(day: date) -> LunarDate:
         moment = require_aware(day, "day")
         try:
             day = moment.astimezone(CHINA_STANDARD_TIME).date()
-        except OverflowError:  # a moment at datetime's limits: no lunar date there
-            _check_year(moment.year)
-            raise
+        except OverflowError:  # a moment at datetime's limits: far outside the span
+            day = date.min if moment.year == 1 else date.max
     if not isinstance(day, date):
         raise InvalidInputError.single("day", "must be a date", day)
-    year = day.year
-    _check_year(year)
+    first, last = _day_span()
+    if not first <= day <= last:
+        raise InvalidInputError.single(
+            "day",
+            f"must lie in {first}..{last}, the lunar years {FIRST_LUNAR_YEAR}.."
+            f"{LAST_LUNAR_YEAR} the Chinese calendar is computed for",
+            day,
+        )
+    year = min(day.year, LAST_LUNAR_YEAR)  # January 2100 is still lunar 2099
     months = _lunar_months(year)
     if day < months[0].start:
         year -= 1
-        _check_year(year)
         months = _lunar_months(year)
     for month in reversed(months):
         if day >= month.start:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from smmkit.content.calendar._recurrence import zone
+from smmkit.content.calendar._recurrence import LAST_CALENDAR_YEAR, zone
 from smmkit.content.calendar._values import (
     IN_FLIGHT,
     UNPAUSABLE,
@@ -38,6 +38,9 @@ if TYPE_CHECKING:  # the calendar imports this module; FreezeResult is rebuilt t
     from smmkit.content.calendar._plan import ContentCalendar
 
 __all__ = ["FreezeResult"]
+
+#: The most steps :meth:`Placement.slot` tries (a week of 5-minute steps is 2,016).
+MAX_STEPS = 100_000
 
 
 class FreezeResult(SmmkitModel):
@@ -176,8 +179,12 @@ class Placement:
         :meth:`fits`; a moved entry keeps its wish in ``requested_at``.
 
         Raises :class:`~smmkit.exceptions.InvalidInputError` for a step that is not
-        positive and when nothing fits within ``horizon``.
+        positive and when nothing fits within ``horizon``, or within :data:`MAX_STEPS`
+        steps.
         """
+        for name, value in (("step", step), ("horizon", horizon)):
+            if not isinstance(value, timedelta):
+                raise InvalidInputError.single(name, "must be a timedelta", type(value).__name__)
         if step <= timedelta(0):
             raise InvalidInputError.single("step", "must be positive", step)
         # Step on the UTC line: wall-clock arithmetic resets ``fold`` and would jump
@@ -185,20 +192,29 @@ class Placement:
         origin = as_utc(entry.at)
         local = entry.at.tzinfo
         offset = timedelta(0)
-        while offset <= horizon:
-            moved = (
-                entry
-                if not offset
-                else entry.model_copy(
-                    update={
-                        "at": (origin + offset).astimezone(local),
-                        "requested_at": entry.requested_at or entry.at,
-                    }
+        for _ in range(MAX_STEPS):
+            if offset > horizon:
+                break
+            moved = entry
+            if offset:
+                try:
+                    at = (origin + offset).astimezone(local)
+                except OverflowError:
+                    break
+                if at.year > LAST_CALENDAR_YEAR:
+                    break
+                moved = entry.model_copy(
+                    update={"at": at, "requested_at": entry.requested_at or entry.at}
                 )
-            )
             if self.fits(moved, entries):
                 return moved
             offset += step
+        else:
+            raise InvalidInputError.single(
+                "step",
+                f"found no slot in {MAX_STEPS} steps of {step}; take larger steps",
+                step,
+            )
         raise InvalidInputError.single(
             "entry.at",
             f"no slot within {horizon} respects the windows, spacing and blackouts",

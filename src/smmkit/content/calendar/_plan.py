@@ -36,6 +36,7 @@ from smmkit.content.calendar._values import (
     new_series,
     sort_key,
     typed,
+    typed_ids,
     updated,
 )
 from smmkit.content.workflow import PostState, PostWorkflow
@@ -289,9 +290,7 @@ class ContentCalendar(SmmkitModel):
         if entry_ids is None:
             chosen = {e.id for e in self.entries if scenario.covers(e.at)}
         else:
-            for entry_id in entry_ids:
-                self.get(entry_id)
-            chosen = set(entry_ids)
+            chosen = {self.get(entry_id).id for entry_id in typed_ids(entry_ids, "entry_ids")}
         return self._with(entries=updated(self.entries, chosen, scenario=scenario))
 
     def advance(

@@ -126,7 +126,10 @@ def _until_to_utc(text: str, local: tzinfo) -> str:
         raise InvalidInputError.single(
             "rule", "UNTIL is not a valid date or date-time", raw
         ) from None
-    utc = moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        utc = moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    except OverflowError:  # within hours of datetime's limits: the limit is the same bound
+        utc = "99991231T235959Z" if moment.year > 1 else "00010101T000000Z"
     return text[: match.start(2)] + utc + text[match.end(2) :]
 
 

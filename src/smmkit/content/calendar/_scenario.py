@@ -158,7 +158,9 @@ def gaokao(year: int) -> Occasion:
     """
     _year(year)
     if year < 1979:
-        raise InvalidInputError.single("year", "gaokao dates are known from 1979 on", year)
+        raise InvalidInputError.single(
+            "year", "must be in 1979..9999: gaokao dates are known from 1979 on", year
+        )
     if year >= 2003:
         day, last = date(year, 6, 7), date(year, 6, 8)
     else:
@@ -351,7 +353,12 @@ class CampaignScenario(SmmkitModel):
 
     def covers(self, moment: datetime) -> bool:
         """Whether the aware ``moment`` falls in the scenario's run (open ends are unbounded)."""
-        instant = require_aware(moment, "moment").astimezone(timezone.utc)  # instants
+        try:
+            instant = require_aware(moment, "moment").astimezone(timezone.utc)  # instants
+        except OverflowError:
+            raise InvalidInputError.single(
+                "moment", "lies outside datetime's years in UTC", moment
+            ) from None
         return (self.start is None or instant >= self.start.astimezone(timezone.utc)) and (
             self.end is None or instant < self.end.astimezone(timezone.utc)
         )

@@ -23,6 +23,8 @@ daylight saving time in 1986–1991, which the calendar never did.
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
+"""The years whose terms are computed: the astronomy (:mod:`._astro`) is checked over
+them; beyond, ΔT (the Earth's unpredictable slowing) is only extrapolated."""
 
 # (longitude, simplified, traditional, English), in the order they fall in a Gregorian year.
 _TERMS: tuple[tuple[int, str, str, str], ...] = (
@@ -99,7 +101,11 @@ def solar_terms(year: int) -> tuple[SolarTerm, ...]:
     if isinstance(year, bool) or not isinstance(year, int):
         raise InvalidInputError.single("year", "must be an integer", year)
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidInputError.single("year", f"must be in {FIRST_YEAR}..{LAST_YEAR}", year)
+        raise InvalidInputError.single(
+            "year",
+            f"must be in {FIRST_YEAR}..{LAST_YEAR}, the years the solar terms are computed for",
+            year,
+        )
     return _solar_terms(year)
 
 
@@ -118,17 +124,17 @@ def _solar_terms(year: int) -> tuple[SolarTerm, ...]:
     )
 
 
-def _china_year(moment: datetime) -> int:
-    """The year of ``moment`` in China Standard Time (its own year at datetime's edges,
-    where the conversion overflows: those years hold no computed term anyway)."""
-    try:
-        return moment.astimezone(CHINA_STANDARD_TIME).year
-    except OverflowError:
-        return moment.year
+_SPAN = (
+    datetime(FIRST_YEAR, 1, 1, tzinfo=CHINA_STANDARD_TIME),
+    datetime(LAST_YEAR + 1, 1, 1, tzinfo=CHINA_STANDARD_TIME),
+)
 
 
 def solar_terms_between(start: datetime, end: datetime) -> tuple[SolarTerm, ...]:
     """Solar terms whose moment lies in ``[start, end)`` (aware datetimes), in order.
+
+    The span must lie within the years the terms are computed for, 1900–2100 in China
+    Standard Time; beyond them it is an input error naming ``start`` or ``end``.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -139,8 +145,18 @@ def solar_terms_between(start: datetime, end: datetime) -> tuple[SolarTerm, ...]
     """
     require_aware(start, "start")
     require_aware(end, "end")
-    first = max(FIRST_YEAR, _china_year(start))
-    last = min(LAST_YEAR, _china_year(end))
+    if end <= start:
+        return ()
+    for name, moment in (("start", start), ("end", end)):
+        if not _SPAN[0] <= moment <= _SPAN[1]:
+            raise InvalidInputError.single(
+                name,
+                f"must lie in {FIRST_YEAR}..{LAST_YEAR} (China Standard Time), the years "
+                "the solar terms are computed for",
+                moment,
+            )
+    first = start.astimezone(CHINA_STANDARD_TIME).year
+    last = min(LAST_YEAR, end.astimezone(CHINA_STANDARD_TIME).year)
     return tuple(
         term
         for year in range(first, last + 1)

@@ -274,6 +274,10 @@ def new_series(
         text += ";UNTIL=" + as_utc(until).strftime("%Y%m%dT%H%M%SZ")
     elif "UNTIL=" not in text and "COUNT=" not in text:
         raise InvalidInputError.single("until", "is required for an open-ended rule", None)
+    if series_id is not None and not isinstance(series_id, str):
+        raise InvalidInputError.single(
+            "series_id", "must be a str or None", type(series_id).__name__
+        )
     sid = series_id or f"{piece_id}@{platform}" + ("" if account == "default" else f"/{account}")
     if sid in taken:
         raise InvalidInputError.single("series_id", "already used in this calendar", sid)
@@ -409,6 +413,18 @@ def typed(value: object, kind: type[_T], field: str) -> _T:
     if not isinstance(value, kind):
         raise InvalidInputError.single(field, f"must be a {kind.__name__}", value)
     return value
+
+
+def typed_ids(values: object, field: str) -> tuple[str, ...]:
+    """``values`` as a tuple of ids (strs), else an input error naming ``field``.
+
+    Example:
+        >>> typed_ids(["a", "b"], "entry_ids")
+        ('a', 'b')
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InvalidInputError.single(field, "must be a sequence of ids", type(values).__name__)
+    return tuple(typed(value, str, f"{field}.{i}") for i, value in enumerate(values))
 
 
 def check_ids(

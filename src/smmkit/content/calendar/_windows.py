@@ -38,6 +38,13 @@ class TimeRange(SmmkitModel):
     start: time
     end: time
 
+    @field_validator("start", "end")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("must be a wall-clock time with no zone (the window's tz names it)")
+        return value
+
     @model_validator(mode="after")
     def _ordered(self) -> TimeRange:
         if self.end != time(0) and self.end <= self.start:
