@@ -115,7 +115,7 @@ def sub(
         tags=tags,
         creator=Creator(name=creator),
         permission=perm,
-        media=[MediaAsset(kind="image", url=f"file:///{pid}.jpg")] if media else [],
+        media=[MediaAsset(kind="image", url=f"https://cdn.example.cn/{pid}.jpg")] if media else [],
     )
     return UgcSubmission(piece=piece, published_at=NOW, views=views, likes=likes, comments=comments)
 

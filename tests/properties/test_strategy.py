@@ -1,10 +1,12 @@
 """Properties of smmkit.strategy.
 
-The package is owned by another helper: a failing probe is a strict xfail whose reason
-is the defect, and it tries the recorded failing input first so the xfail is reliable.
+Inputs that once escaped as untyped errors are kept as ``regressions=``: tried first on
+every example, each must be refused with a typed error.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -18,34 +20,48 @@ from tests.properties._support import (
     run_probe,
 )
 
-from smmkit.models import Money
+from smmkit.audience import AudienceProfile
+from smmkit.models import Goal, Money
+
+AUDIENCE = AudienceProfile(business_model="b2c", regions=["china"])
+GOAL = Goal.model_validate(
+    {
+        "objective": "acquisition",
+        "business_model": "b2b",
+        "owner": "growth",
+        "period": {"start": "2026-01-01", "end": "2026-03-31"},
+    }
+)
 
 STRATEGY: dict[str, Probe] = {
     "smmkit.strategy.allocate_budget": Probe(
-        defect=(
-            "allocate_budget(Money(amount=1000, currency='CNY'), business_model='b2c', "
-            "overrides=b'bytes') raises AttributeError: 'bytes' object has no attribute 'items', "
-            "not a typed error; owner fixing",
-            (Money(amount=1000, currency="CNY"),),
-            {"business_model": "b2c", "overrides": b"bytes"},
+        regressions=(
+            (
+                (Money(amount=1000, currency="CNY"),),
+                {"business_model": "b2c", "overrides": b"bytes"},
+            ),
+            ((Money(amount=1000, currency="CNY"),), {"business_model": "b2c", "platforms": 7}),
+            ((Money(amount=1000, currency="CNY"),), {"business_model": "b2c", "platforms": "x"}),
         )
     ),
-    "smmkit.strategy.kpis_for": Probe(),
+    "smmkit.strategy.kpis_for": Probe(
+        regressions=(((GOAL,), {"business_model": "tea"}),),
+    ),
     "smmkit.strategy.recommend_platforms": Probe(
-        defect=(
-            "recommend_platforms('acquisition', {}, business_model=b2b) raises AttributeError: "
-            "'dict' object has no attribute 'business_model', not a typed error; owner fixing",
-            ("acquisition", {}),
-            {"business_model": "b2b"},
+        regressions=(
+            (("acquisition", {}), {"business_model": "b2b"}),
+            (("brand", AUDIENCE), {"business_model": "b2c", "max_platforms": True}),
+            ((7, AUDIENCE), {"business_model": "b2c"}),
         )
     ),
     "smmkit.strategy.recommend_team": Probe(),
     "smmkit.strategy.split_exact": Probe(
-        defect=(
-            "split_exact(None, []) raises TypeError: '<' not supported between instances of "
-            "'NoneType' and 'int', not a typed error; owner fixing",
-            (None, []),
-            {},
+        regressions=(
+            ((None, []), {}),
+            ((10, [Decimal("NaN")]), {}),
+            ((10, ["1", "2"]), {}),
+            ((10, 3.5), {}),
+            ((1.5, [1]), {}),
         )
     ),
 }

@@ -13,8 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from smmkit.audience._event_times import (
+    EARLIEST_SECONDS,
     LATEST_SECONDS,
+    NOT_FINITE,
+    NOT_SECONDS,
     FutureEvents,
+    early_problem,
     future_problem,
     milliseconds_problem,
 )
@@ -26,6 +30,7 @@ from smmkit.audience._lifecycle_core import (
     InteractionBatch,
     LifecycleRules,
     Segmentation,
+    sorted_sample,
 )
 from smmkit.exceptions import InvalidInputError, MissingExtraError
 from smmkit.models import InteractionKind, LifecycleStage
@@ -44,8 +49,9 @@ def segment_columns_numpy(
 ) -> Segmentation:
     """Segment columnar users and interaction batches with NumPy (see ``segment_columns``).
 
-    ``now`` must already be aware and in UTC and ``future`` checked; the caller does it.
-    Times are checked like the pure-Python engine's (``_event_times``).
+    ``now`` must already be aware and in UTC, ``future`` and ``rules`` checked and the
+    containers checked (columns, an iterable of batches); the caller does it. Times are
+    checked like the pure-Python engine's (``_event_times``), once per column.
     """
     try:
         import numpy as np
@@ -53,10 +59,12 @@ def segment_columns_numpy(
         raise MissingExtraError("numpy", extra="pandas") from None
     now_ts = now.timestamp()
     day = 86_400.0
-    ids = np.asarray(user_ids)
-    joined_in = np.asarray(joined_at, dtype=np.float64)
+    ids = _array(np, user_ids, "user_ids")
+    joined_in = _seconds(np, joined_at, "joined_at")
     if ids.ndim != 1 or joined_in.shape != ids.shape:
         raise InvalidInputError.single("joined_at", "must have one value per user id")
+    if len(ids) == 0:
+        ids = ids.astype(np.int64)  # no users: no id type to agree with
     if ids.dtype.kind not in "iuU":
         raise InvalidInputError.single(
             "user_ids", "must be all int or all str for the columnar engine", str(ids.dtype)
@@ -97,28 +105,27 @@ def segment_columns_numpy(
                 "the columnar engine takes InteractionBatch items",
                 type(batch).__name__,
             )
-        u = np.asarray(batch.user_ids)
+        u = _array(np, batch.user_ids, "interactions.user_id")
         if len(u) == 0:
             continue
         codes = _codes(np, batch.kinds, code_of, len(kinds))
-        try:
-            t = np.asarray(batch.timestamps, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InvalidInputError.single(
-                "interactions.at", "must be POSIX seconds (int or float) in batches"
-            ) from None
+        t = _seconds(np, batch.timestamps, "interactions.at")
         _check_times(np, t, now, now_ts, future=future, field="interactions.at")
         rows += len(u)
         keep = t <= now_ts
         n_future += int(len(keep) - keep.sum())
-        try:
-            pos = np.searchsorted(sid, u)
-        except TypeError:
-            raise InvalidInputError.single(
-                "interactions.user_id", "must have the same type as the user ids", str(u.dtype)
-            ) from None
-        pos[pos >= n] = 0
-        known = (sid[pos] == u) if n else np.zeros(len(u), dtype=bool)
+        if n:
+            try:
+                pos = np.searchsorted(sid, u)
+            except TypeError:
+                raise InvalidInputError.single(
+                    "interactions.user_id", "must have the same type as the user ids", str(u.dtype)
+                ) from None
+            pos[pos >= n] = 0
+            known = sid[pos] == u
+        else:
+            pos = np.zeros(len(u), dtype=np.intp)
+            known = np.zeros(len(u), dtype=bool)
         counted = keep & (act[codes] | (codes == order_code))
         stray = counted & ~known
         if stray.any():
@@ -168,7 +175,7 @@ def segment_columns_numpy(
         for col, values in enumerate((last_order[buyers], n_orders[buyers], units[buyers])):
             ranked = np.argsort(values, kind="stable")
             rfm[ranked, col] = by_rank
-    sample = sorted(unknown)[:20]
+    sample = sorted_sample(unknown, 20)
     return Segmentation.model_construct(
         now=now,
         rules=rules,
@@ -189,6 +196,35 @@ def segment_columns_numpy(
     )
 
 
+def _array(np: Any, column: Any, field: str) -> Any:
+    """``np.asarray(column)``; a ragged or unconvertible column names ``field``."""
+    try:
+        arr = np.asarray(column)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError.single(field, "must be a column of plain values") from None
+    if arr.ndim != 1:
+        raise InvalidInputError.single(field, "must be a one-dimensional column", arr.ndim)
+    return arr
+
+
+def _seconds(np: Any, column: Any, field: str) -> Any:
+    """A column of POSIX seconds as float64: ints and floats only (one conversion)."""
+    arr = _array(np, column, field)
+    kind = arr.dtype.kind
+    if kind in "iuf":
+        return arr.astype(np.float64, copy=False)
+    if kind == "O":  # Python objects: huge ints, None, Decimal...
+        try:
+            return arr.astype(np.float64)
+        except OverflowError:
+            raise InvalidInputError.single(field, NOT_FINITE) from None
+        except (TypeError, ValueError, ArithmeticError):
+            pass
+    raise InvalidInputError.single(
+        field, f"{NOT_SECONDS} in a column, not values of dtype {arr.dtype}", str(arr.dtype)
+    )
+
+
 def _check_times(
     np: Any, t: Any, now: datetime, now_ts: float, *, future: FutureEvents, field: str
 ) -> None:
@@ -198,17 +234,20 @@ def _check_times(
     finite = np.isfinite(t)
     if not finite.all():
         bad = t[np.flatnonzero(~finite)[0]].item()
-        raise InvalidInputError.single(field, "must be a finite number of seconds", bad)
+        raise InvalidInputError.single(field, NOT_FINITE, bad)
     latest = float(t.max())
     if latest > LATEST_SECONDS:
         raise InvalidInputError.single(field, milliseconds_problem(), latest)
+    earliest = float(t.min())
+    if earliest < EARLIEST_SECONDS:
+        raise InvalidInputError.single(field, early_problem(), earliest)
     if latest > now_ts and future == "refuse":
         count = int((t > now_ts).sum())
         raise InvalidInputError.single(field, future_problem(count, now), latest)
 
 
 def _codes(np: Any, column: Sequence[Any], code_of: dict[Any, int], n_kinds: int) -> Any:
-    arr = np.asarray(column)
+    arr = _array(np, column, "interactions.kind")
     if arr.dtype.kind in "iu":
         codes = arr.astype(np.int64)
         bad = (codes < 0) | (codes >= n_kinds)
@@ -217,7 +256,13 @@ def _codes(np: Any, column: Sequence[Any], code_of: dict[Any, int], n_kinds: int
                 "interactions.kind", "unknown interaction kind", int(codes[bad][0])
             )
         return codes
-    uniq, inverse = np.unique(arr.astype(str), return_inverse=True)
+    try:
+        names = arr.astype(str)
+    except (TypeError, ValueError):  # bytes that are not text, objects without str()
+        raise InvalidInputError.single(
+            "interactions.kind", "unknown interaction kind", str(arr.dtype)
+        ) from None
+    uniq, inverse = np.unique(names, return_inverse=True)
     try:
         table = np.array([code_of[str(x)] for x in uniq.tolist()], dtype=np.int64)
     except KeyError as exc:

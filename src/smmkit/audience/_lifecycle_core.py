@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import compress, repeat
@@ -21,6 +21,7 @@ from typing import Any, cast
 
 from pydantic import Field, model_validator
 
+from smmkit.audience._checks import column, enum_member, shown
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import InteractionKind, LifecycleStage, UserSegment
 from smmkit.models._base import AwareDatetime, FieldValueError, SmmkitModel
@@ -116,7 +117,11 @@ class InteractionBatch:
 
     ``timestamps`` are POSIX seconds; ``kinds`` are kinds, their values or their codes;
     ``values`` are order amounts or ``None`` (``None`` for the whole column is allowed).
-    Any sequence works, including NumPy arrays (converted with ``tolist()``).
+    Any sequence works, including NumPy arrays (converted with ``tolist()``); a column
+    that is not one (a string, a mapping, a set, a 2-D array, ``None`` for a required
+    column) raises :class:`~smmkit.exceptions.InvalidInputError` naming it. The values
+    are checked where they are read: NaN, infinite, millisecond or pre-year-1 times
+    raise it naming ``interactions.at`` in both engines.
 
     Example:
         >>> b = InteractionBatch(user_ids=["u1", "u2"], kinds=["like", "order"],
@@ -131,10 +136,13 @@ class InteractionBatch:
     values: Sequence[Any] | None = None
 
     def __post_init__(self) -> None:
-        n = len(self.user_ids)
+        # The containers only: the engines check the values, once per column.
+        n = len(column(self.user_ids, "InteractionBatch.user_ids"))
         for name in ("kinds", "timestamps", "values"):
             col = getattr(self, name)
-            if col is not None and len(col) != n:
+            if name == "values" and col is None:
+                continue
+            if len(column(col, f"InteractionBatch.{name}")) != n:
                 raise InvalidInputError.single(
                     f"InteractionBatch.{name}", f"has {len(col)} items, user_ids has {n}"
                 )
@@ -246,7 +254,7 @@ class Segmentation(SmmkitModel):
         ids = self.user_ids
         try:
             i = bisect.bisect_left(ids, user_id)
-        except TypeError:
+        except (TypeError, ArithmeticError):  # another type, or Decimal('NaN')
             i = len(ids)
         if i == len(ids) or ids[i] != user_id:
             raise InvalidInputError.single("user_id", "is not in this segmentation", user_id)
@@ -295,14 +303,14 @@ class Segmentation(SmmkitModel):
 
     def assignments(self, stage: LifecycleStage | str | None = None) -> Iterator[UserAssignment]:
         """Every user's assignment in id order, optionally only one stage's, built lazily."""
-        wanted = None if stage is None else STAGE_CODE[LifecycleStage(stage)]
+        wanted = None if stage is None else STAGE_CODE[enum_member(LifecycleStage, stage, "stage")]
         for i, code in enumerate(self.stage_codes):
             if wanted is None or code == wanted:
                 yield self._assignment_at(i)
 
     def user_ids_in(self, stage: LifecycleStage | str) -> tuple[UserKey, ...]:
         """Ids of the users in one stage, in id order."""
-        code = STAGE_CODE[LifecycleStage(stage)]
+        code = STAGE_CODE[enum_member(LifecycleStage, stage, "stage")]
         return tuple(compress(self.user_ids, (c == code for c in self.stage_codes)))
 
     @property
@@ -331,7 +339,7 @@ class Segmentation(SmmkitModel):
             LifecycleStage.NEW: f"joined at most {r.new_days} days ago",
             LifecycleStage.ACTIVE: "recently active, none of the above",
         }
-        return texts[LifecycleStage(stage)]
+        return texts[enum_member(LifecycleStage, stage, "stage")]
 
     def _reason(self, i: int, b: int | None) -> str:
         r = self.rules
@@ -441,3 +449,36 @@ def as_list(column: Sequence[Any]) -> list[Any]:
     if callable(tolist):
         return cast(list[Any], tolist())
     return column if isinstance(column, list) else list(column)
+
+
+def merged(a: Mapping[Hashable, Any], b: Mapping[Hashable, Any], combine: Any) -> dict[Any, Any]:
+    """``a`` and ``b`` in one dict; a key in both gets ``combine(a[k], b[k])``."""
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = combine(out[k], v) if k in out else v
+    return out
+
+
+def sorted_sample(keys: Iterable[Hashable], limit: int) -> list[Any]:
+    """The first ``limit`` keys in order; ids of mixed types in a stable order all the same."""
+    try:
+        return sorted(keys)[:limit]  # type: ignore[type-var]
+    except (TypeError, ArithmeticError):  # str with int, or Decimal('NaN')
+        return sorted(keys, key=repr)[:limit]
+
+
+def check_kinds(kinds: list[Any], known: frozenset[object]) -> None:
+    """Every kind is in ``known`` (members, values, codes), else an error naming the first
+    that is not: one C-level pass in the common case."""
+    try:
+        if known.issuperset(kinds):
+            return
+    except TypeError:  # an unhashable kind
+        pass
+    for kind in kinds:
+        try:
+            if kind in known:
+                continue
+        except TypeError:
+            pass
+        raise InvalidInputError.single("interactions.kind", "unknown interaction kind", shown(kind))

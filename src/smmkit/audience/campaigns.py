@@ -24,6 +24,13 @@ from enum import Enum
 from pydantic import Field, field_validator, model_validator
 
 from smmkit import _public
+from smmkit.audience._checks import (
+    enum_members,
+    integer,
+    iterable,
+    optional_text,
+    text,
+)
 from smmkit.audience.influencers import ENGAGEMENT_WEIGHTS
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import KPI, ContentPiece, ContentSource, LifecycleStage, Money, Period
@@ -179,6 +186,10 @@ def festival_story_campaign(
 ) -> ScenarioCampaign:
     """A festival story contest (the playbook's Valentine's story contest).
 
+    ``platforms`` are known platform ids; ``target_stages`` lifecycle stages (or their
+    values). A value of the wrong type or an unknown one raises
+    :class:`~smmkit.exceptions.InvalidInputError` naming the parameter (``target_stages.0``).
+
     Example:
         >>> from datetime import date
         >>> c = festival_story_campaign("中秋", festival="Mid-Autumn", start=date(2026, 9, 20),
@@ -186,6 +197,8 @@ def festival_story_campaign(
         >>> c.mechanics.rules[0]
         'post a story about Mid-Autumn under the topic 中秋茶话'
     """
+    festival = text(festival, "festival")
+    topic = text(topic, "topic")
     return _campaign(
         name,
         CampaignKind.FESTIVAL,
@@ -224,6 +237,8 @@ def hot_topic_campaign(
         >>> c.mechanics.duration_days
         3
     """
+    topic = text(topic, "topic")
+    angle = optional_text(angle, "angle")
     return _campaign(
         name,
         CampaignKind.HOT_TOPIC,
@@ -261,6 +276,8 @@ def product_campaign(
         >>> c.theme
         'hidden-feature challenge: cold-brew kit'
     """
+    product = text(product, "product")
+    topic = text(topic, "topic")
     return _campaign(
         name,
         CampaignKind.PRODUCT,
@@ -294,6 +311,9 @@ def _campaign(
     entry_requirements: tuple[str, ...] = (),
 ) -> ScenarioCampaign:
     """The campaign every scenario builds: its own rules first, then the common ones."""
+    days = integer(days, "days", minimum=1)
+    platform_ids = tuple(iterable(platforms, "platforms", "platform ids"))
+    stages = enum_members(LifecycleStage, target_stages, "target_stages")
     return ScenarioCampaign(
         name=name,
         kind=kind,
@@ -306,8 +326,8 @@ def _campaign(
             rules=(*rules, *_COMMON_RULES),
             entry_requirements=entry_requirements,
         ),
-        platforms=tuple(platforms),
-        target_stages=tuple(LifecycleStage(s) for s in target_stages),
+        platforms=platform_ids,
+        target_stages=stages,
     )
 
 
@@ -393,12 +413,13 @@ def curate_ugc(
         >>> [d.piece_id for d in r.featured], r.rejected[0].reasons[0]
         (['a'], 'no recorded permission from Bo')
     """
-    if limit < 1 or per_creator < 1:
-        raise InvalidInputError.single("limit/per_creator", "must both be at least 1")
+    limit = integer(limit, "limit", minimum=1)
+    per_creator = integer(per_creator, "per_creator", minimum=1)
+    topic = optional_text(topic, "topic")
     now_utc = as_utc(require_aware(now, "now"))
     rejected: list[CurationDecision] = []
     eligible: list[tuple[UgcSubmission, float, list[str]]] = []
-    for index, sub in enumerate(submissions):
+    for index, sub in enumerate(iterable(submissions, "submissions", "UgcSubmission")):
         if not isinstance(sub, UgcSubmission):
             raise InvalidInputError.single(
                 f"submissions.{index}", "must be a UgcSubmission", type(sub).__name__

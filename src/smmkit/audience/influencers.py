@@ -31,6 +31,7 @@ from itertools import pairwise
 
 from pydantic import Field, model_validator
 
+from smmkit.audience._checks import enum_members, instance_of, integer, items_of
 from smmkit.audience.lifecycle import Segmentation
 from smmkit.audience.profile import AudienceProfile, normalize_tag
 from smmkit.exceptions import InvalidInputError
@@ -159,14 +160,17 @@ def find_koc_candidates(
         >>> [c.user_id for c in find_koc_candidates(seg, users, posts)]
         ['a', 'b']
     """
-    if min_posts < 0 or limit < 1:
-        raise InvalidInputError.single("min_posts/limit", "min_posts >= 0 and limit >= 1")
-    wanted = {LifecycleStage(s) for s in stages}
+    instance_of(segmentation, Segmentation, "segmentation")
+    user_list = items_of(users, User, "users")
+    post_list = items_of(posts, CreatorPost, "posts")
+    wanted = set(enum_members(LifecycleStage, stages, "stages"))
+    min_posts = integer(min_posts, "min_posts", minimum=0)
+    limit = integer(limit, "limit", minimum=1)
     by_author: dict[str, list[CreatorPost]] = {}
-    for p in posts:
+    for p in post_list:
         by_author.setdefault(p.author_id, []).append(p)
     raw: list[tuple[str, LifecycleStage, float, float, int]] = []
-    for user in users:
+    for user in user_list:
         try:
             stage = segmentation.stage_of(user.id)
         except InvalidInputError:
@@ -311,7 +315,9 @@ def score_kol(
         >>> s.audience_fit, s.consistency, s.flags
         (1.0, 1.0, ())
     """
-    mine = [p for p in posts if p.author_id == profile.id]
+    instance_of(profile, KolProfile, "profile")
+    instance_of(brand_audience, AudienceProfile, "brand_audience")
+    mine = [p for p in items_of(posts, CreatorPost, "posts") if p.author_id == profile.id]
     reasons: list[str] = []
     flags: list[SuspicionFlag] = []
     rates = [p.interactions / max(1, p.followers_at_post or profile.followers) for p in mine]

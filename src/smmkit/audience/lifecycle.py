@@ -34,12 +34,13 @@ In tuples and batches ``at`` is POSIX seconds (``datetime.timestamp()``), ``kind
 (:data:`KIND_CODES`), and ``value`` is the order amount (a number or ``None``). User ids
 may be ``str`` or ``int`` but must be of one type in one segmentation.
 
-Event times are checked as they arrive (join times and interaction times alike): a time
-that is not a finite number, or lies after the year 3000 as seconds (milliseconds given
-for seconds), raises :class:`~smmkit.exceptions.InvalidInputError` naming the field; so
-does a time after ``now``, unless ``future="ignore"`` asks to leave such events out (to
-segment as of a past date over a log that runs on; ``Segmentation.future_interactions``
-counts them).
+Event times are checked as they arrive (join times and interaction times alike), once
+per column in both engines: a time that is not a finite number (NaN, an infinity, a
+string, a datetime), lies after the year 3000 as seconds (milliseconds given for
+seconds) or before the year 1, raises :class:`~smmkit.exceptions.InvalidInputError`
+naming the field; so does a time after ``now``, unless ``future="ignore"`` asks to
+leave such events out (to segment as of a past date over a log that runs on;
+``Segmentation.future_interactions`` counts them).
 
 For large columnar data, :func:`segment_columns` applies the same rules with NumPy
 (vectorised per batch, no Python code per interaction) and returns the same
@@ -50,12 +51,13 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import datetime
 from itertools import compress, islice, repeat
 from operator import add, ge, itemgetter, mul, sub
 from typing import Any, cast
 
+from smmkit.audience._checks import column, instance_of, iterable
 from smmkit.audience._columnar import segment_columns_numpy
 from smmkit.audience._event_times import (
     FutureEvents,
@@ -81,7 +83,10 @@ from smmkit.audience._lifecycle_core import (
     UserAssignment,
     UserKey,
     as_list,
+    check_kinds,
+    merged,
     quintiles,
+    sorted_sample,
     units_column,
 )
 from smmkit.exceptions import InvalidInputError
@@ -190,6 +195,7 @@ class LifecycleAccumulator:
     # -- users -------------------------------------------------------------------------
     def add_users(self, users: Iterable[User | tuple[UserKey, float]]) -> None:
         """Register users: :class:`~smmkit.models.User` models or ``(id, joined_ts)``."""
+        users = iterable(users, "users", "User or (user_id, joined_at_seconds) pairs")
         joined = self._joined
         last = self._last
         now, now_ts, future = self.now, self._now_ts, self.future
@@ -209,7 +215,13 @@ class LifecycleAccumulator:
             ts = check_seconds(
                 raw, now=now, now_ts=now_ts, future=future, field=f"users.{n}.joined_at"
             )
-            if key in joined:
+            try:
+                twice = key in joined
+            except TypeError:  # unhashable
+                raise InvalidInputError.single(
+                    f"users.{n}.id", "must be a str or an int", type(key).__name__
+                ) from None
+            if twice:
                 raise InvalidInputError.single(f"users.{n}.id", "appears twice", key)
             joined[key] = ts
             # `_last` is "last seen": joining counts, so one lookup answers "how idle".
@@ -219,14 +231,16 @@ class LifecycleAccumulator:
     # -- interactions ------------------------------------------------------------------
     def add(self, interaction: Interaction) -> None:
         """Add one interaction model."""
-        self.add_interactions((interaction,))
+        self.add_interactions((instance_of(interaction, Interaction, "interaction"),))
 
     def add_interactions(
         self, interactions: Iterable[Interaction | tuple[Any, ...] | InteractionBatch]
     ) -> None:
         """Add interactions of any accepted shape (see the module docs), read once."""
         rows: list[tuple[Any, ...]] = []
-        for item in interactions:
+        for item in iterable(
+            interactions, "interactions", "Interaction, tuple or InteractionBatch"
+        ):
             if isinstance(item, InteractionBatch):
                 if rows:
                     self._add_rows_chunk(rows)
@@ -251,12 +265,15 @@ class LifecycleAccumulator:
 
     def add_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Add ``(user_id, kind, at_seconds, value)`` tuples (``value`` may be omitted)."""
-        it = iter(rows)
+        it = iter(iterable(rows, "rows", "(user_id, kind, at_seconds[, value]) tuples"))
         while chunk := list(islice(it, _BATCH_ROWS)):
             self._add_rows_chunk(chunk)
 
     def _add_rows_chunk(self, rows: list[tuple[Any, ...]]) -> None:
-        widths = {len(r) for r in rows}
+        try:
+            widths = set(map(len, rows))
+        except TypeError:
+            widths = {-1}  # a row that is not a tuple at all
         if not widths <= {3, 4}:
             raise InvalidInputError.single(
                 "interactions",
@@ -273,15 +290,14 @@ class LifecycleAccumulator:
 
     def add_batch(self, batch: InteractionBatch) -> None:
         """Add a column batch: the fast path (one Python loop over active rows)."""
+        instance_of(batch, InteractionBatch, "batch")
         uids = as_list(batch.user_ids)
         kinds = as_list(batch.kinds)
         ts = as_list(batch.timestamps)
         vals = None if batch.values is None else as_list(batch.values)
         if not uids:
             return
-        if not _ALL_KIND_KEYS.issuperset(kinds):
-            bad = next(k for k in kinds if k not in _ALL_KIND_KEYS)
-            raise InvalidInputError.single("interactions.kind", "unknown interaction kind", bad)
+        check_kinds(kinds, _ALL_KIND_KEYS)
         future = check_seconds_column(
             ts, now=self.now, now_ts=self._now_ts, future=self.future, field="interactions.at"
         )
@@ -294,6 +310,16 @@ class LifecycleAccumulator:
             kinds = list(compress(kinds, keep))
             ts = list(compress(ts, keep))
             vals = None if vals is None else list(compress(vals, keep))
+        try:
+            self._fold(uids, kinds, ts, vals)
+        except TypeError:  # the only values not checked above: user ids as dict keys
+            raise InvalidInputError.single(
+                "interactions.user_id", "must be a str or an int (hashable)"
+            ) from None
+
+    def _fold(
+        self, uids: list[Any], kinds: list[Any], ts: list[Any], vals: list[Any] | None
+    ) -> None:
         last = self._last
         get = last.get
         neg = _NEG
@@ -358,10 +384,10 @@ class LifecycleAccumulator:
                 "other", "was built with a different now, rules or future"
             )
         out = LifecycleAccumulator(now=self.now, rules=self.rules, future=self.future)
-        out._joined = _merged(self._joined, other._joined, min)
-        out._last = _merged(self._last, other._last, max)
-        out._unfollow = _merged(self._unfollow, other._unfollow, max)
-        out._posts = _merged(self._posts, other._posts, _add)
+        out._joined = merged(self._joined, other._joined, min)
+        out._last = merged(self._last, other._last, max)
+        out._unfollow = merged(self._unfollow, other._unfollow, max)
+        out._posts = merged(self._posts, other._posts, add)
         out._orders = {k: list(v) for k, v in self._orders.items()}
         for k, v in other._orders.items():
             mine = out._orders.get(k)
@@ -422,7 +448,7 @@ class LifecycleAccumulator:
         joined = self._joined
         try:
             keys = sorted(joined)
-        except TypeError:
+        except (TypeError, ArithmeticError):  # str with int, or Decimal('NaN')
             raise InvalidInputError.single(
                 "users.id", "must all be str or all be int in one segmentation"
             ) from None
@@ -480,7 +506,7 @@ class LifecycleAccumulator:
             interactions=self._rows,
             future_interactions=self._future,
             unknown_user_count=len(unknown),
-            unknown_user_sample=tuple(_sorted_sample(list(unknown), 20)),
+            unknown_user_sample=tuple(sorted_sample(unknown, 20)),
         )
 
 
@@ -496,8 +522,9 @@ def segment_users(
 
     ``users`` are :class:`~smmkit.models.User` models or ``(id, joined_at_seconds)``
     pairs; ``interactions`` any mix of the shapes in the module docs, sorted or not.
-    Times after ``now``, not finite, or in milliseconds raise
-    :class:`~smmkit.exceptions.InvalidInputError`; ``future="ignore"`` leaves times after
+    Times after ``now``, not finite, in milliseconds or before the year 1 raise
+    :class:`~smmkit.exceptions.InvalidInputError` naming the field (so does an argument
+    of the wrong type, naming the parameter); ``future="ignore"`` leaves times after
     ``now`` out instead (counted in ``Segmentation.future_interactions``).
 
     RFM is scored among users with at least one order: recency by the last order, frequency
@@ -517,6 +544,7 @@ def segment_users(
         ('loyal', '111')
     """
     acc = LifecycleAccumulator(now=now, rules=rules, future=future)
+    iterable(interactions, "interactions", "Interaction, tuple or InteractionBatch")
     acc.add_users(users)
     acc.add_interactions(interactions)
     return acc.result()
@@ -553,29 +581,13 @@ def segment_columns(
         True
     """
     now_utc = as_utc(require_aware(now, "now"))
+    if rules is not None:
+        instance_of(rules, LifecycleRules, "rules")
     return segment_columns_numpy(
-        user_ids,
-        joined_at,
-        interactions,
+        column(user_ids, "user_ids"),
+        column(joined_at, "joined_at"),
+        iterable(interactions, "interactions", "InteractionBatch"),
         now=now_utc,
-        rules=rules or LifecycleRules(),
+        rules=rules if rules is not None else LifecycleRules(),
         future=check_future_mode(future),
     )
-
-
-def _merged(a: Mapping[Hashable, Any], b: Mapping[Hashable, Any], combine: Any) -> dict[Any, Any]:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = combine(out[k], v) if k in out else v
-    return out
-
-
-def _add(x: int, y: int) -> int:
-    return x + y
-
-
-def _sorted_sample(keys: list[Hashable], limit: int) -> list[Any]:
-    try:
-        return sorted(keys)[:limit]  # type: ignore[type-var]
-    except TypeError:
-        return sorted(keys, key=repr)[:limit]

@@ -18,6 +18,7 @@ from enum import Enum
 
 from pydantic import Field, field_validator, model_validator
 
+from smmkit.audience._checks import enum_member, instance_of, items_of, optional_text
 from smmkit.audience.lifecycle import Segmentation
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import BusinessModel, LifecycleStage, Money
@@ -130,7 +131,7 @@ class SegmentPlaybook(SmmkitModel):
 
     def actions_for(self, stage: LifecycleStage | str) -> tuple[SegmentAction, ...]:
         """The actions of one stage, in order."""
-        wanted = LifecycleStage(stage)
+        wanted = enum_member(LifecycleStage, stage, "stage")
         return tuple(a for a in self.actions if a.stage is wanted)
 
     def with_actions(
@@ -149,7 +150,9 @@ class SegmentPlaybook(SmmkitModel):
             >>> [a.title for a in pb.with_actions("active", [tasting]).actions_for("active")]
             ['Blind tasting']
         """
-        wanted = LifecycleStage(stage)
+        wanted = enum_member(LifecycleStage, stage, "stage")
+        actions = items_of(actions, SegmentAction, "actions")
+        name = optional_text(name, "name")
         for i, a in enumerate(actions):
             if a.stage is not wanted:
                 raise InvalidInputError.single(
@@ -325,12 +328,7 @@ def default_playbook(
         >>> loyal.kind.value, str(loyal.incentive.commission_rate)
         ('ambassador', '0.08')
     """
-    try:
-        model = BusinessModel(business_model)
-    except ValueError:
-        raise InvalidInputError.single(
-            "business_model", "must be b2b or b2c", business_model
-        ) from None
+    model = enum_member(BusinessModel, business_model, "business_model")
     try:
         code = Money(amount=0, currency=currency).currency
     except InvalidInputError as exc:
@@ -352,7 +350,8 @@ def plan_actions(segmentation: Segmentation, playbook: SegmentPlaybook) -> tuple
         >>> [(p.action.title, p.user_count) for p in plan_actions(seg, default_playbook())][:2]
         [('Welcome perk', 1), ('7-day plan', 1)]
     """
-    counts = segmentation.counts()
+    counts = instance_of(segmentation, Segmentation, "segmentation").counts()
+    instance_of(playbook, SegmentPlaybook, "playbook")
     return tuple(
         ActionPlan(stage=a.stage, action=a, user_count=counts[a.stage]) for a in playbook.actions
     )

@@ -14,6 +14,7 @@ from enum import Enum
 
 from pydantic import Field, field_validator, model_validator
 
+from smmkit.audience._checks import text
 from smmkit.models import BusinessModel, Region
 from smmkit.models._base import FieldValueError, SmmkitModel
 
@@ -84,7 +85,7 @@ def normalize_tag(word: str) -> str:
         >>> normalize_tag("  White-Collar ")
         'office workers'
     """
-    key = " ".join(word.lower().split())
+    key = " ".join(text(word, "word").lower().split())
     return _SYNONYMS.get(key, key)
 
 

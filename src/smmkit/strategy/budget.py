@@ -15,15 +15,18 @@ XXX...) have no minor unit and cannot be split.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from fractions import Fraction
+from numbers import Rational
 
 from pydantic import Field
 
+from smmkit.audience._checks import enum_member, integer, iterable, optional_mapping, shown
 from smmkit.catalog import require_known_platform, resolve_platform
-from smmkit.exceptions import BudgetError, UnknownPlatformError
+from smmkit.exceptions import BudgetError, InvalidInputError, UnknownPlatformError
 from smmkit.models import BusinessModel, Money, Platform, PlatformRole
 from smmkit.models._base import SmmkitModel
 from smmkit.models._currencies import MINOR_UNITS_ISO
@@ -153,7 +156,7 @@ class BudgetPlan(SmmkitModel):
 
     def amount(self, item: BudgetItem | str) -> Money:
         """The amount of one item (zero when the plan does not have it)."""
-        wanted = BudgetItem(item)
+        wanted = enum_member(BudgetItem, item, "item")
         for line in self.lines:
             if line.item is wanted:
                 return line.amount
@@ -209,7 +212,7 @@ def allocate_budget(
         raise BudgetError.single("business_model", "must be b2b or b2c", business_model) from None
     total = coerce_money(total, "total")
     shares = dict(DEFAULT_SHARES[model])
-    for key, raw in (overrides or {}).items():
+    for key, raw in optional_mapping(overrides, "overrides").items():
         try:
             item = BudgetItem(key)
         except ValueError:
@@ -268,20 +271,23 @@ def allocate_budget(
     return BudgetPlan(total=total, business_model=model, lines=lines, platform_split=tuple(split))
 
 
-def split_exact(units: int, weights: Sequence[Decimal | int]) -> list[int]:
+def split_exact(units: int, weights: Sequence[Decimal | int | Fraction | float]) -> list[int]:
     """Split ``units`` integer units in proportion to ``weights``, exactly.
 
     Largest-remainder (Hamilton) rounding: everyone gets the floor of their quota, the
     units left go to the largest remainders (ties to the earlier weight). The parts always
-    sum to ``units``.
+    sum to ``units``. ``units`` is an int; each weight a finite number (an int, a
+    ``Decimal``, a ``Fraction`` or a float), never a string or a bool.
 
     Example:
         >>> split_exact(100, [1, 1, 1])
         [34, 33, 33]
     """
+    units = integer(units, "units")
     if units < 0:
         raise BudgetError.single("units", "must not be negative", units)
-    fractions = [Fraction(w) for w in weights]
+    weights = list(iterable(weights, "weights", "numbers"))
+    fractions = [_weight(w, f"weights.{i}") for i, w in enumerate(weights)]
     if any(f < 0 for f in fractions):
         raise BudgetError.single("weights", "must not be negative", [str(w) for w in weights])
     weight_sum = sum(fractions, Fraction(0))
@@ -294,6 +300,21 @@ def split_exact(units: int, weights: Sequence[Decimal | int]) -> list[int]:
     for i in order[:left]:
         parts[i] += 1
     return parts
+
+
+def _weight(value: object, field: str) -> Fraction:
+    """One weight as an exact fraction: finite ints, Decimals, Fractions and floats."""
+    if isinstance(value, bool) or not isinstance(value, (Rational, float, Decimal)):
+        raise InvalidInputError.single(
+            field, f"must be a number, not of type {type(value).__name__}", shown(value)
+        )
+    if isinstance(value, Decimal):
+        finite = value.is_finite()
+    else:  # ints and fractions are; an int beyond the float range too
+        finite = not isinstance(value, float) or math.isfinite(value)
+    if not finite:
+        raise InvalidInputError.single(field, "must be a finite number", str(value))
+    return Fraction(value)
 
 
 def _ordered(shares: Mapping[BudgetItem, Decimal]) -> dict[BudgetItem, Decimal]:
@@ -335,7 +356,13 @@ def _platform_roles(
     if isinstance(platforms, PlatformMatrix):
         return [(f.platform_id, f.job) for f in platforms.recommended]
     out: list[tuple[str, PlatformRole]] = []
-    for i, p in enumerate(platforms):
+    for i, p in enumerate(iterable(platforms, "platforms", "platform ids or specs")):
+        if not isinstance(p, (str, Platform)):
+            raise InvalidInputError.single(
+                f"platforms.{i}",
+                f"must be a platform id (str) or a Platform spec, not of type {type(p).__name__}",
+                shown(p),
+            )
         try:
             spec = resolve_platform(p)
         except UnknownPlatformError as exc:

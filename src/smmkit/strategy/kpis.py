@@ -398,7 +398,10 @@ def kpis_for(
     if isinstance(goal, Goal):
         objective = goal.objective
         model = goal.business_model
-        if business_model is not None and BusinessModel(business_model) is not model:
+        if (
+            business_model is not None
+            and coerce_enum(BusinessModel, business_model, "business_model") is not model
+        ):
             raise InvalidInputError.single(
                 "business_model", "contradicts goal.business_model", business_model
             )

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import Field
 
+from smmkit.audience._checks import instance_of, integer, iterable
 from smmkit.audience.profile import AudienceProfile
 from smmkit.catalog import Catalog, require_known_platform
 from smmkit.exceptions import InvalidInputError
@@ -238,6 +239,9 @@ def recommend_platforms(
         'private_domain'
     """
     model = coerce_enum(BusinessModel, business_model, "business_model")
+    instance_of(audience, AudienceProfile, "audience")
+    if catalog is not None:
+        instance_of(catalog, Catalog, "catalog")
     if audience.business_model is not model:
         raise InvalidInputError.single(
             "audience.business_model",
@@ -245,8 +249,7 @@ def recommend_platforms(
             audience.business_model.value,
         )
     objectives = _objectives(goal, model)
-    if not isinstance(max_platforms, int) or max_platforms < 1:
-        raise InvalidInputError.single("max_platforms", "must be a positive integer", max_platforms)
+    max_platforms = integer(max_platforms, "max_platforms", minimum=1)
     cap = max_platforms
     cap_reason = f"the matrix is full (max_platforms={max_platforms})"
     budget = None if budget is None else coerce_money(budget, "budget")
@@ -418,7 +421,11 @@ def _fit(
 
 
 def _objectives(goal: GoalLike | Sequence[GoalLike], model: BusinessModel) -> tuple[Objective, ...]:
-    items: Sequence[GoalLike] = (goal,) if isinstance(goal, (Goal, Objective, str)) else tuple(goal)
+    items: Sequence[GoalLike] = (
+        (goal,)
+        if isinstance(goal, (Goal, Objective, str))
+        else tuple(iterable(goal, "goal", "goals (Goal, Objective or objective names)"))
+    )
     if not items:
         raise InvalidInputError.single("goal", "needs at least one goal", None)
     out: list[Objective] = []
