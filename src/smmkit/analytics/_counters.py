@@ -7,14 +7,23 @@ merge does not depend on how the data was partitioned.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from smmkit.analytics._checks import optional_mapping, require_items
 from smmkit.analytics._exact import FIXED_SHIFT, check_finite, from_fixed, to_fixed
 from smmkit.exceptions import InvalidInputError
 
 __all__ = ["Counts", "Rate", "Sum", "same_kind"]
 
 K = TypeVar("K", bound=Hashable)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def same_kind(self: object, other: object, name: str) -> None:
@@ -39,21 +48,44 @@ class Counts(Generic[K]):
 
     def __init__(self, counts: Mapping[K, int] | None = None) -> None:
         self._counts: dict[K, int] = {}
-        for key, n in (counts or {}).items():
-            self.add(key, n)
+        for key, n in (optional_mapping(counts, "counts", "key -> count") or {}).items():
+            if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                raise InvalidInputError.single("counts", "must map keys to integers >= 0", n)
+            if n:
+                self._counts[key] = self._counts.get(key, 0) + n
 
     def add(self, key: K, n: int = 1) -> None:
-        """Count ``n`` more events for ``key`` (``n`` is a non-negative int)."""
+        """Count ``n`` more events for ``key`` (``n`` is a non-negative int).
+
+        Example:
+            >>> Counts().add(["a"])
+            Traceback (most recent call last):
+            ...
+            smmkit.exceptions.InvalidInputError: key: must be hashable (got 'list')
+        """
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise InvalidInputError.single("n", "must be a non-negative integer", n)
-        if n:
-            self._counts[key] = self._counts.get(key, 0) + n
+        try:
+            if n:
+                self._counts[key] = self._counts.get(key, 0) + n
+            else:
+                hash(key)
+        except TypeError:
+            raise InvalidInputError.single("key", "must be hashable", type(key).__name__) from None
 
     def update(self, keys: Iterable[K]) -> None:
-        """Count one event per key in ``keys``."""
+        """Count one event per key in ``keys`` (keys must be hashable)."""
         counts = self._counts
-        for key in keys:
-            counts[key] = counts.get(key, 0) + 1
+        key: Any = None
+        try:
+            for key in require_items(keys, "keys", "hashable keys"):
+                counts[key] = counts.get(key, 0) + 1
+        except TypeError:
+            if _hashable(key):
+                raise
+            raise InvalidInputError.single(
+                "keys", "must hold hashable keys", type(key).__name__
+            ) from None
 
     def merge(self, other: Counts[K]) -> Counts[K]:
         """A new accumulator holding both operands' counts."""
@@ -122,7 +154,7 @@ class Sum:
         total = 0
         count = 0
         shift = FIXED_SHIFT + 1
-        for value in values:
+        for value in require_items(values, "values", "numbers"):
             # Fast path for plain finite floats (x - x is NaN for NaN and infinities).
             if type(value) is float and value - value == 0.0:
                 numerator, denominator = value.as_integer_ratio()

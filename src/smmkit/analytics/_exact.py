@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 from decimal import Decimal
 
 from smmkit.exceptions import InvalidInputError
 
-__all__ = ["FIXED_ONE", "FIXED_SHIFT", "check_finite", "from_fixed", "is_number", "to_fixed"]
+__all__ = [
+    "FIXED_ONE",
+    "FIXED_SHIFT",
+    "check_finite",
+    "checked_fsum",
+    "from_fixed",
+    "is_number",
+    "to_fixed",
+]
 
 FIXED_SHIFT = 1074
 _SHIFT = FIXED_SHIFT
@@ -35,9 +44,36 @@ def check_finite(field: str, value: float) -> float:
         number = float(value)
     except OverflowError:  # an int or Fraction too large for a float
         number = math.inf
+    except ValueError:  # a signalling Decimal NaN refuses to convert
+        number = math.nan
     if not math.isfinite(number):
         raise InvalidInputError.single(field, "must be a finite number", value)
     return number
+
+
+def checked_fsum(values: Iterable[float], field: str) -> float:
+    """``math.fsum(values)``; a sum past the largest float is refused naming ``field``.
+
+    ``math.fsum`` raises ``OverflowError`` when the finite values add up past about
+    ``1.8e308`` (two counts of ``1e308``): that is an input no float can total.
+
+    Example:
+        >>> checked_fsum([0.1] * 10, "values")
+        1.0
+        >>> checked_fsum([1e308, 1e308], "observations")
+        Traceback (most recent call last):
+        ...
+        smmkit.exceptions.InvalidInputError: observations: add up past the largest float ...
+    """
+    try:
+        total = math.fsum(values)
+    except (OverflowError, ValueError):  # past the largest float; or inf - inf
+        total = math.inf
+    if not math.isfinite(total):
+        raise InvalidInputError.single(
+            field, "add up past the largest float (about 1.8e308); check the units"
+        )
+    return total
 
 
 def to_fixed(value: float) -> int:

@@ -11,7 +11,8 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from smmkit.analytics._exact import is_number
+from smmkit.analytics._checks import require_items, require_mapping, require_str
+from smmkit.analytics._exact import checked_fsum, is_number
 from smmkit.analytics._metric_vocabulary import Metric, platform_metrics
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel, as_utc, require_aware
@@ -40,12 +41,13 @@ def count_interactions(platform: str, reported: Mapping[str, float]) -> float:
         12.0
     """
     spec = platform_metrics(platform)
+    counts = require_mapping(reported, "reported", "field name -> count")
     total = []
     for name in spec.interaction_fields:
-        value = reported.get(name)
+        value = counts.get(name)
         if value is not None:
             total.append(_non_negative(name, value))
-    return math.fsum(total)
+    return checked_fsum(total, "reported")
 
 
 class Ratio(SmmkitModel):
@@ -81,6 +83,8 @@ def _non_negative(field: str, value: float) -> float:
         number = float(value)
     except OverflowError:
         number = math.inf
+    except ValueError:  # a signalling Decimal NaN refuses to convert
+        number = math.nan
     if not math.isfinite(number) or number < 0:
         raise InvalidInputError.single(field, "must be a finite number >= 0", value)
     return number
@@ -131,7 +135,8 @@ def conversion_rate(conversions: float, base: float, *, base_name: str = "base")
         >>> conversion_rate(12, 40, base_name="leads").value
         0.3
     """
-    return _ratio(Metric.CONVERSION_RATE.value, "conversions", conversions, base_name, base)
+    name = require_str(base_name, "base_name", empty=False)
+    return _ratio(Metric.CONVERSION_RATE.value, "conversions", conversions, name, base)
 
 
 def share_of_voice(brand: str, mentions: Mapping[str, float]) -> Ratio:
@@ -141,9 +146,13 @@ def share_of_voice(brand: str, mentions: Mapping[str, float]) -> Ratio:
         >>> share_of_voice("us", {"us": 30, "rival": 70}).value
         0.3
     """
+    require_str(brand, "brand")
+    mentions = require_mapping(mentions, "mentions", "brand -> mention count")
     if brand not in mentions:
         raise InvalidInputError.single("brand", "must be one of the mentions' keys", brand)
-    total = math.fsum(_non_negative(f"mentions.{k}", v) for k, v in mentions.items())
+    total = checked_fsum(
+        (_non_negative(f"mentions.{k}", v) for k, v in mentions.items()), "mentions"
+    )
     return _ratio(
         Metric.SHARE_OF_VOICE.value, f"mentions.{brand}", mentions[brand], "all mentions", total
     )
@@ -191,10 +200,10 @@ def favourability_from_sentiment(scores: Iterable[object]) -> Ratio:
         0.25
     """
     tally = {"positive": 0, "negative": 0, "neutral": 0}
-    for index, item in enumerate(scores):
+    for index, item in enumerate(require_items(scores, "scores", "sentiment scores or labels")):
         label = getattr(item, "label", item)
         name = getattr(label, "value", label)
-        if name not in tally:
+        if not isinstance(name, str) or name not in tally:
             raise InvalidInputError.single(
                 f"scores.{index}", "must be a sentiment score or label", item
             )
@@ -272,7 +281,13 @@ def repurchase_rate(
         raise InvalidInputError.single("window", "must be a positive timedelta", window)
     cutoff = as_utc(require_aware(as_of, "as_of", "must be timezone-aware"))
     by_customer: dict[str, list[datetime]] = {}
-    for index, (customer, at) in enumerate(orders):
+    for index, order in enumerate(require_items(orders, "orders", "(customer_id, time) pairs")):
+        if not isinstance(order, (tuple, list)) or len(order) != 2:
+            raise InvalidInputError.single(
+                f"orders.{index}", "must be a (customer_id, order time) pair", order
+            )
+        customer, at = order
+        require_str(customer, f"orders.{index}.0")
         moment = as_utc(require_aware(at, f"orders.{index}", "order time must be timezone-aware"))
         if moment <= cutoff:
             by_customer.setdefault(customer, []).append(moment)
@@ -281,10 +296,11 @@ def repurchase_rate(
     for times in by_customer.values():
         times.sort()
         first = times[0]
-        if first + window > cutoff:
+        # Differences, not ``first + window``: a window of centuries cannot overflow a date.
+        if cutoff - first < window:
             continue
         eligible += 1
-        if any(first < t <= first + window for t in times[1:]):
+        if any(timedelta(0) < t - first <= window for t in times[1:]):
             repeat += 1
     return RepurchaseRate(
         value=repeat / eligible if eligible else None,

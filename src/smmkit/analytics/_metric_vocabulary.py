@@ -220,7 +220,11 @@ def metric_definition(metric: Metric | str) -> MetricDefinition:
         >>> metric_definition("lead").metric.value
         'leads'
     """
-    name = canonical_metric_name(metric.value if isinstance(metric, Metric) else str(metric))
+    if not isinstance(metric, str):  # a Metric is a str too
+        raise InvalidInputError.single(
+            "metric", "must be a Metric or a metric name", type(metric).__name__
+        )
+    name = canonical_metric_name(metric.value if isinstance(metric, Metric) else metric)
     try:
         return METRICS[Metric(name)]
     except ValueError:
@@ -468,6 +472,10 @@ def platform_metrics(platform: str) -> PlatformMetrics:
         >>> platform_metrics("bluesky").exposure is None
         True
     """
+    if not isinstance(platform, str):
+        raise InvalidInputError.single(
+            "platform", "must be a platform id (str)", type(platform).__name__
+        )
     found = PLATFORM_METRICS.get(platform)
     if found is None:
         if is_known_platform(platform):  # a plugin's or a custom spec's platform

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from smmkit.analytics._checks import require_items
 from smmkit.analytics._counters import same_kind
 from smmkit.analytics._exact import check_finite, from_fixed, to_fixed
 from smmkit.exceptions import InvalidInputError
@@ -88,7 +89,8 @@ class PathCounts:
         """
         raw: dict[str, list[int]] = {}
         fixed = to_fixed
-        for row, (text, conv, val, null) in enumerate(_columns(paths, conversions, values, nulls)):
+        rows = _columns(paths, conversions, values, nulls)
+        for row, (text, conv, val, null) in enumerate(rows):
             # One comparison rejects negatives, NaN and infinity alike.
             try:
                 ok = 0 <= conv < math.inf and 0 <= val < math.inf and 0 <= null < math.inf
@@ -97,6 +99,10 @@ class PathCounts:
             if not ok:
                 raise InvalidInputError.single(
                     f"row {row}", "amounts must be finite numbers >= 0", (conv, val, null)
+                )
+            if not isinstance(text, str):
+                raise InvalidInputError.single(
+                    f"paths.{row}", 'must be a str such as "a > b"', type(text).__name__
                 )
             slot = raw.get(text)
             if slot is None:
@@ -188,6 +194,8 @@ def _columns(
         named.append(("values", values))
     if nulls is not None:
         named.append(("nulls", nulls))
+    for name, column in named:
+        require_items(column, name, "column values")
     rows: Iterator[tuple[Any, ...]] = zip(*(column for _, column in named), strict=True)
     value_at = 2 if values is not None else None
     null_at = len(named) - 1 if nulls is not None else None
@@ -219,9 +227,11 @@ def _columns(
 
 
 def _check_path(path: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(path, str) or not path:
+    if isinstance(path, (str, bytes, bytearray, Mapping)) or not isinstance(path, Iterable):
         raise InvalidInputError.single("path", "must be a non-empty sequence of channels", path)
     key = tuple(path)
+    if not key:
+        raise InvalidInputError.single("path", "must be a non-empty sequence of channels", path)
     for channel in key:
         if not isinstance(channel, str) or not channel:
             raise InvalidInputError.single("path", "channels must be non-empty strings", path)

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from smmkit.analytics._checks import require_items
 from smmkit.analytics._counters import same_kind
 from smmkit.analytics._exact import check_finite
 from smmkit.exceptions import InvalidInputError
@@ -111,7 +112,7 @@ class HyperLogLog:
         registers = self._registers
         blake2b = hashlib.blake2b
         from_bytes = int.from_bytes
-        for item in items:
+        for item in require_items(items, "items", "ids (str, bytes or int)"):
             if isinstance(item, str):
                 h = from_bytes(
                     blake2b(b"s" + item.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
@@ -224,7 +225,7 @@ class QuantileSketch:
         scale = 1.0 / self._log_gamma
         low, high = self._min, self._max
         try:
-            for value in values:
+            for value in require_items(values, "values", "numbers"):
                 # Same acceptance as ``add``: floats take the fast path, other numbers
                 # (ints, numpy, Decimal) go through the check; bools and strings are refused.
                 x = value if type(value) is float else check_finite("value", value)

@@ -19,13 +19,14 @@ are complete; nothing reads the clock.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import Enum
 from itertools import pairwise
 from typing import Literal
 
+from smmkit.analytics._checks import require_items, require_number, require_timedelta
+from smmkit.analytics._exact import checked_fsum
 from smmkit.analytics.attribution import Attribution
 from smmkit.analytics.growth import PeriodValue, period_values
 from smmkit.exceptions import InvalidInputError
@@ -231,11 +232,8 @@ def _platform_rule(
         if len(tail) == periods and all(v is not None for v in tail):
             recent[p] = [float(v) for v in tail if v is not None]
     stalled = sorted(p for p, rates in recent.items() if all(r < stall_rate for r in rates))
-    growing = {
-        p: math.fsum(rates) / len(rates)
-        for p, rates in recent.items()
-        if p not in stalled and math.fsum(rates) / len(rates) >= stall_rate
-    }
+    means = {p: checked_fsum(rates, "history") / len(rates) for p, rates in recent.items()}
+    growing = {p: m for p, m in means.items() if p not in stalled and m >= stall_rate}
     out = []
     for platform in stalled:
         target = max(sorted(growing), key=lambda p: growing[p]) if growing else None
@@ -321,7 +319,7 @@ def _sum_metric(obs: list[MetricObservation], metric: str) -> dict[str, float]:
     for o in obs:
         if o.metric == metric:
             totals.setdefault(o.platform, []).append(o.value)
-    return {p: math.fsum(v) for p, v in totals.items()}
+    return {p: checked_fsum(v, "history") for p, v in totals.items()}
 
 
 def _best_and_worst(rates: dict[str, float], budget_ratio: float) -> tuple[str, str] | None:
@@ -445,11 +443,17 @@ def suggest_iterations(
     cutoff = as_utc(require_aware(now, "now"))
     if not isinstance(periods, int) or isinstance(periods, bool) or periods < 1:
         raise InvalidInputError.single("periods", "must be an integer >= 1", periods)
-    if not budget_ratio > 1:
-        raise InvalidInputError.single("budget_ratio", "must be greater than 1", budget_ratio)
-    if future not in ("refuse", "ignore"):
+    budget_ratio = require_number(budget_ratio, "budget_ratio", above=1.0)
+    stall_rate = require_number(stall_rate, "stall_rate")
+    min_leads = require_number(min_leads, "min_leads", minimum=0.0)
+    require_timedelta(lookback, "lookback")
+    if attribution is not None and not isinstance(attribution, Attribution):
+        raise InvalidInputError.single(
+            "attribution", "must be an Attribution or None", type(attribution).__name__
+        )
+    if not isinstance(future, str) or future not in ("refuse", "ignore"):
         raise InvalidInputError.single("future", "must be 'refuse' or 'ignore'", future)
-    observations = list(history)
+    observations = list(require_items(history, "history", "MetricObservation"))
     for index, o in enumerate(observations):
         if not isinstance(o, MetricObservation):
             raise InvalidInputError.single(
@@ -463,7 +467,8 @@ def suggest_iterations(
                 o.period_start,
             )
     done = [o for o in observations if o.period_end <= cutoff]
-    recent = [o for o in done if o.period_start >= cutoff - lookback]
+    # A difference, not ``cutoff - lookback``: a lookback of centuries cannot overflow.
+    recent = [o for o in done if cutoff - o.period_start <= lookback]
     recommendations = (
         _content_rule(done, periods)
         + _platform_rule(done, periods, stall_rate)

@@ -9,13 +9,14 @@ content mix can be rebalanced on value rather than applause.
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from itertools import pairwise
 from typing import Any, Literal
 
+from smmkit.analytics._checks import require_bool, require_items
+from smmkit.analytics._exact import checked_fsum
 from smmkit.analytics.metrics import ExposureBasis
 from smmkit.catalog import require_known_platform
 from smmkit.exceptions import InvalidInputError
@@ -331,12 +332,14 @@ def build_funnels(
     """
     # Stage counts per finest segment first: each (platform, content type) picks its own
     # exposure basis, so pooling never adds impressions on one platform to views on another.
-    if other_metrics not in ("refuse", "ignore"):
+    if not isinstance(other_metrics, str) or other_metrics not in ("refuse", "ignore"):
         raise InvalidInputError.single(
             "other_metrics", "must be 'refuse' or 'ignore'", other_metrics
         )
+    require_bool(by_platform, "by_platform")
+    require_bool(by_content_type, "by_content_type")
     fine: dict[tuple[str, str | None], dict[str, list[float]]] = {}
-    for index, obs in enumerate(observations):
+    for index, obs in enumerate(require_items(observations, "observations", "MetricObservation")):
         if not isinstance(obs, MetricObservation):
             raise InvalidInputError.single(
                 f"observations.{index}", "must be a MetricObservation", type(obs).__name__
@@ -357,7 +360,7 @@ def build_funnels(
         for stage in FunnelStage:
             for name in STAGE_METRICS[stage]:
                 if name in metrics:
-                    stage_values[stage] = (name, math.fsum(metrics[name]))
+                    stage_values[stage] = (name, checked_fsum(metrics[name], "observations"))
                     break
         key = (
             source_platform if by_platform else None,
@@ -374,7 +377,9 @@ def build_funnels(
         basis: str | None = None
         for stage in FunnelStage:
             found = [part[stage] for part in parts if stage in part]
-            value: float | None = math.fsum(v for _, v in found) if found else None
+            value: float | None = (
+                checked_fsum((v for _, v in found), "observations") if found else None
+            )
             if found and len(found) < len(parts):
                 # Some parts do not track this stage: a partial sum would read as a drop.
                 incomplete.append(stage)

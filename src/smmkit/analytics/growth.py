@@ -16,7 +16,8 @@ from datetime import datetime
 from enum import Enum
 from itertools import pairwise
 
-from smmkit.analytics._exact import is_number
+from smmkit.analytics._checks import optional_str, require_items
+from smmkit.analytics._exact import checked_fsum, is_number
 from smmkit.catalog import require_known_platform
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel, require_aware
@@ -122,6 +123,8 @@ def _number(field: str, value: float | None) -> float | None:
         number = float(value)
     except OverflowError:
         number = math.inf
+    except ValueError:  # a signalling Decimal NaN refuses to convert
+        number = math.nan
     if not math.isfinite(number):
         raise InvalidInputError.single(field, "must be finite (use None for missing)", value)
     return number
@@ -202,8 +205,13 @@ def period_values(
     metric = _metric_name(metric)
     if platform is not None:
         require_known_platform(platform)
+    optional_str(content_type, "content_type")
     totals: dict[tuple[datetime, datetime], list[float]] = {}
-    for obs in observations:
+    for index, obs in enumerate(require_items(observations, "observations", "MetricObservation")):
+        if not isinstance(obs, MetricObservation):
+            raise InvalidInputError.single(
+                f"observations.{index}", "must be a MetricObservation", type(obs).__name__
+            )
         if obs.metric != metric:
             continue
         if platform is not None and obs.platform != platform:
@@ -222,7 +230,8 @@ def period_values(
                 f"periods overlap for {metric!r}: {out[-1].start}..{out[-1].end}"
                 f" and {start}..{end}",
             )
-        out.append(PeriodValue(start=start, end=end, value=math.fsum(totals[(start, end)])))
+        total = checked_fsum(totals[(start, end)], "observations")
+        out.append(PeriodValue(start=start, end=end, value=total))
     return tuple(out)
 
 

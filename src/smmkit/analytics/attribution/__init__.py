@@ -14,6 +14,8 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
+from smmkit.analytics._checks import optional_str, require_items
+from smmkit.analytics._exact import checked_fsum
 from smmkit.analytics.accumulators import PathCounts
 from smmkit.analytics.attribution._paths import GroupBy, Row, collect_rows
 from smmkit.analytics.attribution._types import (
@@ -24,14 +26,15 @@ from smmkit.analytics.attribution._types import (
     build_attribution,
 )
 from smmkit.analytics.attribution.heuristics import (
-    first_touch_weights,
-    last_touch_weights,
-    linear_weights,
-    position_based_weights,
-    time_decay_weights,
+    _first_touch,
+    _last_touch,
+    _linear,
+    _position_based,
+    _position_weights,
+    _time_decay,
 )
-from smmkit.analytics.attribution.markov import build_chain
-from smmkit.analytics.attribution.shapley import shapley_weights
+from smmkit.analytics.attribution.markov import _build_chain
+from smmkit.analytics.attribution.shapley import _shapley_weights
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import as_utc, require_aware
 from smmkit.models.metrics import Journey
@@ -58,16 +61,6 @@ def _accumulate(
             conv.setdefault(channel, []).append(row.conversions * w)
             value.setdefault(channel, []).append(row.value * w)
     return conv, value
-
-
-def _check_weights(first: float, last: float) -> None:
-    for name, weight in (("first_weight", first), ("last_weight", last)):
-        if not isinstance(weight, (int, float)) or not 0.0 <= weight <= 1.0:
-            raise InvalidInputError.single(name, "must be between 0 and 1", weight)
-    if first + last > 1.0 + 1e-12 or first + last <= 0.0:
-        raise InvalidInputError.single(
-            "last_weight", "first_weight + last_weight must be in (0, 1]", last
-        )
 
 
 def _half_life_in(half_life: timedelta | float | None, timed: bool) -> float:
@@ -138,10 +131,13 @@ def attribute(
     except ValueError:
         known = ", ".join(m.value for m in AttributionModel)
         raise InvalidInputError.single("model", f"must be one of {known}", model) from None
+    if not isinstance(data, PathCounts):
+        require_items(data, "data", "PathSummary or Journey items, or a PathCounts")
+    optional_str(conversion_kind, "conversion_kind")
     cutoff = None if now is None else as_utc(require_aware(now, "now"))
     rows, lost_conv, lost_value, timed = collect_rows(data, by, conversion_kind, cutoff)
-    total_conv = math.fsum(r.conversions for r in rows)
-    total_value = math.fsum(r.value for r in rows)
+    total_conv = checked_fsum((r.conversions for r in rows), "data")
+    total_value = checked_fsum((r.value for r in rows), "data")
     unattributed = (lost_conv, lost_value)
     params: tuple[tuple[str, str], ...] = (("by", by),)
     if conversion_kind is not None:
@@ -153,13 +149,16 @@ def attribute(
         # A path with value but no journeys (conversions + nulls == 0) adds no transition
         # to the chain, so no removal effect can reach its value: report it as
         # unattributed instead of counting it in a total no channel receives.
-        orphan_value = math.fsum(
-            r.value for r in rows if r.conversions + r.nulls <= 0 and r.value > 0
+        checked_fsum((r.conversions + r.nulls for r in rows), "data")  # the journeys
+        orphan_value = checked_fsum(
+            (r.value for r in rows if r.conversions + r.nulls <= 0 and r.value > 0), "data"
         )
         if orphan_value > 0:
-            total_value = math.fsum(r.value for r in rows if r.conversions + r.nulls > 0)
-            unattributed = (lost_conv, math.fsum((lost_value, orphan_value)))
-        chain = build_chain(rows, order)
+            total_value = checked_fsum(
+                (r.value for r in rows if r.conversions + r.nulls > 0), "data"
+            )
+            unattributed = (lost_conv, checked_fsum((lost_value, orphan_value), "data"))
+        chain = _build_chain(rows, order)
         base_p, _, effects = chain.removal_effects()
         sum_conv = math.fsum(e[0] for e in effects.values())
         sum_value = math.fsum(e[1] for e in effects.values())
@@ -192,31 +191,33 @@ def attribute(
         conv_parts: dict[str, list[float]] = {}
         value_parts: dict[str, list[float]] = {}
         for row in rows:
-            for channel, w in shapley_weights(row.path).items():
+            for channel, w in _shapley_weights(row.path).items():
                 conv_parts.setdefault(channel, []).append(row.conversions * w)
                 value_parts.setdefault(channel, []).append(row.value * w)
     else:
         if chosen is AttributionModel.FIRST_TOUCH:
 
             def weigh(row: Row) -> tuple[float, ...]:
-                return first_touch_weights(len(row.path))
+                return _first_touch(len(row.path))
 
         elif chosen is AttributionModel.LAST_TOUCH:
 
             def weigh(row: Row) -> tuple[float, ...]:
-                return last_touch_weights(len(row.path))
+                return _last_touch(len(row.path))
 
         elif chosen is AttributionModel.LINEAR:
 
             def weigh(row: Row) -> tuple[float, ...]:
-                return linear_weights(len(row.path))
+                return _linear(len(row.path))
 
         elif chosen is AttributionModel.POSITION_BASED:
-            _check_weights(first_weight, last_weight)
+            first, last = _position_weights(
+                first_weight, last_weight, "first_weight", "last_weight"
+            )
             params += (("first_weight", repr(first_weight)), ("last_weight", repr(last_weight)))
 
             def weigh(row: Row) -> tuple[float, ...]:
-                return position_based_weights(len(row.path), first_weight, last_weight)
+                return _position_based(len(row.path), first, last)
 
         else:
             scale = _half_life_in(half_life, timed)
@@ -227,7 +228,7 @@ def attribute(
                 ages = (
                     row.ages if row.ages is not None else tuple(float(n - 1 - i) for i in range(n))
                 )
-                return time_decay_weights(ages, scale)
+                return _time_decay(ages, scale)
 
         conv_parts, value_parts = _accumulate(rows, weigh)
 

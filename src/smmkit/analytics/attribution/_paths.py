@@ -96,7 +96,7 @@ def collect_rows(
     kind count (the others are ignored, as if they had not happened). With ``now`` (aware),
     a journey with a time after it is refused.
     """
-    if by not in ("channel", "content_type", "channel_content_type"):
+    if not isinstance(by, str) or by not in ("channel", "content_type", "channel_content_type"):
         raise InvalidInputError.single(
             "by", "must be 'channel', 'content_type' or 'channel_content_type'", by
         )

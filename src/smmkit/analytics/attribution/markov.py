@@ -20,6 +20,10 @@ elimination without pivoting is stable in any elimination order; smmkit picks a
 fill-reducing order (Markowitz) and eliminates down to the start state, on sparse rows in
 pure Python, with no numpy. ChannelAttribution estimates the same quantities by Monte
 Carlo simulation.
+
+The public functions check their arguments (an
+:class:`~smmkit.exceptions.InvalidInputError` naming the parameter);
+:func:`~smmkit.analytics.attribute` calls the unchecked ``_`` versions on rows it built.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Sequence
 
+from smmkit.analytics._checks import require_int, require_items, require_number, require_str_items
 from smmkit.analytics.attribution._paths import Row
+from smmkit.exceptions import InvalidInputError
 
 __all__ = ["MarkovChain", "build_chain", "collapse_repeats", "solve_for"]
 
@@ -39,6 +45,10 @@ def collapse_repeats(path: Sequence[str]) -> tuple[str, ...]:
         >>> collapse_repeats(("a", "a", "b", "a"))
         ('a', 'b', 'a')
     """
+    return _collapse(require_str_items(path, "path"))
+
+
+def _collapse(path: Sequence[str]) -> tuple[str, ...]:
     out: list[str] = []
     for channel in path:
         if not out or out[-1] != channel:
@@ -59,7 +69,7 @@ class MarkovChain:
     """
 
     def __init__(self, order: int) -> None:
-        self.order = order
+        self.order = require_int(order, "order", minimum=1)
         self.states: list[tuple[str, ...]] = [()]
         self.index: dict[tuple[str, ...], int] = {(): 0}
         # Transient-to-transient counts, and per state: conversions, value, nulls.
@@ -81,11 +91,21 @@ class MarkovChain:
         return found
 
     def add_path(self, path: Sequence[str], conversions: float, value: float, nulls: float) -> None:
-        """Add the transitions of one path, weighted by its journeys."""
+        """Add the transitions of one path, weighted by its journeys (amounts >= 0)."""
+        self._add_path(
+            require_str_items(path, "path", empty=False),
+            require_number(conversions, "conversions", minimum=0.0),
+            require_number(value, "value", minimum=0.0),
+            require_number(nulls, "nulls", minimum=0.0),
+        )
+
+    def _add_path(
+        self, path: Sequence[str], conversions: float, value: float, nulls: float
+    ) -> None:
         weight = conversions + nulls
         if weight <= 0:
             return
-        seq = collapse_repeats(path)
+        seq = _collapse(path)
         current = 0
         k = self.order
         for i in range(len(seq)):
@@ -123,7 +143,7 @@ class MarkovChain:
             rhs.append([self.to_conversion[i] / out, self.to_value[i] / out])
         if not rows or position.get(0) is None:
             return 0.0, 0.0
-        probability, value = solve_for(rows, rhs, position[0])
+        probability, value = _solve_for(rows, rhs, position[0])
         return probability, value
 
     def conversion_probability(self) -> float:
@@ -152,8 +172,27 @@ def build_chain(rows: Iterable[Row], order: int) -> MarkovChain:
         [(), ('a',), ('b',)]
     """
     chain = MarkovChain(order)
+    for index, row in enumerate(require_items(rows, "rows", "Row values")):
+        if not isinstance(row, Row):
+            raise InvalidInputError.single(
+                f"rows.{index}",
+                "must be a Row (path, conversions, value, nulls, ages)",
+                type(row).__name__,
+            )
+        chain._add_path(
+            require_str_items(row.path, f"rows.{index}.path", empty=False),
+            require_number(row.conversions, f"rows.{index}.conversions", minimum=0.0),
+            require_number(row.value, f"rows.{index}.value", minimum=0.0),
+            require_number(row.nulls, f"rows.{index}.nulls", minimum=0.0),
+        )
+    return chain
+
+
+def _build_chain(rows: Iterable[Row], order: int) -> MarkovChain:
+    """:func:`build_chain` over rows already checked (``attribute``'s own)."""
+    chain = MarkovChain(order)
     for row in rows:
-        chain.add_path(row.path, row.conversions, row.value, row.nulls)
+        chain._add_path(row.path, row.conversions, row.value, row.nulls)
     return chain
 
 
@@ -161,16 +200,76 @@ def solve_for(rows: list[dict[int, float]], rhs: list[list[float]], target: int)
     """Solve ``A x = b`` for one unknown, ``x[target]``, with sparse rows (several ``b``).
 
     ``rows[i]`` maps column to coefficient; ``rhs[i]`` holds row ``i`` of every right-hand
-    side; both are consumed. ``A`` must be row diagonally dominant with a nonzero
-    diagonal (true of ``I - Q`` for an absorbing chain): then eliminating the unknowns in
-    any order needs no pivoting and stays stable, so the order is chosen to keep the rows
-    sparse (least ``(row entries - 1) * (column entries - 1)`` first, Markowitz's rule).
-    ``target`` is eliminated last, so no back substitution is needed.
+    side (each the same width); the arguments are checked and copied, so they are left as
+    they were. ``A`` should be row diagonally dominant with a nonzero diagonal (true of
+    ``I - Q`` for an absorbing chain): then eliminating the unknowns in any order needs no
+    pivoting and stays stable, so the order is chosen to keep the rows sparse (least
+    ``(row entries - 1) * (column entries - 1)`` first, Markowitz's rule). ``target`` is
+    eliminated last, so no back substitution is needed. A system whose pivot becomes zero
+    (singular) is refused with :class:`~smmkit.exceptions.InvalidInputError`.
 
     Example:
         >>> solve_for([{0: 2.0, 1: -1.0}, {0: -1.0, 1: 2.0}], [[1.0], [1.0]], target=0)
         [1.0]
+        >>> solve_for([{}], [[]], 0)
+        Traceback (most recent call last):
+        ...
+        smmkit.exceptions.InvalidInputError: rows.0: must have a nonzero diagonal entry (0) ...
     """
+    checked_rows, checked_rhs, index = _checked_system(rows, rhs, target)
+    try:
+        return _solve_for(checked_rows, checked_rhs, index)
+    except ZeroDivisionError:
+        raise InvalidInputError.single(
+            "rows", "the system is singular (a pivot became zero); it has no unique solution"
+        ) from None
+
+
+def _checked_system(
+    rows: object, rhs: object, target: object
+) -> tuple[list[dict[int, float]], list[list[float]], int]:
+    """Copies of ``rows`` and ``rhs`` as floats, and ``target``, or an error naming the part."""
+    matrix = list(require_items(rows, "rows", "mappings of column -> coefficient"))
+    sides = list(require_items(rhs, "rhs", "lists of numbers"))
+    n = len(matrix)
+    if n == 0:
+        raise InvalidInputError.single("rows", "must hold at least one row")
+    if len(sides) != n:
+        raise InvalidInputError.single("rhs", f"must hold one row per row ({n})", len(sides))
+    index = require_int(target, "target", minimum=0, maximum=n - 1)
+    out_rows: list[dict[int, float]] = []
+    for r, row in enumerate(matrix):
+        if not isinstance(row, dict):
+            raise InvalidInputError.single(
+                f"rows.{r}", "must be a dict of column -> coefficient", type(row).__name__
+            )
+        out: dict[int, float] = {}
+        for c, coefficient in row.items():
+            column = require_int(c, f"rows.{r} column", minimum=0, maximum=n - 1)
+            out[column] = require_number(coefficient, f"rows.{r}.{column}")
+        if not out.get(r):
+            raise InvalidInputError.single(
+                f"rows.{r}", f"must have a nonzero diagonal entry ({r})", row
+            )
+        out_rows.append(out)
+    out_rhs: list[list[float]] = []
+    width = -1
+    for r, side in enumerate(sides):
+        values = [
+            require_number(v, f"rhs.{r}.{k}")
+            for k, v in enumerate(require_items(side, f"rhs.{r}", "numbers"))
+        ]
+        if width not in (-1, len(values)):
+            raise InvalidInputError.single(
+                f"rhs.{r}", f"must hold {width} values, as rhs.0 does", len(values)
+            )
+        width = len(values)
+        out_rhs.append(values)
+    return out_rows, out_rhs, index
+
+
+def _solve_for(rows: list[dict[int, float]], rhs: list[list[float]], target: int) -> list[float]:
+    """:func:`solve_for` on checked rows (consumed)."""
     n = len(rows)
     width = len(rhs[target])
     cols: list[set[int]] = [set() for _ in range(n)]
