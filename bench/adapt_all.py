@@ -60,7 +60,7 @@ def make_pieces(n: int, seed: int = 7) -> list[ContentPiece]:
             media = [
                 MediaAsset(
                     kind="image",
-                    url=f"file:///img{i}_{k}.jpg",
+                    url=f"https://cdn.example/img{i}_{k}.jpg",
                     size_bytes=rng.choice((300_000, 3_000_000, 9_000_000)),
                 )
                 for k in range(rng.randint(1, 12))
@@ -69,7 +69,7 @@ def make_pieces(n: int, seed: int = 7) -> list[ContentPiece]:
             media = [
                 MediaAsset(
                     kind="video",
-                    url=f"file:///v{i}.mp4",
+                    url=f"https://cdn.example/v{i}.mp4",
                     duration_seconds=rng.choice((18, 25, 90, 240, 420, 1200)),
                 )
             ]

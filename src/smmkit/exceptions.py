@@ -12,23 +12,28 @@ SmmkitError
 │   ├── ContentRuleError                    content a platform cannot take as it is
 │   │   ├── PermissionMissingError          UGC without the creator's permission
 │   │   └── ContentTooLongError             links, tags, mentions that cannot all fit
-│   └── BudgetError                         a budget split outside the playbook's bands
+│   ├── BudgetError                         a budget split outside the playbook's bands
+│   ├── MediaSourceError                    a media source smmkit will not read (not http(s))
+│   └── MediaTooLargeError                  media over the loader's size bound
 ├── IllegalTransitionError                  a workflow step the state machine forbids
 ├── ConfigurationError                      a setting that cannot work
 ├── MissingExtraError (ImportError)         an optional dependency is not installed
+├── NotPicklableError (TypeError)           an object holding secrets refused to be pickled
 ├── PlatformError                           anything that went wrong talking to a platform
 │   ├── TransportError                      the request never got a response
 │   │   └── RequestTimeoutError
 │   ├── APIError                            the platform answered with an error
 │   │   ├── BadRequestError                 4xx / validation codes
 │   │   ├── AuthenticationError             bad credentials
-│   │   │   └── TokenExpiredError           an access token that must be refreshed
+│   │   │   ├── TokenExpiredError           an access token that must be refreshed
+│   │   │   └── TokenUnavailableError       the token endpoint is down: nothing was sent
 │   │   ├── PermissionDeniedError           the app or account may not do this
 │   │   ├── NotFoundError
 │   │   ├── DuplicateContentError           the platform refused a repost
 │   │   ├── RateLimitError                  throttled; ``retry_after`` says how long
 │   │   ├── OutsideWindowError              e.g. WeChat 45015, the 48-hour message window
 │   │   └── ServerError                     5xx or "system busy"
+│   ├── MediaFetchError                     downloading a media URL failed: nothing posted
 │   ├── UnsupportedOperationError           the platform has no API for this
 │   └── PublishTimeoutError                 an asynchronous publish passed its deadline
 └── WebhookError                            a callback that must not be trusted
@@ -62,8 +67,12 @@ __all__ = [
     "IllegalTransitionError",
     "InvalidInputError",
     "MalformedPayloadError",
+    "MediaFetchError",
+    "MediaSourceError",
+    "MediaTooLargeError",
     "MissingExtraError",
     "NotFoundError",
+    "NotPicklableError",
     "OutsideWindowError",
     "PermissionDeniedError",
     "PermissionMissingError",
@@ -77,6 +86,7 @@ __all__ = [
     "SignatureError",
     "SmmkitError",
     "TokenExpiredError",
+    "TokenUnavailableError",
     "TransportError",
     "UnknownPlatformError",
     "UnsupportedOperationError",
@@ -321,6 +331,22 @@ class MissingExtraError(SmmkitError, ImportError):
         super().__init__(f"this feature needs {package!r}: pip install 'smmkit[{extra}]'")
 
 
+class NotPicklableError(SmmkitError, TypeError):
+    """An object that holds secrets (credentials, tokens, keys) or live connections
+    refused to be pickled: a pickle would copy the secrets in clear into whatever keeps
+    it (a cache, a queue, a file). Build the object again in each process instead.
+
+    Example:
+        >>> import pickle
+        >>> from smmkit.platforms import Credentials
+        >>> try:
+        ...     pickle.dumps(Credentials(client_id="wx1", client_secret="s3cr3t"))
+        ... except NotPicklableError as exc:
+        ...     print(isinstance(exc, TypeError), "s3cr3t" in str(exc))
+        True False
+    """
+
+
 class PlatformError(SmmkitError):
     """Something went wrong talking to a platform.
 
@@ -411,6 +437,26 @@ class AuthenticationError(APIError):
 
 class TokenExpiredError(AuthenticationError):
     """The access token expired or was invalidated; refreshing it may help."""
+
+
+class TokenUnavailableError(AuthenticationError):
+    """No access token: the token endpoint is down (5xx, timeouts, resets) or answered in
+    an unexpected form, after its own retries. The request that needed the token was
+    not sent (``outcome_unknown`` is ``False``); worth trying again later.
+    """
+
+
+class MediaSourceError(InvalidInputError):
+    """A media source smmkit will not read: not ``http(s)`` without an opt-in loader, a
+    redirect to another scheme, or a path that leaves a loader's base directory."""
+
+
+class MediaTooLargeError(InvalidInputError):
+    """Media larger than the bound of the loader that reads it (nothing more is read)."""
+
+
+class MediaFetchError(PlatformError):
+    """Downloading a media URL failed (an error status, no connection): nothing was posted."""
 
 
 class PermissionDeniedError(APIError):

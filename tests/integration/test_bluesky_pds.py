@@ -32,6 +32,7 @@ from smmkit.platforms import (
     Client,
     Credentials,
     FileTokenStore,
+    InMemoryMediaLoader,
     InMemoryTokenStore,
     Token,
     idempotency_key_for,
@@ -45,7 +46,8 @@ pytestmark = pytest.mark.integration
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
-PNG_URL = "data:image/png;base64," + base64.b64encode(PNG).decode()
+PNG_URL = "https://media.example/tea.png"  # served by an explicit loader, never fetched
+MEDIA = InMemoryMediaLoader({PNG_URL: PNG})
 NO_POOL = httpx.Limits(max_keepalive_connections=0)
 WRITES = ("com.atproto.repo.createRecord", "com.atproto.repo.putRecord")
 
@@ -105,7 +107,7 @@ class Harness:
 
     def adapter(self) -> BlueskyAdapter:
         creds = Credentials(client_id=self.account.handle, client_secret=self.account.password)
-        return BlueskyAdapter(base_url=self.url, credentials=creds)
+        return BlueskyAdapter(base_url=self.url, credentials=creds, media_loader=MEDIA)
 
     def client(self, kind: str, **options: Any) -> Any:
         options.setdefault("token_store", InMemoryTokenStore())

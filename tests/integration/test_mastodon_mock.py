@@ -19,7 +19,7 @@ import pytest
 
 from smmkit.exceptions import AuthenticationError, BadRequestError, NotFoundError
 from smmkit.models import MediaAsset, PlatformPost
-from smmkit.platforms import AsyncClient, Client
+from smmkit.platforms import AsyncClient, Client, InMemoryMediaLoader
 from smmkit.platforms.mastodon import MastodonAdapter
 from smmkit.testing import RecordingTransport, drive
 
@@ -28,7 +28,8 @@ pytestmark = pytest.mark.integration
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
-PNG_URL = "data:image/png;base64," + base64.b64encode(PNG).decode()
+PNG_URL = "https://media.example/tea.png"  # served by an explicit loader, never fetched
+MEDIA = InMemoryMediaLoader({PNG_URL: PNG})
 NO_POOL = httpx.Limits(max_keepalive_connections=0)
 
 
@@ -55,7 +56,7 @@ def kind(request: pytest.FixtureRequest) -> str:
 
 
 def make_client(kind: str, url: str, token: str, **options: Any) -> tuple[Any, RecordingTransport]:
-    adapter = MastodonAdapter(base_url=url, access_token=token)
+    adapter = MastodonAdapter(base_url=url, access_token=token, media_loader=MEDIA)
     if kind == "sync":
         recording = RecordingTransport(httpx.HTTPTransport(limits=NO_POOL))
         return Client(adapter, http_client=httpx.Client(transport=recording), **options), recording

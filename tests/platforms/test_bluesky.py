@@ -33,6 +33,7 @@ from smmkit.exceptions import (
 from smmkit.models import MediaAsset, PlatformPost
 from smmkit.platforms import (
     Credentials,
+    InMemoryMediaLoader,
     InMemoryTokenStore,
     RetryPolicy,
     SimulatedClock,
@@ -49,7 +50,12 @@ from smmkit.platforms.bluesky import (
 from smmkit.testing import SENTINEL_SECRET, AdapterConformance, FakePlatform, client_for, drive
 
 BASE = "http://pds.test"
-PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+PNG = "https://media.example/cup.png"
+# Media bytes come through an explicit loader: the default one downloads the URL
+# (tests/platforms/test_media_loading.py covers that path).
+MEDIA = InMemoryMediaLoader(
+    {PNG: base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk")}
+)
 TID_CHARS = set("234567abcdefghijklmnopqrstuvwxyz")
 WRITES = ("com.atproto.repo.createRecord", "com.atproto.repo.putRecord")
 
@@ -239,6 +245,7 @@ class FakePDS(FakePlatform):
 
 def make_adapter(server: FakePDS, **options: Any) -> BlueskyAdapter:
     creds = Credentials(client_id=server.handle, client_secret=server.password)
+    options.setdefault("media_loader", MEDIA)
     return BlueskyAdapter(base_url=BASE, credentials=creds, **options)
 
 
@@ -564,7 +571,7 @@ def test_too_many_or_too_large_images_are_refused_before_upload(server: FakePDS)
     with pytest.raises(InvalidInputError, match="bytes"):
         next(adapter.upload_media(MediaAsset(kind="image", url=PNG)))
     with pytest.raises(UnsupportedOperationError):
-        next(adapter.upload_media(MediaAsset(kind="video", url="file:///v.mp4")))
+        next(adapter.upload_media(MediaAsset(kind="video", url="https://cdn.example/v.mp4")))
     blobs = tuple(json.dumps({"ref": i}) for i in range(5))
     with pytest.raises(InvalidInputError, match="at most 4"):
         next(make_adapter(server).publish(post(extras={"media_ids": blobs})))

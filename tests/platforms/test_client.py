@@ -60,7 +60,9 @@ def test_every_operation(driver: Any, sandbox: SandboxPlatform) -> None:
     assert sandbox.messages[-1]["text"] == "Your coupon: TEA10"
     handle = driver(
         client,
-        lambda c: c.upload_media(MediaAsset(kind="image", url="file:///a.png", size_bytes=10)),
+        lambda c: c.upload_media(
+            MediaAsset(kind="image", url="https://cdn.example/a.png", size_bytes=10)
+        ),
     )
     assert handle.state is MediaState.READY
     driver(client, lambda c: c.delete(post_id))
@@ -128,12 +130,13 @@ def test_safe_requests_are_retried_until_they_succeed(driver: Any, clock: Simula
 
 def test_retries_give_up_with_the_last_error(driver: Any, clock: SimulatedClock) -> None:
     sandbox = SandboxPlatform(clock=clock)
-    transport = FaultInjectingTransport(sandbox, ["503"], repeat=True)
+    # The token call passes: a token endpoint that fails is a TokenUnavailableError.
+    transport = FaultInjectingTransport(sandbox, [None] + ["503"] * 5)
     adapter = sandbox.adapter()
     client = _client(driver, adapter, transport, clock=clock, retry=RetryPolicy(max_attempts=3))
     with pytest.raises(ServerError) as caught:
         driver(client, lambda c: c.run(adapter.comments("p1")))
-    assert transport.seen == 3
+    assert transport.seen == 1 + 3
     assert caught.value.status == 503
 
 

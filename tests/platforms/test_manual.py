@@ -30,12 +30,12 @@ def _post(platform: str, **fields: object) -> PlatformPost:
 
 @pytest.mark.parametrize("platform", ["zhihu", "xiaohongshu", "wechat_channels"])
 def test_package_has_text_media_and_checklist(platform: str) -> None:
-    image = MediaAsset(kind="image", url="file:///cover.jpg", alt_text="a glass of tea")
+    image = MediaAsset(kind="image", url="https://cdn.example/cover.jpg", alt_text="a glass of tea")
     package = ManualPublisher(platform).render(_post(platform, media=(image,), tags=("办公室茶",)))
     assert package.text == "三分钟做好" and package.title == "冷泡茶"
     assert package.media == (image,) and package.topics == ("办公室茶",)
     assert any("record" in item for item in package.checklist)
-    assert any("file:///cover.jpg" in item for item in package.checklist)
+    assert any("https://cdn.example/cover.jpg" in item for item in package.checklist)
     sheet = package.to_markdown()
     assert "#办公室茶" in sheet and "- [ ] " in sheet and "alt: a glass of tea" in sheet
 

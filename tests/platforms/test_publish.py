@@ -79,7 +79,9 @@ def test_idempotency_key_depends_on_the_post() -> None:
 
 # -- asynchronous platforms ------------------------------------------------------------
 
-VIDEO = MediaAsset(kind="video", url="file:///brew.mp4", size_bytes=5_000_000, duration_seconds=40)
+VIDEO = MediaAsset(
+    kind="video", url="https://cdn.example/brew.mp4", size_bytes=5_000_000, duration_seconds=40
+)
 
 
 def test_video_waits_for_media_then_for_the_post(driver: Any, clock: SimulatedClock) -> None:
@@ -271,6 +273,9 @@ def _batch(
             read_back=read_back,
             retry=RetryPolicy(max_attempts=attempts),
             rate_limiter=limiter,
+            # 1,000 posts behind 100 requests per 2 min: a publish waits its turn in the
+            # queue, and the deadline bounds the whole publish, pacing included.
+            publish_deadline=3600,
         ) as client:
             publisher = AsyncPublisher({"sandbox": client}, adapt=verbatim, concurrency=50)
             return await publisher.publish_many(pieces)
@@ -450,6 +455,8 @@ def test_wecom_text_then_image_reports_the_text_when_the_image_fails() -> None:
     from smmkit.platforms.wecom import WeComAdapter
 
     def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "media.example":  # the image, downloaded by the driver
+            return httpx.Response(200, content=b"hello world")
         if request.url.path == "/cgi-bin/gettoken":
             return httpx.Response(
                 200, json={"errcode": 0, "access_token": "AT", "expires_in": 7200}
@@ -468,7 +475,7 @@ def test_wecom_text_then_image_reports_the_text_when_the_image_fails() -> None:
         http_client=httpx.Client(transport=httpx.MockTransport(answer)),
         clock=SimulatedClock(),
     )
-    image = MediaAsset(kind="image", url="data:image/png;base64,aGVsbG8gd29ybGQ=")
+    image = MediaAsset(kind="image", url="https://media.example/hello.png")
     result = client.publish(
         PlatformPost(platform="wecom", piece_id="p", body="新品", media=(image,))
     )

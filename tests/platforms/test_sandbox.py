@@ -57,7 +57,7 @@ def test_catalog_text_limits_are_enforced(spec: str, text: str, status: int) -> 
 def test_media_limits_are_enforced(raw: httpx.Client, sandbox: SandboxPlatform) -> None:
     ids = []
     for i in range(5):
-        asset = MediaAsset(kind="image", url=f"file:///{i}.png", size_bytes=1000)
+        asset = MediaAsset(kind="image", url=f"https://cdn.example/{i}.png", size_bytes=1000)
         ids.append(raw.post("/api/media", json=asset.model_dump(mode="json")).json()["id"])
     too_many = raw.post("/api/posts", json={"text": "pics", "media_ids": ids})
     assert too_many.status_code == 422
@@ -66,7 +66,9 @@ def test_media_limits_are_enforced(raw: httpx.Client, sandbox: SandboxPlatform) 
 
 
 def test_media_must_finish_processing(raw: httpx.Client, sandbox: SandboxPlatform) -> None:
-    video = MediaAsset(kind="video", url="file:///v.mp4", size_bytes=1000, duration_seconds=10)
+    video = MediaAsset(
+        kind="video", url="https://cdn.example/v.mp4", size_bytes=1000, duration_seconds=10
+    )
     media = raw.post("/api/media", json=video.model_dump(mode="json")).json()
     assert media["state"] == "processing"
     early = raw.post("/api/posts", json={"text": "v", "media_ids": [media["id"]]})

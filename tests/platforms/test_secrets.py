@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import pickle
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from smmkit.exceptions import NotPicklableError
 from smmkit.platforms import (
     AsyncClient,
     Client,
@@ -102,9 +104,14 @@ def test_sentinel_never_leaks(
     assert "retrying" in caplog.text  # the logs did run, and stayed clean
 
 
-def test_pickled_credentials_keep_the_secret_hidden_in_repr() -> None:
+def test_credentials_refuse_to_pickle_and_copy_in_memory() -> None:
+    """A pickle would keep the secret in clear (issue 16): refused with a typed error.
+    Copies in memory stay values (more in test_secret_channels.py)."""
     creds = Credentials(client_id="a", client_secret=SENTINEL_SECRET)
-    again = pickle.loads(pickle.dumps(creds))
+    with pytest.raises(NotPicklableError, match="Credentials") as info:
+        pickle.dumps(creds)
+    assert SENTINEL_SECRET not in str(info.value)
+    again = copy.deepcopy(creds)
     assert again.client_secret.get_secret_value() == SENTINEL_SECRET
     assert SENTINEL_SECRET not in repr(again)
 

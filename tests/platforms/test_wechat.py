@@ -11,6 +11,7 @@ Every scenario runs on both drivers.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 from datetime import date, datetime, timezone
@@ -30,6 +31,7 @@ from smmkit.exceptions import (
 from smmkit.models import MediaAsset, PlatformPost
 from smmkit.platforms import (
     Credentials,
+    InMemoryMediaLoader,
     InMemoryTokenStore,
     PublishReceipt,
     PublishStatus,
@@ -45,7 +47,10 @@ from smmkit.webhooks import parse_message
 
 APPID = "wx1234567890abcdef"
 SECRET = "app-secret-value"
-PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"
+PNG = "https://media.example/cover.png"
+# Media bytes come through an explicit loader: the default one downloads the URL
+# (tests/platforms/test_media_loading.py covers that path).
+MEDIA = InMemoryMediaLoader({PNG: base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB")})
 
 
 def ok(**fields: Any) -> httpx.Response:
@@ -259,6 +264,7 @@ class FakeWeChat(FakePlatform):
 
 def make_adapter(**options: Any) -> WeChatOfficialAccountAdapter:
     creds = Credentials(client_id=APPID, client_secret=options.pop("secret", SECRET))
+    options.setdefault("media_loader", MEDIA)
     return WeChatOfficialAccountAdapter(credentials=creds, **options)
 
 

@@ -10,6 +10,7 @@ within ``duplicate_check_interval`` is not delivered again. Both drivers everywh
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 from datetime import datetime, timezone
@@ -29,13 +30,16 @@ from smmkit.exceptions import (
     TokenExpiredError,
 )
 from smmkit.models import MediaAsset, PlatformPost
-from smmkit.platforms import Credentials, InMemoryTokenStore, SimulatedClock
+from smmkit.platforms import Credentials, InMemoryMediaLoader, InMemoryTokenStore, SimulatedClock
 from smmkit.platforms.wecom import MAX_TEXT_BYTES, WeComAdapter
 from smmkit.testing import AdapterConformance, FakePlatform, client_for, drive
 
 CORP = "ww0123456789abcdef"
 SECRET = "corp-app-secret"
-PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"
+PNG = "https://media.example/cover.png"
+# Media bytes come through an explicit loader: the default one downloads the URL
+# (tests/platforms/test_media_loading.py covers that path).
+MEDIA = InMemoryMediaLoader({PNG: base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB")})
 
 
 def answer(errcode: int = 0, errmsg: str = "ok", **fields: Any) -> httpx.Response:
@@ -132,6 +136,7 @@ class FakeWeCom(FakePlatform):
 
 def make_adapter(**options: Any) -> WeComAdapter:
     options.setdefault("to_users", ("zhangsan",))
+    options.setdefault("media_loader", MEDIA)
     secret = options.pop("secret", SECRET)
     return WeComAdapter(
         credentials=Credentials(client_id=CORP, client_secret=secret), agent_id=1000002, **options

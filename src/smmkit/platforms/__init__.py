@@ -39,7 +39,15 @@ from smmkit.platforms._client import AsyncClient, Client
 from smmkit.platforms._clock import Clock, SimulatedClock, SystemClock
 from smmkit.platforms._errors import ErrorInfo
 from smmkit.platforms._http import describe_request, parse_retry_after, redact_url
-from smmkit.platforms._media import MediaLoader, file_name, media_type, read_local_media
+from smmkit.platforms._media import (
+    DEFAULT_MAX_MEDIA_BYTES,
+    MediaLoader,
+    file_name,
+    load_media,
+    media_type,
+    read_local_media,
+)
+from smmkit.platforms._media_loaders import InMemoryMediaLoader, LocalMediaLoader
 from smmkit.platforms._ratelimit import BucketKey, RateLimiter, RequestRate
 from smmkit.platforms._registry import (
     ENTRY_POINT_GROUP,
@@ -56,7 +64,7 @@ from smmkit.platforms._results import (
     PublishReceipt,
     PublishStatus,
 )
-from smmkit.platforms._retry import RetryPolicy
+from smmkit.platforms._retry import RetryBudget, RetryPolicy
 from smmkit.platforms.manual import (
     CsvMapping,
     ManualPackage,
@@ -104,6 +112,7 @@ __all__ = [
     "Comment",
     "Credentials",
     "CsvMapping",
+    "DEFAULT_MAX_MEDIA_BYTES",
     "DispatchReport",
     "DispatchedEntry",
     "ENTRY_POINT_GROUP",
@@ -115,7 +124,9 @@ __all__ = [
     "FileTokenStore",
     "Flow",
     "IdempotencyMode",
+    "InMemoryMediaLoader",
     "InMemoryTokenStore",
+    "LocalMediaLoader",
     "ManualPackage",
     "ManualPublisher",
     "MediaHandle",
@@ -132,6 +143,7 @@ __all__ = [
     "Publisher",
     "RateLimiter",
     "RequestRate",
+    "RetryBudget",
     "RetryPolicy",
     "RowError",
     "SandboxAdapter",
@@ -155,6 +167,7 @@ __all__ = [
     "idempotency_key_for",
     "is_safe",
     "limit_problems",
+    "load_media",
     "media_type",
     "parse_retry_after",
     "publish_flow",

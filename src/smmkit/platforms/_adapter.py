@@ -35,10 +35,11 @@ from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 import httpx
 
+from smmkit._secrets import refuse_pickle
 from smmkit.catalog import get_platform_spec
 from smmkit.exceptions import (
     APIError,
@@ -336,6 +337,9 @@ class PlatformAdapter:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, account={self.account!r})"
+
+    def __reduce__(self) -> NoReturn:
+        refuse_pickle(self, "holds credentials")
 
     def supports(self, capability: Capability) -> bool:
         """True when the adapter declares ``capability``."""

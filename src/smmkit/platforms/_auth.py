@@ -1,7 +1,11 @@
 """Credentials, tokens and where tokens live between runs.
 
 Secrets are :class:`pydantic.SecretStr` everywhere, so ``repr``, ``str`` and JSON
-dumps show ``**********``. A :class:`TokenStore` keeps the current token per key and
+dumps show ``**********``. Credentials, tokens and token stores refuse to be pickled
+(:class:`~smmkit.exceptions.NotPicklableError`), and a validation error about them shows
+no input value: a secret passed as a number or under a wrong name is not echoed.
+
+A :class:`TokenStore` keeps the current token per key and
 offers an exclusive ``lock(key)``; the drivers refresh *inside* that lock and re-read
 the store first, so when two workers (threads, tasks or processes) find the same
 expired token only one of them asks the platform for a new one. That matters on
@@ -12,6 +16,7 @@ that rotate refresh tokens: a second, racing refresh would burn the first one's 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hmac
 import json
 import os
@@ -22,10 +27,12 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NoReturn, Protocol, runtime_checkable
 
-from pydantic import Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
+from typing_extensions import Self
 
+from smmkit._secrets import conceals_secrets, refuse_pickle
 from smmkit.exceptions import ConfigurationError, InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel
 from smmkit.platforms._filelock import exclusive_lock
@@ -41,7 +48,62 @@ __all__ = [
 ]
 
 
-class Credentials(SmmkitModel):
+def _without_inputs(exc: InvalidInputError) -> InvalidInputError:
+    """The same problems with no value shown (any value may be, or hold, a secret)."""
+    problems = [dataclasses.replace(problem, value=None) for problem in exc.problems]
+    return InvalidInputError(problems, model=exc.model)
+
+
+class SecretModel(SmmkitModel):
+    """A model that holds secrets: its validation errors show no input value, and it
+    refuses to be pickled (copies in memory, ``model_copy`` and ``copy.copy``, work).
+
+    Example:
+        >>> from smmkit.exceptions import InvalidInputError
+        >>> try:
+        ...     Credentials(client_id="wx1", client_secret=987654321)
+        ... except InvalidInputError as exc:
+        ...     print(exc)
+        invalid Credentials: client_secret: Input should be a valid string
+    """
+
+    model_config = ConfigDict(hide_input_in_errors=True)
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except InvalidInputError as exc:
+            error = _without_inputs(exc)
+        else:
+            return
+        del data  # this frame stays in the traceback: keep no input in it
+        raise error
+
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, **kwargs)
+        except InvalidInputError as exc:
+            error = _without_inputs(exc)
+        del obj, kwargs
+        raise error
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_json(json_data, **kwargs)
+        except InvalidInputError as exc:
+            error = _without_inputs(exc)
+        del json_data, kwargs
+        raise error
+
+    def __reduce__(self) -> NoReturn:
+        refuse_pickle(self)
+
+
+class Credentials(SecretModel):
     """An app's (or an account's) long-lived credentials.
 
     ``client_id``/``client_secret`` are the app id and secret (WeChat ``appid`` and
@@ -65,7 +127,7 @@ class Credentials(SmmkitModel):
     account: str = Field(default="default", min_length=1)
 
 
-class Token(SmmkitModel):
+class Token(SecretModel):
     """An access token with its expiry and, for OAuth, its refresh token.
 
     Example:
@@ -180,6 +242,9 @@ class InMemoryTokenStore:
     def __repr__(self) -> str:
         return f"InMemoryTokenStore(keys={sorted(self._tokens)})"
 
+    def __reduce__(self) -> NoReturn:
+        refuse_pickle(self, "holds tokens")
+
 
 class FileTokenStore:
     """Tokens in one JSON file, shared safely by several processes on one machine.
@@ -216,11 +281,19 @@ class FileTokenStore:
             raw = self.path.read_text("utf-8")
         except FileNotFoundError:
             return {}
-        data = json.loads(raw) if raw.strip() else {}
+        try:
+            data = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            # Not chained: a JSONDecodeError keeps the whole file (the tokens) in ``doc``.
+            data = None
+        del raw
+        if data is None:
+            raise ConfigurationError(f"token store is not valid JSON: {self.path}")
         if not isinstance(data, dict):
             raise ConfigurationError(f"token store is not a JSON object: {self.path}")
         return data
 
+    @conceals_secrets
     def get(self, key: str) -> Token | None:
         """The stored token for ``key``, or ``None``."""
         item = self._read_all().get(key)
@@ -229,6 +302,7 @@ class FileTokenStore:
         result: Token = Token.model_validate(item)
         return result
 
+    @conceals_secrets
     def put(self, key: str, token: Token) -> None:
         """Store ``token`` for ``key``: write a temporary file, fsync, rename."""
         data = self._read_all()
@@ -261,6 +335,9 @@ class FileTokenStore:
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.path)!r})"
+
+    def __reduce__(self) -> NoReturn:
+        refuse_pickle(self, "holds tokens", "build a FileTokenStore from its path in each process")
 
 
 def token_record(token: Token) -> dict[str, Any]:

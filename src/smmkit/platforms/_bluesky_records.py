@@ -310,3 +310,14 @@ def _same_post(stored: Mapping[str, Any], record: Mapping[str, Any]) -> bool:
         return ((value.get("reply") or {}).get("parent") or {}).get("uri")
 
     return bool(stored.get("text") == record.get("text") and parent(stored) == parent(record))
+
+
+def _created_ref(response: httpx.Response, record: dict[str, Any]) -> dict[str, Any]:
+    """The new record's reference from a write's answer; an answer without a valid
+    ``at://`` URI and CID raises (``read_answer`` makes that an unknown outcome)."""
+    result = response.json()
+    uri, cid = result["uri"], result["cid"]
+    parse_at_uri(uri)
+    if not isinstance(cid, str) or not cid:
+        raise TypeError("cid")
+    return {"uri": uri, "cid": cid, "createdAt": record["createdAt"]}

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import httpx
 
+from smmkit._secrets import refuse_pickle
 from smmkit.exceptions import PlatformError
 from smmkit.models.content import MediaAsset, PlatformPost
 from smmkit.models.metrics import MetricObservation
-from smmkit.platforms._adapter import Flow, Now, PlatformAdapter, Wait, is_safe
+from smmkit.platforms._adapter import Flow, Now, PlatformAdapter, Wait
 from smmkit.platforms._auth import Token, TokenStore
 from smmkit.platforms._checks import require
 from smmkit.platforms._clock import Clock
@@ -34,13 +35,16 @@ from smmkit.platforms._driver import (
     _aware_now,
     _Core,
     _final,
+    spending,
 )
+from smmkit.platforms._errors import token_unavailable
 from smmkit.platforms._flow import (
     dry_run_result,
     failed_result,
     published_result,
     refused_result,
 )
+from smmkit.platforms._media import aanswer_media_fetch, answer_media_fetch, is_media_fetch
 from smmkit.platforms._ratelimit import RateLimiter
 from smmkit.platforms._results import Comment, MediaHandle, MessageReceipt, PublishResult
 from smmkit.platforms._retry import RetryPolicy
@@ -100,6 +104,9 @@ class Client:
     def __repr__(self) -> str:
         return self._core.describe("Client")
 
+    def __reduce__(self) -> NoReturn:
+        refuse_pickle(self, "holds credentials, tokens and connections")
+
     def __enter__(self) -> Client:
         return self
 
@@ -116,6 +123,7 @@ class Client:
     def run(self, flow: Flow[T], *, authenticated: bool = True) -> T:
         """Drive ``flow`` to its result: send each request, pause on ``Wait``, answer ``Now``."""
         item: Any
+        outer = sys.exc_info()[1]  # the caller's own exception, left alone
         try:
             item = next(flow)
             while True:
@@ -126,31 +134,37 @@ class Client:
                 if isinstance(item, Now):
                     item = flow.send(_aware_now(self._core.clock))
                     continue
+                if is_media_fetch(item):  # a media download: no token, bounded
+                    platform = self._core.adapter.platform_id
+                    item = answer_media_fetch(flow, self._http, item, platform=platform)
+                    continue
                 try:
                     response = self._send(item, authenticated=authenticated)
                 except PlatformError as exc:
-                    item = flow.throw(exc)
+                    item = flow.throw(self._core.conceal(exc, flow, outer))
                 else:
-                    item = _answer(flow, item, response, self._core.adapter.platform_id)
+                    item = _answer(flow, item, response, self._core.adapter)
         except StopIteration as done:
             result: T = done.value
             return result
+        except BaseException as exc:  # a cancellation's traceback holds requests too
+            item = None  # the request in hand may be a token request (a secret in its URL)
+            self._core.conceal(exc, flow, outer)
+            raise
 
     def _send(self, request: httpx.Request, *, authenticated: bool) -> httpx.Response:
         core = self._core
         request.extensions.setdefault("timeout", self._http.timeout.as_dict())
         if authenticated and core.adapter.requires_token:
             self._ensure_token()  # before the loop: a token fetch has its own retries
-        retrying = core.retry.retrying(
-            safe=is_safe(request), sleep=core.clock.sleep, before_sleep=core.before_sleep(request)
-        )
+        retrying = core.retry.retrying(sleep=core.clock.sleep, **core.retrying_kwargs(request))
         response: httpx.Response = retrying(self._attempt, request, authenticated)
         return response
 
     def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
         core = self._core
         origin = request
-        delay = core.rate_limiter.reserve(core.bucket(request))
+        delay = core.paced(core.rate_limiter.reserve(core.bucket(request)))
         if delay > 0:
             core.clock.sleep(delay)
         token = None
@@ -183,9 +197,15 @@ class Client:
             if adopted is not None:
                 return adopted
             current = core.token_store.get(core.token_key)
-            return core.store(
-                current, self.run(core.adapter.fetch_token(current), authenticated=False)
-            )
+            failed: PlatformError
+            try:
+                fetched = self.run(core.adapter.fetch_token(current), authenticated=False)
+                return core.store(current, fetched)
+            except PlatformError as exc:
+                failed = token_unavailable(exc)
+            # Nothing was sent with this token: say so, and let nothing re-post. Raised
+            # outside the handler, so the token call's error does not travel along.
+            raise failed
 
     # -- operations ---------------------------------------------------------------
 
@@ -202,7 +222,10 @@ class Client:
         Never raises a platform error: the result says published or failed, and why. A
         post adapted for another platform (or a bare ``ContentPiece``) is refused: the
         result fails with :class:`~smmkit.exceptions.PlatformMismatchError`, or, for a
-        dry run, lists it as a problem.
+        dry run, lists it as a problem. Every request of the publish (the token fetch
+        too) and its re-posts take their retries from one
+        :class:`~smmkit.platforms.RetryBudget`: at most ``retry.max_attempts - 1``
+        retries, ``retry.max_total_wait`` seconds of waiting, nothing past ``deadline``.
         """
         core = self._core
         refused = refused_result(core.adapter, post, dry_run=dry_run)
@@ -210,9 +233,13 @@ class Client:
             return refused
         if dry_run:
             return dry_run_result(core.adapter, post)
-        flow = core.publish_flow(post, idempotency_key=idempotency_key, deadline=deadline)
+        budget = core.new_budget(deadline)
+        flow = core.publish_flow(
+            post, idempotency_key=idempotency_key, deadline=deadline, budget=budget
+        )
         try:
-            receipt = self.run(flow)
+            with spending(budget):
+                receipt = self.run(flow)
         except PlatformError as exc:
             return failed_result(core.adapter, post, exc)
         return published_result(core.adapter, post, receipt)
@@ -289,6 +316,9 @@ class AsyncClient:
     def __repr__(self) -> str:
         return self._core.describe("AsyncClient")
 
+    def __reduce__(self) -> NoReturn:
+        refuse_pickle(self, "holds credentials, tokens and connections")
+
     async def __aenter__(self) -> AsyncClient:
         return self
 
@@ -305,6 +335,7 @@ class AsyncClient:
     async def run(self, flow: Flow[T], *, authenticated: bool = True) -> T:
         """Drive ``flow`` to its result: send each request, pause on ``Wait``, answer ``Now``."""
         item: Any
+        outer = sys.exc_info()[1]  # the caller's own exception, left alone
         try:
             item = next(flow)
             while True:
@@ -315,15 +346,23 @@ class AsyncClient:
                 if isinstance(item, Now):
                     item = flow.send(_aware_now(self._core.clock))
                     continue
+                if is_media_fetch(item):  # a media download: no token, bounded
+                    platform = self._core.adapter.platform_id
+                    item = await aanswer_media_fetch(flow, self._http, item, platform=platform)
+                    continue
                 try:
                     response = await self._send(item, authenticated=authenticated)
                 except PlatformError as exc:
-                    item = flow.throw(exc)
+                    item = flow.throw(self._core.conceal(exc, flow, outer))
                 else:
-                    item = _answer(flow, item, response, self._core.adapter.platform_id)
+                    item = _answer(flow, item, response, self._core.adapter)
         except StopIteration as done:
             result: T = done.value
             return result
+        except BaseException as exc:  # a cancellation's traceback holds requests too
+            item = None  # the request in hand may be a token request (a secret in its URL)
+            self._core.conceal(exc, flow, outer)
+            raise
 
     async def _send(self, request: httpx.Request, *, authenticated: bool) -> httpx.Response:
         core = self._core
@@ -331,7 +370,7 @@ class AsyncClient:
         if authenticated and core.adapter.requires_token:
             await self._ensure_token()  # before the loop: a token fetch has its own retries
         retrying = core.retry.async_retrying(
-            safe=is_safe(request), sleep=core.clock.asleep, before_sleep=core.before_sleep(request)
+            sleep=core.clock.asleep, **core.retrying_kwargs(request)
         )
         response: httpx.Response = await retrying(self._attempt, request, authenticated)
         return response
@@ -339,7 +378,7 @@ class AsyncClient:
     async def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
         core = self._core
         origin = request
-        delay = await core.rate_limiter.areserve(core.bucket(request))
+        delay = core.paced(await core.rate_limiter.areserve(core.bucket(request)))
         if delay > 0:
             await core.clock.asleep(delay)
         token = None
@@ -383,13 +422,24 @@ class AsyncClient:
                     fresh = adopted
                 else:
                     current = core.token_store.get(core.token_key)
-                    fetched = await self.run(core.adapter.fetch_token(current), authenticated=False)
-                    fresh = core.store(current, fetched)
+                    fresh = await self._fetch(current)
             except BaseException:
                 lock.__exit__(*sys.exc_info())
                 raise
             lock.__exit__(None, None, None)
             return fresh
+
+    async def _fetch(self, current: Token | None) -> Token:
+        core = self._core
+        failed: PlatformError
+        try:
+            fetched = await self.run(core.adapter.fetch_token(current), authenticated=False)
+            return core.store(current, fetched)
+        except PlatformError as exc:
+            failed = token_unavailable(exc)
+        # Nothing was sent with this token: say so, and let nothing re-post. Raised
+        # outside the handler, so the token call's error does not travel along.
+        raise failed
 
     # -- operations ---------------------------------------------------------------
 
@@ -406,7 +456,10 @@ class AsyncClient:
         Never raises a platform error: the result says published or failed, and why. A
         post adapted for another platform (or a bare ``ContentPiece``) is refused: the
         result fails with :class:`~smmkit.exceptions.PlatformMismatchError`, or, for a
-        dry run, lists it as a problem.
+        dry run, lists it as a problem. Every request of the publish (the token fetch
+        too) and its re-posts take their retries from one
+        :class:`~smmkit.platforms.RetryBudget`: at most ``retry.max_attempts - 1``
+        retries, ``retry.max_total_wait`` seconds of waiting, nothing past ``deadline``.
         """
         core = self._core
         refused = refused_result(core.adapter, post, dry_run=dry_run)
@@ -414,9 +467,13 @@ class AsyncClient:
             return refused
         if dry_run:
             return dry_run_result(core.adapter, post)
-        flow = core.publish_flow(post, idempotency_key=idempotency_key, deadline=deadline)
+        budget = core.new_budget(deadline)
+        flow = core.publish_flow(
+            post, idempotency_key=idempotency_key, deadline=deadline, budget=budget
+        )
         try:
-            receipt = await self.run(flow)
+            with spending(budget):
+                receipt = await self.run(flow)
         except PlatformError as exc:
             return failed_result(core.adapter, post, exc)
         return published_result(core.adapter, post, receipt)

@@ -26,18 +26,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractContextManager
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 import httpx
 import tenacity
 
+from smmkit._secrets import forget_frames, live_frames, redact_error, secret_values
 from smmkit.exceptions import (
     InvalidInputError,
     NotFoundError,
     PlatformError,
+    RateLimitError,
     SmmkitError,
     TokenExpiredError,
 )
@@ -47,6 +50,7 @@ from smmkit.platforms._adapter import (
     Flow,
     PlatformAdapter,
     endpoint_of,
+    is_safe,
 )
 from smmkit.platforms._auth import (
     InMemoryTokenStore,
@@ -59,10 +63,10 @@ from smmkit.platforms._checks import require, require_number
 from smmkit.platforms._clock import Clock, SystemClock
 from smmkit.platforms._errors import outcome_unknown
 from smmkit.platforms._flow import publish_flow
-from smmkit.platforms._http import describe_request, redact_url
+from smmkit.platforms._http import describe_request, redact_header_values, redact_url
 from smmkit.platforms._ratelimit import BucketKey, RateLimiter
 from smmkit.platforms._results import PublishReceipt
-from smmkit.platforms._retry import RetryPolicy
+from smmkit.platforms._retry import RetryBudget, RetryPolicy
 from smmkit.platforms._translate import (
     translate_response,
     translate_transport_error,
@@ -74,6 +78,10 @@ __all__ = [
 ]
 
 _ANSWER_LOST = "smmkit.answer_lost"  # request extension: an attempt's outcome is unknown
+
+# The retry budget of the publish being driven (per thread, per task): every request of
+# that publish, the token fetch included, takes its retries from it.
+_BUDGET: ContextVar[RetryBudget | None] = ContextVar("smmkit_retry_budget", default=None)
 
 
 T = TypeVar("T")
@@ -105,7 +113,8 @@ class _RedactQuery(logging.Filter):
     """Replaces every query value in httpx/httpcore log records with ``[redacted]``.
 
     httpx passes the URL as an ``httpx.URL`` argument; httpcore's trace lines are
-    preformatted strings, scanned only when they contain a ``?``.
+    preformatted strings, scanned for a ``?`` and for header lists, whose
+    credential-bearing values (``Set-Cookie``, ``Authorization``) are blanked too.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -118,6 +127,8 @@ class _RedactQuery(logging.Filter):
             return True
         if isinstance(record.msg, str) and "?" in record.msg and not args:
             record.msg = _QUERY_VALUE.sub(r"\1=[redacted]", record.msg)
+        if isinstance(record.msg, str) and not args:
+            record.msg = redact_header_values(record.msg)  # httpcore's header lists
         return True
 
 
@@ -299,22 +310,85 @@ class _Core:
         return fresh
 
     def publish_flow(
-        self, post: PlatformPost, *, idempotency_key: str | None, deadline: float | None
+        self,
+        post: PlatformPost,
+        *,
+        idempotency_key: str | None,
+        deadline: float | None,
+        budget: RetryBudget | None = None,
     ) -> Flow[PublishReceipt]:
         return publish_flow(
             self.adapter,
             post,
             idempotency_key=idempotency_key,
-            deadline=self.publish_deadline if deadline is None else deadline,
+            deadline=self.deadline(deadline),
             now=self.clock.monotonic,
+            budget=budget,
         )
+
+    def deadline(self, deadline: float | None) -> float:
+        """A publish's deadline in seconds: ``deadline`` or the client's default."""
+        if deadline is None:
+            return self.publish_deadline
+        if require_number(deadline, "deadline") <= 0:
+            raise InvalidInputError.single("deadline", "must be > 0", deadline)
+        return deadline
+
+    def new_budget(self, deadline: float | None) -> RetryBudget:
+        """One publish's :class:`RetryBudget`, from now until its deadline."""
+        return self.retry.budget(now=self.clock.monotonic, deadline=self.deadline(deadline))
+
+    def retrying_kwargs(self, request: httpx.Request) -> dict[str, Any]:
+        """The retry options of one request: safe or not, and the publish's budget."""
+        return {
+            "safe": is_safe(request),
+            "before_sleep": self.before_sleep(request),
+            "budget": _BUDGET.get(),
+        }
+
+    def paced(self, delay: float) -> float:
+        """``delay``, unless the pause would end past the publish's deadline: then the
+        request is not sent and a :class:`~smmkit.exceptions.RateLimitError` says when."""
+        budget = _BUDGET.get()
+        remaining = None if budget is None else budget.remaining()
+        if remaining is not None and delay > remaining:
+            raise RateLimitError(
+                f"pacing asks for {delay:.3g} s, past the publish deadline; nothing was sent",
+                platform=self.adapter.platform_id,
+                retry_after=delay,
+                outcome_unknown=False,
+                retries_exhausted=True,
+            )
+        return delay
 
     def describe(self, kind: str) -> str:
         return f"{kind}({self.adapter!r})"
 
+    def conceal(
+        self, exc: BaseException, flow: Any = None, outer: BaseException | None = None
+    ) -> BaseException:
+        """Make ``exc`` safe to leave a run: no frame it went through keeps its locals
+        (an authorised request, a token request's secret), and no known secret (the
+        credentials', the tokens') stays in its text. ``flow``'s own frames, still
+        running, are kept; so is ``outer``, what the caller was handling. Returns ``exc``.
+        """
+        forget_frames(exc, keep=live_frames(flow), stop=outer)
+        secrets = secret_values(self.adapter, self._token, self._rejected)
+        return redact_error(exc, secrets, stop=outer)
+
+
+@contextmanager
+def spending(budget: RetryBudget) -> Iterator[RetryBudget]:
+    """Make ``budget`` the one every request of this thread or task takes retries from."""
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
 
 def _answer(
-    flow: Flow[Any], request: httpx.Request, response: httpx.Response, platform: str
+    flow: Flow[Any], request: httpx.Request, response: httpx.Response, adapter: PlatformAdapter
 ) -> Any:
     """Hand ``response`` to the adapter's flow; a parse failure becomes a typed error.
 
@@ -330,7 +404,13 @@ def _answer(
     except (StopIteration, SmmkitError):
         raise
     except (LookupError, ValueError, TypeError, AttributeError) as exc:
-        failed = unexpected_answer(exc, request, response, platform=platform)
+        failed = unexpected_answer(
+            exc,
+            request,
+            response,
+            platform=adapter.platform_id,
+            request_id_headers=adapter.request_id_headers,
+        )
     raise failed
 
 

@@ -23,6 +23,7 @@ from smmkit.exceptions import (
     PlatformError,
     RateLimitError,
     ServerError,
+    TokenUnavailableError,
     TransportError,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "mark_outcome_unknown",
     "outcome_unknown",
     "status_error",
+    "token_unavailable",
 ]
 
 # Requests that failed before any byte could have reached the platform: safe to resend.
@@ -110,19 +112,60 @@ def outcome_unknown(exc: BaseException) -> bool:
 def mark_delivered(exc: PlatformError, post_ids: Sequence[str]) -> None:
     """Record on ``exc`` the ids of the parts of a post that went live before it failed
     (a thread's first statuses, WeCom's text before its image), so the failed result
-    still says what is out there to recall or report.
+    still says what is out there to recall or report. Ids already listed are not
+    repeated (a thread re-sent with its key names the same statuses again).
 
     Example:
         >>> from smmkit.exceptions import BadRequestError
         >>> err = BadRequestError("part 2 too long")
         >>> mark_delivered(err, ["111"])
+        >>> mark_delivered(err, ["111", "112"])
         >>> err.delivered
-        ('111',)
+        ('111', '112')
     """
-    if post_ids:
-        exc.delivered = (*exc.delivered, *post_ids)
+    new = [post_id for post_id in dict.fromkeys(post_ids) if post_id not in exc.delivered]
+    if new:
+        exc.delivered = (*exc.delivered, *new)
 
 
 def mark_outcome_unknown(exc: PlatformError) -> None:
     """Flag ``exc`` as hiding a publish that may have happened (see ``outcome_unknown``)."""
     exc.outcome_unknown = True
+
+
+def token_unavailable(exc: PlatformError) -> PlatformError:
+    """The error for a request whose token could not be fetched: nothing was sent.
+
+    A token fetch that failed after its own retries ends the request before it leaves:
+    its ``outcome_unknown`` is ``False`` and no retry (nor a re-post) may follow. A
+    refusal (wrong secret: :class:`~smmkit.exceptions.AuthenticationError`) and
+    throttling (:class:`~smmkit.exceptions.RateLimitError`, with its wait) keep their
+    kind; an outage of the token endpoint (5xx, timeout, reset, an answer in an
+    unexpected form) becomes :class:`~smmkit.exceptions.TokenUnavailableError`, with
+    the token call's status, code and request id.
+
+    Example:
+        >>> from smmkit.exceptions import ServerError
+        >>> err = token_unavailable(ServerError("busy", platform="wecom", status=503))
+        >>> type(err).__name__, err.status, err.outcome_unknown, err.retries_exhausted
+        ('TokenUnavailableError', 503, False, True)
+    """
+    if isinstance(exc, (AuthenticationError, RateLimitError)):
+        error = exc
+    else:
+        said = str(exc)
+        if said.endswith("]"):
+            said = said.rpartition(" [")[0] or said  # its details are repeated below
+        error = TokenUnavailableError(
+            f"no access token, the request that needed it was not sent: the token "
+            f"endpoint failed ({type(exc).__name__}: {said})",
+            platform=exc.platform,
+            status=exc.status,
+            code=exc.code,
+            request_id=exc.request_id,
+            method=exc.method,
+            url=exc.url,
+        )
+    error.outcome_unknown = False
+    error.retries_exhausted = True
+    return error

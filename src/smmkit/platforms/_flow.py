@@ -25,6 +25,9 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Callable
+from typing import Any, TypeVar
+
+import httpx
 
 from smmkit.exceptions import (
     APIError,
@@ -33,6 +36,7 @@ from smmkit.exceptions import (
     PlatformError,
     PlatformMismatchError,
     PublishTimeoutError,
+    SmmkitError,
     UnknownPlatformError,
     UnsupportedOperationError,
 )
@@ -46,7 +50,7 @@ from smmkit.platforms._adapter import (
     Wait,
 )
 from smmkit.platforms._checks import require
-from smmkit.platforms._errors import mark_outcome_unknown, outcome_unknown
+from smmkit.platforms._errors import mark_delivered, mark_outcome_unknown, outcome_unknown
 from smmkit.platforms._results import (
     ErrorReport,
     MediaHandle,
@@ -55,6 +59,8 @@ from smmkit.platforms._results import (
     PublishResult,
     PublishStatus,
 )
+from smmkit.platforms._retry import RetryBudget
+from smmkit.platforms._translate import unexpected_answer
 from smmkit.text import count_length
 from smmkit.text._checks import require_text
 
@@ -71,6 +77,9 @@ __all__ = [
 ]
 
 DEFAULT_POLL_SECONDS = 5.0
+
+T = TypeVar("T")
+_PARSE_ERRORS = (LookupError, ValueError, TypeError, AttributeError)
 
 # Formats in which a post may be media alone (a photo, a clip): the catalog's answer to
 # "does this platform take a post without text?".
@@ -251,6 +260,7 @@ def publish_flow(
     deadline: float = 600.0,
     now: Callable[[], float],
     max_reposts: int = 5,
+    budget: RetryBudget | None = None,
 ) -> Flow[PublishReceipt]:
     """Publish ``post`` through ``adapter`` exactly once and follow it to a final state.
 
@@ -261,6 +271,14 @@ def publish_flow(
     (:func:`empty_body_error`). A receipt with ``scheduled_at`` (the platform holds the
     post for later) is returned as it is, still ``pending``.
     ``Client.publish`` runs this flow for you; use it directly to compose a custom flow.
+
+    What a failure says: an answer of an unexpected form to the create (a 2xx the
+    adapter cannot read) is an :class:`~smmkit.exceptions.APIError` with
+    ``outcome_unknown``, handled like a lost answer (read back, or the same key again);
+    ``delivered`` lists every part of the post that went live in any attempt. Re-posts
+    after an unknown outcome take a retry from ``budget`` (the driver's
+    :class:`~smmkit.platforms.RetryBudget` for this publish, shared with its requests'
+    retries) or, without one, stop after ``max_reposts``.
 
     Example:
         >>> from smmkit.platforms import SandboxPlatform, SimulatedClock
@@ -304,38 +322,14 @@ def publish_flow(
     if handles:
         post = post.with_extras(media_ids=tuple(h.media_id for h in handles))
 
-    receipt: PublishReceipt | None = None
-    attempt = 0
-    uncertain = False  # an earlier attempt may have published
-    while receipt is None:
-        attempt += 1
-        try:
-            receipt = yield from adapter.publish(post, idempotency_key=key)
-        except DuplicateContentError:
-            # A duplicate after an unknown outcome is our own earlier attempt.
-            if not uncertain or adapter.idempotency is not IdempotencyMode.READ_BACK:
-                raise
-            receipt = yield from adapter.find_published(post, idempotency_key=key)
-            if receipt is None:
-                raise
-        except PlatformError as exc:
-            unknown = outcome_unknown(exc)
-            uncertain = uncertain or unknown
-            if unknown and attempt <= max_reposts:
-                if adapter.idempotency in (IdempotencyMode.KEY, IdempotencyMode.DUPLICATE_CHECK):
-                    continue  # the same key: the platform keeps at most one
-                if adapter.idempotency is IdempotencyMode.READ_BACK:
-                    receipt = yield from adapter.find_published(post, idempotency_key=key)
-                    continue
-            if uncertain:
-                # Giving up after an attempt that may have gone through: look once more
-                # (when the adapter can), else say plainly that the outcome is unknown.
-                found = yield from _last_look(adapter, post, key)
-                if found is not None:
-                    receipt = found
-                    continue
-                mark_outcome_unknown(exc)
-            raise
+    live: list[str] = []  # parts any attempt saw go live (a thread's first statuses)
+    try:
+        receipt = yield from _create(
+            adapter, post, key, live=live, max_reposts=max_reposts, budget=budget
+        )
+    except PlatformError as exc:
+        mark_delivered(exc, live)  # an outage of a later attempt still lists them
+        raise
 
     status = receipt.status
     # A post the platform holds for later (native scheduling) is not followed: it will
@@ -356,6 +350,110 @@ def publish_flow(
             platform=adapter.platform_id,
         )
     return receipt
+
+
+def _create(
+    adapter: PlatformAdapter,
+    post: PlatformPost,
+    key: str,
+    *,
+    live: list[str],
+    max_reposts: int,
+    budget: RetryBudget | None,
+) -> Flow[PublishReceipt]:
+    """The create step: publish, and after an unknown outcome read back or resend the key."""
+    receipt: PublishReceipt | None = None
+    attempt = 0
+    uncertain = False  # an earlier attempt may have published
+    reposts = adapter.idempotency in (
+        IdempotencyMode.KEY,
+        IdempotencyMode.DUPLICATE_CHECK,
+        IdempotencyMode.READ_BACK,
+    )
+    while receipt is None:
+        attempt += 1
+        try:
+            try:
+                receipt = yield from _reading_answers(
+                    adapter, adapter.publish(post, idempotency_key=key)
+                )
+            except PlatformError as exc:
+                live.extend(p for p in exc.delivered if p not in live)
+                raise
+        except DuplicateContentError:
+            # A duplicate after an unknown outcome is our own earlier attempt.
+            if not uncertain or adapter.idempotency is not IdempotencyMode.READ_BACK:
+                raise
+            receipt = yield from adapter.find_published(post, idempotency_key=key)
+            if receipt is None:
+                raise
+        except PlatformError as exc:
+            unknown = outcome_unknown(exc)
+            uncertain = uncertain or unknown
+            if (
+                unknown
+                and reposts
+                and attempt <= max_reposts
+                and (budget is None or budget.take(0.0))
+            ):
+                if adapter.idempotency is IdempotencyMode.READ_BACK:
+                    receipt = yield from adapter.find_published(post, idempotency_key=key)
+                continue  # with the same key: the platform keeps at most one
+            if uncertain:
+                # Giving up after an attempt that may have gone through: look once more
+                # (when the adapter can), else say plainly that the outcome is unknown.
+                found = yield from _last_look(adapter, post, key)
+                if found is not None:
+                    receipt = found
+                    continue
+                mark_outcome_unknown(exc)
+            raise
+    return receipt
+
+
+def _reading_answers(adapter: PlatformAdapter, flow: Flow[T]) -> Flow[T]:
+    """``flow``, with an answer it cannot read raised *inside* the publish flow.
+
+    An adapter reading an answer of an unexpected form raises ``KeyError``,
+    ``ValueError``, ``TypeError`` or ``AttributeError``; that becomes
+    :func:`~smmkit.platforms._translate.unexpected_answer`'s error here, where the
+    publish protocol can still read back (a 2xx means the post may be live), instead of
+    ending the flow. Errors before the first request (input checks) pass unchanged.
+    """
+    item = next(flow)
+    while True:
+        try:
+            sent: Any = yield item
+        except GeneratorExit:
+            flow.close()
+            raise
+        except BaseException as exc:  # a driver's error for the request: the flow's to handle
+            try:
+                item = flow.throw(exc)
+            except StopIteration as done:
+                result: T = done.value
+                return result
+            continue
+        failed: PlatformError
+        try:
+            item = flow.send(sent)
+            continue
+        except StopIteration as done:
+            result = done.value
+            return result
+        except SmmkitError:
+            raise
+        except _PARSE_ERRORS as exc:
+            if not isinstance(sent, httpx.Response):
+                raise
+            failed = unexpected_answer(
+                exc,
+                sent.request,
+                sent,
+                platform=adapter.platform_id,
+                request_id_headers=adapter.request_id_headers,
+            )
+        raise failed  # outside the handler: the parse error may hold the body
 
 
 def _last_look(

@@ -2,13 +2,17 @@
 
 Errors and logs show a request as ``METHOD url`` with every query value redacted
 (:func:`describe_request`, :func:`redact_url`): WeChat and WeCom carry the access token
-in the query. :func:`parse_retry_after` reads every rate-limit header the platforms send.
+in the query. httpcore's DEBUG lines list response headers; :func:`redact_header_values`
+blanks the values of those that carry credentials (``Set-Cookie``, ``Authorization``,
+anything naming a token, key, secret or session). :func:`parse_retry_after` reads every
+rate-limit header the platforms send.
 """
 
 from __future__ import annotations
 
 import email.utils
 import math
+import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
@@ -21,10 +25,51 @@ __all__ = [
     "REDACTED",
     "describe_request",
     "parse_retry_after",
+    "redact_header_values",
     "redact_url",
 ]
 
 REDACTED = "[redacted]"
+
+# A (name, value) pair as httpcore's trace lines show headers: (b'Set-Cookie', b'sid=...').
+# Each part is one bytes literal; the alternatives are disjoint, so matching is linear.
+_HEADER_PAIR = re.compile(
+    r"\(b(?P<name>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"), "
+    r"b(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\)"
+)
+_SECRET_HEADER_WORDS = (
+    "auth",
+    "cookie",
+    "token",
+    "secret",
+    "session",
+    "password",
+    "key",
+    "signature",
+    "credential",
+)
+
+
+def redact_header_values(text: str) -> str:
+    """``text`` with the values of credential-bearing headers in httpcore's
+    ``(b'Name', b'value')`` pairs replaced.
+
+    Example:
+        >>> redact_header_values(
+        ...     "receive_response_headers.complete return_value=(b'HTTP/1.1', 200, b'OK', "
+        ...     "[(b'Content-Type', b'text/plain'), (b'Set-Cookie', b'sid=abc; Path=/')])")
+        "receive_response_headers.complete return_value=(b'HTTP/1.1', 200, b'OK', \
+[(b'Content-Type', b'text/plain'), (b'Set-Cookie', b'[redacted]')])"
+    """
+    require(text, "text", str, "a str")
+
+    def blank(match: re.Match[str]) -> str:
+        name = match["name"].lower()
+        if any(word in name for word in _SECRET_HEADER_WORDS):
+            return f"(b{match['name']}, b'{REDACTED}')"
+        return match[0]
+
+    return _HEADER_PAIR.sub(blank, text) if "(b" in text else text
 
 
 def redact_url(url: httpx.URL | str) -> str:

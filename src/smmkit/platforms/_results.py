@@ -20,6 +20,7 @@ from smmkit.exceptions import (
     RateLimitError,
     ServerError,
     SmmkitError,
+    TokenUnavailableError,
     TransportError,
 )
 from smmkit.models._base import AwareDatetime, SmmkitModel
@@ -171,9 +172,12 @@ class ErrorReport(SmmkitModel):
     """A failure as data: which error, what it said, and what a retry might do.
 
     ``delivered`` lists the ids of the parts of the post that went live before the
-    failure (a thread's first statuses, WeCom's text before its image): they are out
-    there, to recall with ``delete`` or to report. ``fields`` names the fields of an
-    input error (:class:`~smmkit.exceptions.InvalidInputError`), e.g. ``('body',)``.
+    failure (a thread's first statuses, WeCom's text before its image), whatever the
+    failure was (a refusal, an outage, a lost answer): they are out there, to recall
+    with ``delete`` or to report. ``outcome_unknown`` says the post (or its next part)
+    may be live although no answer said so; ``False`` means it certainly is not.
+    ``fields`` names the fields of an input error
+    (:class:`~smmkit.exceptions.InvalidInputError`), e.g. ``('body',)``.
 
     Example:
         >>> from smmkit.exceptions import RateLimitError
@@ -198,10 +202,19 @@ class ErrorReport(SmmkitModel):
     def from_exception(cls, exc: BaseException) -> ErrorReport:
         """Describe ``exc`` (messages of smmkit errors never contain credentials)."""
         retry_after = exc.retry_after if isinstance(exc, (RateLimitError, ServerError)) else None
-        # Worth trying again later: throttling, outages, lost answers, slow processing.
+        # Worth trying again later: throttling, outages (of the token endpoint too), lost
+        # answers, slow processing, and any outcome that is unknown: a retry reads back or
+        # resends its idempotency key (see outcome_unknown before retrying blindly).
         retryable = isinstance(
-            exc, (RateLimitError, ServerError, TransportError, PublishTimeoutError)
-        )
+            exc,
+            (
+                RateLimitError,
+                ServerError,
+                TransportError,
+                PublishTimeoutError,
+                TokenUnavailableError,
+            ),
+        ) or outcome_unknown(exc)
         # A foreign exception's message is not ours to vouch for (it may quote a request
         # or a body); the exception itself stays on the result for raise_for_error().
         message = str(exc) if isinstance(exc, SmmkitError) else f"unexpected {type(exc).__name__}"

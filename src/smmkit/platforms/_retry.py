@@ -22,11 +22,18 @@ more than ``max_retry_after`` seconds is not waited for: the
 :class:`~smmkit.exceptions.RateLimitError` or :class:`~smmkit.exceptions.ServerError`
 (with ``retry_after``) is raised so the caller can schedule, instead of a worker sleeping
 for fifteen minutes.
+
+Retries do not multiply. A publish spends one :class:`RetryBudget`: every retry of
+every request it makes (the token fetch, uploads, the create, its re-posts after an
+unknown outcome, status polls) takes one of the policy's ``max_attempts - 1`` retries
+and adds its wait to one ``max_total_wait``, and no wait may end past the publish's
+deadline. Outside a publish each request has the policy to itself.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -44,7 +51,7 @@ from smmkit.exceptions import (
 from smmkit.models._base import SmmkitModel
 from smmkit.platforms._errors import outcome_unknown
 
-__all__ = ["RetryPolicy"]
+__all__ = ["RetryBudget", "RetryPolicy"]
 
 
 class RetryPolicy(SmmkitModel):
@@ -129,6 +136,16 @@ class RetryPolicy(SmmkitModel):
             backoff *= 1 - self.jitter * random.random()
         return backoff
 
+    def budget(self, *, now: Callable[[], float], deadline: float | None = None) -> RetryBudget:
+        """A fresh :class:`RetryBudget` for one publish; ``deadline`` in seconds from ``now()``.
+
+        Example:
+            >>> budget = RetryPolicy(max_attempts=3).budget(now=lambda: 0.0)
+            >>> budget.retries_left
+            2
+        """
+        return RetryBudget(self, now=now, deadline=deadline)
+
     def _stop(self, state: tenacity.RetryCallState) -> bool:
         # tenacity computes the upcoming wait before asking whether to stop.
         waited = (state.idle_for or 0.0) + (state.upcoming_sleep or 0.0)
@@ -139,7 +156,10 @@ class RetryPolicy(SmmkitModel):
         return self.wait_seconds(state.attempt_number, exc)
 
     def _kwargs(
-        self, safe: bool, before_sleep: Callable[[tenacity.RetryCallState], Any] | None
+        self,
+        safe: bool,
+        before_sleep: Callable[[tenacity.RetryCallState], Any] | None,
+        budget: RetryBudget | None = None,
     ) -> dict[str, Any]:
         rejections = 0  # per request: this closure belongs to one Retrying object
 
@@ -157,9 +177,16 @@ class RetryPolicy(SmmkitModel):
                 exc, safe=safe, attempt=state.attempt_number, token_refreshes=earlier
             )
 
+        def stop(state: tenacity.RetryCallState) -> bool:
+            if budget is None:
+                return self._stop(state)
+            if state.attempt_number >= self.max_attempts:
+                return True
+            return not budget.take(state.upcoming_sleep or 0.0)
+
         return {
             "retry": retry,
-            "stop": self._stop,
+            "stop": stop,
             "wait": self._wait,
             "reraise": True,
             "before_sleep": before_sleep,
@@ -171,8 +198,12 @@ class RetryPolicy(SmmkitModel):
         safe: bool,
         sleep: Callable[[float], None],
         before_sleep: Callable[[tenacity.RetryCallState], Any] | None = None,
+        budget: RetryBudget | None = None,
     ) -> tenacity.Retrying:
         """A fresh ``tenacity.Retrying`` for one request (``safe``: may be repeated).
+
+        With ``budget`` (a publish's), each retry is taken from it instead of the
+        request having ``max_attempts`` and ``max_total_wait`` to itself.
 
         Example:
             >>> from smmkit.exceptions import ServerError
@@ -185,7 +216,7 @@ class RetryPolicy(SmmkitModel):
             >>> RetryPolicy().retrying(safe=True, sleep=lambda s: None)(flaky), len(calls)
             ('ok', 3)
         """
-        return tenacity.Retrying(sleep=sleep, **self._kwargs(safe, before_sleep))
+        return tenacity.Retrying(sleep=sleep, **self._kwargs(safe, before_sleep, budget))
 
     def async_retrying(
         self,
@@ -193,6 +224,7 @@ class RetryPolicy(SmmkitModel):
         safe: bool,
         sleep: Callable[[float], Awaitable[None]],
         before_sleep: Callable[[tenacity.RetryCallState], Any] | None = None,
+        budget: RetryBudget | None = None,
     ) -> tenacity.AsyncRetrying:
         """A fresh ``tenacity.AsyncRetrying`` for one request; same rules as :meth:`retrying`.
 
@@ -204,4 +236,68 @@ class RetryPolicy(SmmkitModel):
             >>> asyncio.run(RetryPolicy().async_retrying(safe=True, sleep=nap)(ok))
             'ok'
         """
-        return tenacity.AsyncRetrying(sleep=sleep, **self._kwargs(safe, before_sleep))
+        return tenacity.AsyncRetrying(sleep=sleep, **self._kwargs(safe, before_sleep, budget))
+
+
+class RetryBudget:
+    """One publish's retries: ``max_attempts - 1`` retries and ``max_total_wait`` seconds
+    of waiting, shared by every request of the publish and by the publish flow's re-posts,
+    and no wait that ends past the deadline.
+
+    Build it with :meth:`RetryPolicy.budget`; the drivers build one per
+    :meth:`Client.publish <smmkit.platforms.Client.publish>`. Thread-safe.
+
+    Example:
+        >>> budget = RetryPolicy(max_attempts=3, max_total_wait=10).budget(
+        ...     now=lambda: 0.0, deadline=60)
+        >>> budget.take(4.0), budget.take(5.0), budget.take(7.0), budget.take(0.0)
+        (True, True, False, False)
+        >>> budget.retries_used, budget.waited, budget.exhausted
+        (2, 9.0, True)
+    """
+
+    def __init__(
+        self, policy: RetryPolicy, *, now: Callable[[], float], deadline: float | None = None
+    ) -> None:
+        self.policy = policy
+        self._now = now
+        self.deadline_at = None if deadline is None else now() + deadline
+        self.retries_left = policy.max_attempts - 1
+        self.retries_used = 0
+        self.waited = 0.0
+        self.exhausted = False
+        self._lock = threading.Lock()
+
+    def remaining(self) -> float | None:
+        """Seconds until the deadline (``None`` without one; never below 0)."""
+        if self.deadline_at is None:
+            return None
+        return max(self.deadline_at - self._now(), 0.0)
+
+    def take(self, wait: float) -> bool:
+        """Spend one retry after a pause of ``wait`` seconds, if the budget allows it.
+
+        False when no retry is left, when the pause would pass ``max_total_wait`` in
+        all, or when it would end past the deadline; the budget is then spent for good
+        (``exhausted``): the publish gives up rather than try again without the pause.
+        """
+        wait = max(float(wait), 0.0)
+        with self._lock:
+            if (
+                self.exhausted
+                or self.retries_left <= 0
+                or self.waited + wait > self.policy.max_total_wait
+                or (self.deadline_at is not None and self._now() + wait > self.deadline_at)
+            ):
+                self.exhausted = True
+                return False
+            self.retries_left -= 1
+            self.retries_used += 1
+            self.waited += wait
+            return True
+
+    def __repr__(self) -> str:
+        return (
+            f"RetryBudget(retries_left={self.retries_left}, waited={self.waited:g}, "
+            f"deadline_at={self.deadline_at!r})"
+        )

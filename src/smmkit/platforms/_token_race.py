@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
+from smmkit.exceptions import InvalidInputError
 from smmkit.platforms._adapter import Flow, PlatformAdapter
 from smmkit.platforms._auth import Credentials, FileTokenStore, TokenStore
 from smmkit.platforms._client import Client
@@ -51,6 +52,22 @@ class CountingTokenEndpoint(httpx.BaseTransport, httpx.AsyncBaseTransport):
         client_secret: str = "s",
         fetch_delay: float = 0.0,
     ) -> None:
+        if not isinstance(directory, (str, os.PathLike)) or not str(directory).strip():
+            raise InvalidInputError.single(
+                "directory", "must be a path (str or os.PathLike)", type(directory).__name__
+            )
+        if not isinstance(client_secret, str):
+            raise InvalidInputError.single(
+                "client_secret", "must be a str", type(client_secret).__name__
+            )
+        if (
+            isinstance(fetch_delay, bool)
+            or not isinstance(fetch_delay, (int, float))
+            or not 0 <= fetch_delay <= 60
+        ):
+            raise InvalidInputError.single(
+                "fetch_delay", "must be a number of seconds in [0, 60]", type(fetch_delay).__name__
+            )
         self.directory = Path(directory)
         self.client_secret = client_secret
         self.fetch_delay = fetch_delay

@@ -7,7 +7,8 @@ in the query. :func:`parse_retry_after` reads every rate-limit header the platfo
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import httpx
 
@@ -24,10 +25,38 @@ from smmkit.platforms._errors import _NOT_SENT
 from smmkit.platforms._http import parse_retry_after, redact_url
 
 __all__ = [
+    "read_answer",
+    "request_id_of",
     "translate_response",
     "translate_transport_error",
     "unexpected_answer",
 ]
+
+T = TypeVar("T")
+
+_DEFAULT_REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+# What reading an answer of an unexpected form raises: a missing key, a wrong type, a
+# body that is not JSON, a model that refuses the body (InvalidInputError is a ValueError).
+_PARSE_ERRORS = (LookupError, ValueError, TypeError, AttributeError)
+
+
+def request_id_of(response: httpx.Response, names: Sequence[str]) -> str | None:
+    """The platform's request id from the first of the headers ``names`` it sent.
+
+    Read from the headers only, so it is there whatever the body holds (HTML from a
+    proxy, a truncated JSON).
+
+    Example:
+        >>> import httpx
+        >>> request_id_of(httpx.Response(502, headers={"Request-Id": "r-9"}, text="<html>"),
+        ...               ("x-request-id", "request-id"))
+        'r-9'
+    """
+    for name in names:
+        value: str | None = response.headers.get(name)
+        if value:
+            return value
+    return None
 
 
 def translate_transport_error(
@@ -57,14 +86,22 @@ def translate_transport_error(
 
 
 def unexpected_answer(
-    exc: Exception, request: httpx.Request, response: httpx.Response, *, platform: str
+    exc: Exception,
+    request: httpx.Request,
+    response: httpx.Response,
+    *,
+    platform: str,
+    request_id_headers: Sequence[str] = _DEFAULT_REQUEST_ID_HEADERS,
 ) -> APIError:
     """The smmkit error for an answer the adapter could not read (HTML from a proxy,
     a JSON body without a field it needs).
 
     Only the type of the parse error is kept, and the caller raises this without
     chaining it: a ``JSONDecodeError`` holds the whole body, which for a token endpoint
-    holds the token.
+    holds the token. The platform's request id (``request_id_headers``) is kept.
+    A success status means the platform acted (a post may be live): the error's
+    ``outcome_unknown`` is then ``True``, so a publish reads back or resends its key
+    instead of reporting a failure.
 
     Example:
         >>> import httpx
@@ -80,6 +117,7 @@ def unexpected_answer(
         f"{platform} answered in an unexpected form ({type(exc).__name__})",
         platform=platform,
         status=response.status_code,
+        request_id=request_id_of(response, request_id_headers),
         method=request.method,
         url=redact_url(request.url),
     )
@@ -108,11 +146,7 @@ def translate_response(
     info = adapter.parse_error(response)
     if info is None:
         return None
-    request_id = None
-    for name in adapter.request_id_headers:
-        request_id = response.headers.get(name)
-        if request_id:
-            break
+    request_id = request_id_of(response, adapter.request_id_headers)
     method, url = request.method, redact_url(request.url)
     status, code, platform = response.status_code, info.code, adapter.platform_id
     extra: dict[str, Any] = {}
@@ -131,3 +165,41 @@ def translate_response(
         url=url,
         **extra,
     )
+
+
+def read_answer(
+    adapter: PlatformAdapter, response: httpx.Response, parse: Callable[[httpx.Response], T]
+) -> T:
+    """``parse(response)``; an answer it cannot read raises :func:`unexpected_answer`'s error.
+
+    For adapters, around the reading of an answer to a write: the error is a
+    :class:`~smmkit.exceptions.PlatformError` raised *inside* the flow, so a thread can
+    list its live parts on it (``mark_delivered``) and the publish flow can read back or
+    resend its key (a 2xx answer means the post may be live), where a bare ``KeyError``
+    or a model's :class:`~smmkit.exceptions.InvalidInputError` would say it failed.
+
+    Example:
+        >>> import httpx
+        >>> from smmkit.platforms.sandbox import SandboxAdapter
+        >>> req = httpx.Request("POST", "https://sandbox.invalid/api/posts")
+        >>> resp = httpx.Response(200, json={"unexpected": 1}, request=req)
+        >>> err = None
+        >>> try:
+        ...     read_answer(SandboxAdapter(), resp, lambda r: r.json()["id"])
+        ... except APIError as exc:
+        ...     err = exc
+        >>> err.outcome_unknown, err.status
+        (True, 200)
+    """
+    failed: APIError
+    try:
+        return parse(response)
+    except _PARSE_ERRORS as exc:
+        failed = unexpected_answer(
+            exc,
+            response.request,
+            response,
+            platform=adapter.platform_id,
+            request_id_headers=adapter.request_id_headers,
+        )
+    raise failed  # outside the handler: the parse error may hold the body

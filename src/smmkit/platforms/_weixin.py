@@ -82,7 +82,7 @@ class WeixinAdapter(PlatformAdapter):
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
         # The token travels in the query: the drivers redact query values in httpx's
         # and httpcore's log records (smmkit.platforms._client), for every adapter.
-        self._load_media = media_loader_or_default(media_loader)
+        self._media_loader = media_loader_or_default(media_loader)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, account={self.account!r})"

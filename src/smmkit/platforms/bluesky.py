@@ -68,6 +68,7 @@ from smmkit.platforms._bluesky_records import (
     BlueskyPost,
     PostPage,
     _created_at,
+    _created_ref,
     _images_embed,
     _post_from,
     _post_record,
@@ -81,7 +82,12 @@ from smmkit.platforms._bluesky_records import (
     parse_at_uri,
 )
 from smmkit.platforms._errors import ErrorInfo, mark_delivered
-from smmkit.platforms._media import MediaLoader, media_type, read_local_media
+from smmkit.platforms._media import (
+    MediaLoader,
+    load_media,
+    media_loader_or_default,
+    media_type,
+)
 from smmkit.platforms._results import (
     Comment,
     MediaHandle,
@@ -89,6 +95,7 @@ from smmkit.platforms._results import (
     PublishReceipt,
     PublishStatus,
 )
+from smmkit.platforms._translate import read_answer
 from smmkit.text._bluesky import bluesky_facets, bluesky_mentions
 
 __all__ = [
@@ -159,7 +166,7 @@ class BlueskyAdapter(PlatformAdapter):
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
         self.web_url = web_url if base_url in (None, self.default_base_url) else None
-        self._load_media = media_loader or read_local_media
+        self._media_loader = media_loader_or_default(media_loader)
         self._dids: OrderedDict[str, str] = OrderedDict()
         self._last_micros = 0
 
@@ -383,8 +390,7 @@ class BlueskyAdapter(PlatformAdapter):
             response = yield self._xrpc(
                 "POST", "com.atproto.repo.createRecord", endpoint="write_points", json=body
             )
-            result = response.json()
-            return {"uri": result["uri"], "cid": result["cid"], "createdAt": record["createdAt"]}
+            return read_answer(self, response, lambda r: _created_ref(r, record))
         for rkey in itertools.islice(keyed_tids(key), _MAX_RKEYS):
             ref = yield from self._create_if_absent(rkey, record)
             if ref is not None:
@@ -422,8 +428,7 @@ class BlueskyAdapter(PlatformAdapter):
                 return None
             created = str(existing.value.get("createdAt", ""))
             return {"uri": existing.uri, "cid": existing.cid, "createdAt": created}
-        result = response.json()
-        return {"uri": result["uri"], "cid": result["cid"], "createdAt": record["createdAt"]}
+        return read_answer(self, response, lambda r: _created_ref(r, record))
 
     def delete(self, post_id: str) -> Flow[None]:
         """``deleteRecord`` of the post ``at://`` URI ``post_id``."""
@@ -473,17 +478,27 @@ class BlueskyAdapter(PlatformAdapter):
     def find_published(
         self, post: PlatformPost, *, idempotency_key: str | None = None
     ) -> Flow[PublishReceipt | None]:
-        """Read back the post published with ``idempotency_key`` (by any process), if any."""
+        """Read back the post published with ``idempotency_key`` (by any process), if any;
+        a thread only when every part is there: one cut short is not published."""
         if not idempotency_key:
             return None
-        text = post.parts[0] if post.parts else post.body
-        for rkey in itertools.islice(keyed_tids(idempotency_key), _MAX_RKEYS):
+        first: PublishReceipt | None = None
+        for number, text in enumerate(post.parts or (post.body,)):
+            key = f"{idempotency_key}-{number}" if number else idempotency_key
+            receipt = yield from self._find_part(key, text, idempotency_key)
+            if receipt is None:
+                return None
+            first = first or receipt
+        return first
+
+    def _find_part(self, key: str, text: str, post_key: str) -> Flow[PublishReceipt | None]:
+        for rkey in itertools.islice(keyed_tids(key), _MAX_RKEYS):
             record = yield from self._get_record(f"at://{self.repo}/{POST}/{rkey}")
             if record is None:
                 return None
             if record.value.get("text") == text:
                 created = _created_at(record.value.get("createdAt"))
-                return self._receipt(record.uri, idempotency_key, created)
+                return self._receipt(record.uri, post_key, created)
         return None
 
     # -- AppView reads ----------------------------------------------------------------
@@ -562,7 +577,7 @@ class BlueskyAdapter(PlatformAdapter):
                 f"BlueskyAdapter uploads images only, not {asset.kind.value}",
                 platform=self.platform_id,
             )
-        data = self._load_media(asset)
+        data = yield from load_media(asset, self._media_loader, spec=self.spec)
         cap = self.spec.media.image_max_bytes
         if cap is not None and len(data) > cap.value:
             raise InvalidInputError.single(

@@ -48,7 +48,13 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, NoReturn
 
-from smmkit.exceptions import InvalidInputError, MissingExtraError
+from smmkit._secrets import conceals_secrets
+from smmkit.exceptions import (
+    ConfigurationError,
+    InvalidInputError,
+    MissingExtraError,
+    NotPicklableError,
+)
 from smmkit.platforms._auth import Token, token_record
 from smmkit.platforms._checks import require, require_number
 from smmkit.platforms._clock import Clock
@@ -84,7 +90,7 @@ def _client_from_url(url: str, options: dict[str, Any]) -> redis.Redis:
 
 
 def _no_pickle(obj: object) -> NoReturn:
-    raise TypeError(
+    raise NotPicklableError(
         f"{type(obj).__name__} holds a Redis connection and its password and cannot be "
         "pickled: build one in each process (e.g. from_url)"
     )
@@ -302,12 +308,21 @@ class RedisTokenStore:
     def _token_key(self, key: str) -> str:
         return f"{self.prefix}token:{key}"
 
+    @conceals_secrets
     def get(self, key: str) -> Token | None:
         """The stored token for ``key``, or ``None``."""
         raw = self._client.get(self._token_key(key))
         if raw is None:
             return None
-        token: Token = Token.model_validate(json.loads(raw))
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            # Not chained: a JSONDecodeError keeps the whole value (the tokens) in ``doc``.
+            data = None
+        del raw
+        if data is None:
+            raise ConfigurationError(f"the token under {key!r} is not valid JSON")
+        token: Token = Token.model_validate(data)
         return token
 
     def put(self, key: str, token: Token) -> None:

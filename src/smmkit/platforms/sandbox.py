@@ -57,6 +57,7 @@ from smmkit.platforms._results import (
 )
 from smmkit.platforms._retry import RetryPolicy
 from smmkit.platforms._sandbox_server import SANDBOX_URL, SandboxPost, SandboxServer
+from smmkit.platforms._translate import read_answer
 
 __all__ = [
     "FaultKind",
@@ -190,9 +191,12 @@ class SandboxAdapter(PlatformAdapter):
     def publish(
         self, post: PlatformPost, *, idempotency_key: str | None = None
     ) -> Flow[PublishReceipt]:
-        """``POST /api/posts`` with an ``Idempotency-Key``."""
+        """``POST /api/posts`` with an ``Idempotency-Key``.
+
+        An answer in another form raises an unknown outcome (the post may be live).
+        """
         response = yield self._publish_request(post, idempotency_key)
-        return self._receipt(response.json(), idempotency_key)
+        return read_answer(self, response, lambda r: self._receipt(r.json(), idempotency_key))
 
     def find_published(
         self, post: PlatformPost, *, idempotency_key: str | None = None

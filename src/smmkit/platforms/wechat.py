@@ -51,7 +51,7 @@ from smmkit.platforms._adapter import (
     received_at,
 )
 from smmkit.platforms._auth import Token
-from smmkit.platforms._media import file_name, media_type
+from smmkit.platforms._media import file_name, load_media, media_type
 from smmkit.platforms._results import (
     Comment,
     MediaHandle,
@@ -185,7 +185,7 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         """
         if asset.kind is not MediaKind.IMAGE:
             raise InvalidInputError.single("media.kind", "wechat_oa covers are images", asset.kind)
-        data = self._load_media(asset)
+        data = yield from load_media(asset, self._media_loader, spec=self.spec)
         response = yield self.request(
             "POST",
             "/cgi-bin/material/add_material",
@@ -208,7 +208,7 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         External image URLs in article content are filtered out by WeChat; only URLs
         from this call survive. JPG/PNG under 1 MB.
         """
-        data = self._load_media(asset)
+        data = yield from load_media(asset, self._media_loader, spec=self.spec)
         response = yield self.request(
             "POST",
             "/cgi-bin/media/uploadimg",

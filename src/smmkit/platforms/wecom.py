@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import httpx
 from pydantic import Field
 
 from smmkit.exceptions import (
@@ -56,7 +57,7 @@ from smmkit.platforms._adapter import Capability, Flow, IdempotencyMode
 from smmkit.platforms._auth import Credentials, Token
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import mark_delivered
-from smmkit.platforms._media import MediaLoader, file_name, media_type
+from smmkit.platforms._media import MediaLoader, file_name, load_media, media_type
 from smmkit.platforms._results import (
     MediaHandle,
     MediaState,
@@ -64,6 +65,7 @@ from smmkit.platforms._results import (
     PublishReceipt,
     PublishStatus,
 )
+from smmkit.platforms._translate import read_answer
 from smmkit.platforms._weixin import WeixinAdapter
 
 __all__ = ["MAX_TEXT_BYTES", "WeComAdapter", "WeComSendResult", "utf8_size"]
@@ -326,13 +328,8 @@ class WeComAdapter(WeixinAdapter):
         response = yield self._post(
             "/cgi-bin/message/send", payload, endpoint="api_calls", safe=safe
         )
-        body = response.json()
-        rejected = {f: _split_ids(body.get(f)) for f in _REJECT_FIELDS if body.get(f)}
-        return WeComSendResult(
-            msgid=str(body.get("msgid", "")),
-            rejected=rejected,
-            response_code=body.get("response_code"),
-        )
+        # An answer without its msgid: the message may be out (an unknown outcome).
+        return read_answer(self, response, _send_result)
 
     def publish(
         self, post: PlatformPost, *, idempotency_key: str | None = None
@@ -394,7 +391,7 @@ class WeComAdapter(WeixinAdapter):
 
     def upload_media(self, asset: MediaAsset) -> Flow[MediaHandle]:
         """``media/upload?type=…`` (temporary: the ``media_id`` lives 3 days)."""
-        data = self._load_media(asset)
+        data = yield from load_media(asset, self._media_loader, spec=self.spec)
         if len(data) <= 5:
             raise InvalidInputError.single(
                 "media", "WeCom files must be larger than 5 bytes", len(data)
@@ -413,3 +410,13 @@ class WeComAdapter(WeixinAdapter):
             kind=asset.kind,
             state=MediaState.READY,
         )
+
+
+def _send_result(response: httpx.Response) -> WeComSendResult:
+    """``message/send``'s answer; one without a ``msgid`` is not one smmkit can read."""
+    body = response.json()
+    msgid = body["msgid"]
+    if not isinstance(msgid, str) or not msgid:
+        raise TypeError("msgid")
+    rejected = {f: _split_ids(body.get(f)) for f in _REJECT_FIELDS if body.get(f)}
+    return WeComSendResult(msgid=msgid, rejected=rejected, response_code=body.get("response_code"))

@@ -12,11 +12,12 @@ import re
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NoReturn
 from urllib.parse import parse_qsl
 
 from pydantic import SecretStr, SerializeAsAny
 
+from smmkit._secrets import conceals_secrets, refuse_pickle
 from smmkit.exceptions import InvalidInputError, MalformedPayloadError, SignatureError
 from smmkit.models._base import SmmkitModel
 from smmkit.webhooks._checks import require_int, require_secret, require_str
@@ -188,8 +189,8 @@ class _Callback:
             f"encrypted={self._crypto is not None}, replay_window={window})"
         )
 
-    def __reduce__(self) -> str | tuple[object, ...]:
-        raise TypeError(f"{type(self).__name__} holds secrets and cannot be pickled")
+    def __reduce__(self) -> NoReturn:
+        refuse_pickle(self, "holds secrets (the token and the AES keys)")
 
     @property
     def crypto(self) -> MessageCrypto | None:
@@ -245,6 +246,7 @@ class _Callback:
             nonce=nonce,
         )
 
+    @conceals_secrets
     def build_reply(
         self,
         reply_xml: str,
@@ -304,6 +306,7 @@ class WeChatCallback(_Callback):
 
     __slots__ = ()
 
+    @conceals_secrets
     def __init__(
         self,
         *,
@@ -337,6 +340,7 @@ class WeChatCallback(_Callback):
         """
         return self.receive_id
 
+    @conceals_secrets
     def verify_url(self, params: Params, *, now: datetime | None = None) -> str:
         """Check the URL-verification GET and return the ``echostr`` to send back.
 
@@ -357,6 +361,7 @@ class WeChatCallback(_Callback):
             raise MalformedPayloadError("echostr is missing")
         return echostr
 
+    @conceals_secrets
     def parse(
         self, params: Params, body: str | bytes, *, now: datetime | None = None
     ) -> VerifiedCallback:
@@ -422,6 +427,7 @@ class WeComCallback(_Callback):
 
     __slots__ = ()
 
+    @conceals_secrets
     def __init__(
         self,
         *,
@@ -452,6 +458,7 @@ class WeComCallback(_Callback):
         """
         return self.receive_id
 
+    @conceals_secrets
     def verify_url(self, params: Params, *, now: datetime | None = None) -> str:
         """Check the URL-verification GET and return the decrypted ``echostr`` to send back.
 
@@ -473,6 +480,7 @@ class WeComCallback(_Callback):
         self._replay(q, now)
         return self._need_crypto().decrypt(echostr)
 
+    @conceals_secrets
     def parse(
         self, params: Params, body: str | bytes, *, now: datetime | None = None
     ) -> VerifiedCallback:

@@ -22,10 +22,11 @@ import hmac
 import os
 import re
 import struct
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import SecretBytes, SecretStr
 
+from smmkit._secrets import conceals_secrets, refuse_pickle
 from smmkit.exceptions import (
     DecryptError,
     InvalidInputError,
@@ -65,6 +66,7 @@ def _stamp(value: object, field: str) -> str:
     return require_str(value, field)
 
 
+@conceals_secrets
 def compute_signature(
     token: SecretStr | str, timestamp: str, nonce: str, encrypt: str | None = None
 ) -> str:
@@ -80,6 +82,7 @@ def compute_signature(
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
+@conceals_secrets
 def verify_signature(
     signature: str | None,
     *,
@@ -113,6 +116,7 @@ def verify_signature(
         raise SignatureError(f"{name} does not match")
 
 
+@conceals_secrets
 def decode_encoding_aes_key(encoding_aes_key: SecretStr | str) -> SecretBytes:
     """Turn the 43-character ``EncodingAESKey`` into the 32-byte AES key (kept secret).
 
@@ -218,6 +222,7 @@ class MessageCrypto:
 
     __slots__ = ("_keys", "receive_id", "token")
 
+    @conceals_secrets
     def __init__(
         self,
         *,
@@ -240,9 +245,9 @@ class MessageCrypto:
         previous = KeySlot.PREVIOUS in self._keys
         return f"MessageCrypto(receive_id={self.receive_id!r}, previous_key={previous})"
 
-    def __reduce__(self) -> Any:
+    def __reduce__(self) -> NoReturn:
         # Pickling would copy the raw keys into whatever stores the pickle: refuse.
-        raise TypeError("MessageCrypto holds secrets and cannot be pickled")
+        refuse_pickle(self, "holds secrets (the token and the AES keys)")
 
     @property
     def key_slots(self) -> tuple[KeySlot, ...]:
@@ -254,6 +259,7 @@ class MessageCrypto:
         """
         return tuple(self._keys)
 
+    @conceals_secrets
     def sign(self, timestamp: str, nonce: str, encrypt: str) -> str:
         """Return the ``msg_signature`` for ``encrypt``.
 
@@ -264,6 +270,7 @@ class MessageCrypto:
         """
         return compute_signature(self.token, timestamp, nonce, encrypt)
 
+    @conceals_secrets
     def encrypt(
         self,
         text: str,
@@ -295,6 +302,7 @@ class MessageCrypto:
         sealed = encryptor.update(pkcs7_pad(plain)) + encryptor.finalize()
         return base64.b64encode(sealed).decode("ascii")
 
+    @conceals_secrets
     def decrypt(self, encrypted: str) -> str:
         """Decrypt an ``Encrypt`` value and check it is addressed to this app.
 
@@ -312,6 +320,7 @@ class MessageCrypto:
         """
         return self.decrypt_with_slot(encrypted)[0]
 
+    @conceals_secrets
     def decrypt_with_slot(self, encrypted: str) -> tuple[str, KeySlot]:
         """Like :meth:`decrypt`, also saying which key opened the message.
 
