@@ -126,11 +126,14 @@ def test_run_flow_answers_now_only_when_given() -> None:
 
 def test_tiny_png_is_loadable_by_the_default_loader() -> None:
     from smmkit.models import MediaAsset
-    from smmkit.platforms import media_type, read_local_media
-    from smmkit.testing import TINY_PNG
+    from smmkit.platforms import load_media, media_type
+    from smmkit.testing import TINY_PNG, TINY_PNG_BYTES
 
     asset = MediaAsset(kind="image", url=TINY_PNG)
-    data = read_local_media(asset)
+    served = {TINY_PNG: TINY_PNG_BYTES}  # the default loader downloads the URL
+    data = run_flow(
+        load_media(asset, None), lambda r: httpx.Response(200, content=served[str(r.url)])
+    )
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82")
     assert media_type(asset) == "image/png"
 
@@ -265,3 +268,88 @@ def test_lost_answers_on_the_async_driver() -> None:
 
     assert asyncio.run(main())
     assert sandbox.published_count == 1 and transport.seen == 3
+
+
+# -- malformed arguments are typed errors (issue 15, item 4) -------------------------------
+
+
+def _fields(build: Any) -> tuple[str, ...]:
+    from smmkit.exceptions import InvalidInputError
+
+    with pytest.raises(InvalidInputError) as info:
+        build()
+    fields: tuple[str, ...] = info.value.fields
+    return fields
+
+
+def test_drive_and_client_for_refuse_malformed_arguments() -> None:
+    from smmkit.testing import client_for, drive
+
+    adapter = SandboxAdapter()
+    junk: Any = None
+    assert _fields(lambda: drive("sync", None, junk)) == ("call",)
+    assert _fields(lambda: drive("threads", None, len)) == ("kind",)
+    assert _fields(lambda: drive(junk, None, len)) == ("kind",)
+    assert _fields(lambda: client_for("Sync", adapter, None)) == ("kind",)
+    assert drive("sync", [1, 2], len) == 2
+
+
+def test_run_flow_refuses_malformed_arguments() -> None:
+    from smmkit.platforms import Now
+
+    def flow() -> Any:
+        at = yield Now()
+        return at
+
+    ok = lambda r: httpx.Response(204)  # noqa: E731
+    assert _fields(lambda: run_flow(None, None, now=datetime(2026, 1, 1))) == ("now",)  # type: ignore[arg-type]
+    assert _fields(lambda: run_flow(flow(), ok, now="2026-01-01")) == ("now",)  # type: ignore[arg-type]
+    assert _fields(lambda: run_flow([], ok)) == ("flow",)  # type: ignore[arg-type]
+    assert _fields(lambda: run_flow(flow(), None)) == ("handler",)  # type: ignore[arg-type]
+    assert _fields(lambda: run_flow(flow(), ok)) == ("now",)
+    adapter = SandboxAdapter()
+    text: Any = lambda r: "204"  # noqa: E731
+    assert _fields(lambda: run_flow(adapter.delete("1"), text)) == ("handler",)
+
+
+@pytest.mark.parametrize(
+    ("faults", "field"),
+    [
+        (None, "faults"),
+        ("timeout", "faults"),
+        (3, "faults"),
+        ([b"timeout"], "faults"),
+        ([10**5000], "faults"),
+        (["9" * 5000], "faults"),
+        ([True], "faults"),
+    ],
+)
+def test_fault_injection_refuses_malformed_faults(faults: Any, field: str) -> None:
+    ok = httpx.MockTransport(lambda r: httpx.Response(200))
+    assert _fields(lambda: FaultInjectingTransport(ok, faults)) == (field,)
+
+
+def test_fault_injection_refuses_non_bool_flags() -> None:
+    ok = httpx.MockTransport(lambda r: httpx.Response(200))
+    assert _fields(lambda: FaultInjectingTransport(ok, [], repeat=1)) == ("repeat",)  # type: ignore[arg-type]
+    assert _fields(lambda: FaultInjectingTransport(ok, [], after_commit="yes")) == (  # type: ignore[arg-type]
+        "after_commit",
+    )
+    assert FaultInjectingTransport(ok, ("timeout", None)).faults[1] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "field"),
+    [
+        ((None,), {}, "directory"),
+        ((b"/tmp",), {}, "directory"),
+        (("",), {}, "directory"),
+        (("/tmp",), {"client_secret": None}, "client_secret"),
+        (("/tmp",), {"fetch_delay": -1}, "fetch_delay"),
+        (("/tmp",), {"fetch_delay": float("nan")}, "fetch_delay"),
+    ],
+)
+def test_counting_endpoint_refuses_malformed_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], field: str
+) -> None:
+    assert _fields(lambda: CountingTokenEndpoint(*args, **kwargs)) == (field,)

@@ -28,8 +28,9 @@ and :func:`drive` let one test body run on :class:`~smmkit.platforms.Client` and
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -51,6 +52,7 @@ from smmkit.exceptions import (
     TransportError,
     UnsupportedOperationError,
 )
+from smmkit.models._base import require_aware
 from smmkit.models.content import MediaAsset, PlatformPost
 from smmkit.platforms._adapter import Capability, Flow, Now, PlatformAdapter, Wait
 from smmkit.platforms._auth import Credentials, InMemoryTokenStore
@@ -68,6 +70,7 @@ __all__ = [
     "RecordingTransport",
     "SENTINEL_SECRET",
     "TINY_PNG",
+    "TINY_PNG_BYTES",
     "client_for",
     "drive",
     "refresh_in_processes",
@@ -112,8 +115,16 @@ def run_flow(
         >>> run_flow(SandboxAdapter().comments("p1"), server)
         ()
     """
-    if now is not None and now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
+    if now is not None:
+        require_aware(now, "now", "must be a timezone-aware datetime")
+    if not isinstance(flow, Generator):
+        raise InvalidInputError.single(
+            "flow",
+            f"must be a flow (a generator from an adapter method), not of type"
+            f" {type(flow).__name__}",
+            type(flow).__name__,
+        )
+    _callable(handler, "handler")
     item: Any
     try:
         item = next(flow)
@@ -123,10 +134,18 @@ def run_flow(
                 continue
             if isinstance(item, Now):
                 if now is None:
-                    raise ValueError("the flow asks for the time (yield Now()): pass now=")
+                    raise InvalidInputError.single(
+                        "now", "the flow asks for the time (yield Now()): pass now="
+                    )
                 item = flow.send(now)
                 continue
             response = handler(item)
+            if not isinstance(response, httpx.Response):
+                raise InvalidInputError.single(
+                    "handler",
+                    "must return an httpx.Response",
+                    type(response).__name__,
+                )
             response.request = item
             item = flow.send(response)
     except StopIteration as done:
@@ -224,10 +243,20 @@ class FaultInjectingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         repeat: bool = False,
         after_commit: bool = False,
     ) -> None:
+        if isinstance(faults, (str, bytes)) or not isinstance(faults, Iterable):
+            raise InvalidInputError.single(
+                "faults",
+                f"must be a sequence of faults (None lets a request through), not of type"
+                f" {type(faults).__name__}",
+                type(faults).__name__,
+            )
+        for name, flag in (("repeat", repeat), ("after_commit", after_commit)):
+            if not isinstance(flag, bool):
+                raise InvalidInputError.single(name, "must be a bool", type(flag).__name__)
         self.inner = inner
         self.faults: list[Fault | None] = []
         for fault in faults:  # a loop, not a comprehension: the warning names the caller
-            self.faults.append(None if fault is None else as_fault(fault, stacklevel=2))
+            self.faults.append(None if fault is None else _fault(fault))
         if FaultKind.TOKEN_EXPIRY in self.faults and not callable(
             getattr(inner, "expire_tokens", None)
         ):
@@ -276,6 +305,42 @@ class FaultInjectingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return produce(fault, request)
 
 
+def _fault(value: object) -> Fault:
+    """One fault of ``FaultInjectingTransport``'s list (warnings point at its caller)."""
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        too_long = isinstance(value, str) and len(value) > 100
+        if too_long or (isinstance(value, int) and not 100 <= value <= 599):
+            # as_fault would echo it: a huge number cannot even be printed
+            raise InvalidInputError.single(
+                "faults",
+                "a fault is a FaultKind name or an HTTP status between 100 and 599",
+                type(value).__name__,
+            )
+        return as_fault(value, stacklevel=3)
+    if isinstance(value, FaultKind):
+        return value
+    raise InvalidInputError.single(
+        "faults",
+        f"a fault is a FaultKind, its name or an HTTP status, not of type {type(value).__name__}",
+        type(value).__name__,
+    )
+
+
+def _kind(kind: object) -> str:
+    if not isinstance(kind, str) or kind not in ("sync", "async"):
+        raise InvalidInputError.single(
+            "kind", "must be 'sync' or 'async'", kind if isinstance(kind, str) else None
+        )
+    return kind
+
+
+def _callable(value: object, field: str) -> None:
+    if not callable(value):
+        raise InvalidInputError.single(
+            field, f"must be callable, not of type {type(value).__name__}", type(value).__name__
+        )
+
+
 # -- the conformance suite --------------------------------------------------------------
 
 
@@ -291,6 +356,8 @@ def drive(kind: str, client: Any, call: Callable[[Any], Any]) -> Any:
         ...  for kind, client in (("sync", sandbox.client()), ("async", sandbox.async_client()))]
         [True, True]
     """
+    _kind(kind)
+    _callable(call, "call")
     if kind == "sync":
         return call(client)
 
@@ -313,16 +380,22 @@ def client_for(kind: str, adapter: PlatformAdapter, transport: Any, **options: A
         ...  for kind in ("sync", "async")]
         ['Client', 'AsyncClient']
     """
-    if kind == "sync":
+    if _kind(kind) == "sync":
         return Client(adapter, http_client=httpx.Client(transport=transport), **options)
     return AsyncClient(adapter, http_client=httpx.AsyncClient(transport=transport), **options)
 
 
-TINY_PNG = (
-    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk"
-    "+A8AAQUBAScY42YAAAAASUVORK5CYII="
+TINY_PNG = "https://media.smmkit.test/tiny.png"
+"""The URL of a complete 1x1 PNG (:data:`TINY_PNG_BYTES`) for upload checks.
+
+Media URLs are ``http(s)`` only: a client downloads it through its own transport, so a
+fake serves it (or pass ``media_loader=InMemoryMediaLoader({TINY_PNG: TINY_PNG_BYTES})``).
+"""
+
+TINY_PNG_BYTES = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
 )
-"""A complete 1x1 PNG as a ``data:`` URL: every adapter's default loader can read it."""
+"""The bytes of a complete 1x1 PNG, served at :data:`TINY_PNG` by the fakes you write."""
 
 _OPERATIONS: dict[Capability, Callable[[PlatformAdapter], Flow[Any]]] = {
     Capability.DELETE: lambda a: a.delete("conformance-1"),
@@ -450,8 +523,16 @@ class AdapterConformance:
         """Every transport failure and error status becomes a smmkit error, never httpx's."""
         expected = _EXPECTED[as_fault(fault)]
         clock = SimulatedClock()
-        transport = FaultInjectingTransport(self.make_platform(clock), [fault], repeat=True)
-        client = self.make_client(kind, transport, clock, retry=RetryPolicy.none())
+        platform, store = self.make_platform(clock), InMemoryTokenStore()
+        if self.make_adapter().requires_token:
+            # The token first, so that the fault strikes the operation's own requests (a
+            # token endpoint that fails is a TokenUnavailableError before anything is sent).
+            warm = self.make_client(kind, platform, clock, token_store=store)
+            drive(kind, warm, lambda c: c._ensure_token())
+        transport = FaultInjectingTransport(platform, [fault], repeat=True)
+        client = self.make_client(
+            kind, transport, clock, retry=RetryPolicy.none(), token_store=store
+        )
         adapter = client.adapter
         try:
             drive(kind, client, lambda c: c.run(adapter.publish(self.sample_post())))

@@ -48,17 +48,17 @@ def test_limit_violation_for_every_platform(platform: str) -> None:
         ("bilibili", {"title": "t", "tags": tuple(f"t{i}" for i in range(11))}, "too_many_tags"),
         (
             "x",
-            {"media": tuple(MediaAsset(kind="image", url=f"f{i}") for i in range(5))},
+            {"media": tuple(MediaAsset(kind="image", url=f"https://a.cn/f{i}") for i in range(5))},
             "too_many_media",
         ),
         (
             "x",
-            {"media": (MediaAsset(kind="image", url="f", size_bytes=6_000_000),)},
+            {"media": (MediaAsset(kind="image", url="https://a.cn/f", size_bytes=6_000_000),)},
             "media_too_large",
         ),
         (
             "douyin",
-            {"media": (MediaAsset(kind="video", url="f", duration_seconds=901),)},
+            {"media": (MediaAsset(kind="video", url="https://a.cn/f", duration_seconds=901),)},
             "video_too_long",
         ),
         ("mastodon", {"parts": ("a 1/2", "b 2/2")}, None),
@@ -84,7 +84,7 @@ def test_errors(platform: str, fields: dict[str, object], code: str | None) -> N
         ("douyin", {}, "media_required"),
         (
             "douyin",
-            {"media": (MediaAsset(kind="video", url="f", duration_seconds=90),)},
+            {"media": (MediaAsset(kind="video", url="https://a.cn/f", duration_seconds=90),)},
             "outside_sweet_spot",
         ),
         ("x", {"title": "t"}, "title_ignored"),
@@ -136,7 +136,7 @@ def test_no_false_alarm_on_clean_posts() -> None:
     clean = post(
         "x",
         body="Tea at 3 pm. #tea https://example.com",
-        media=(MediaAsset(kind="image", url="f", size_bytes=1000),),
+        media=(MediaAsset(kind="image", url="https://a.cn/f", size_bytes=1000),),
     )
     assert validate(clean) == ()
     assert validate(post("linkedin", body="Hello \\(world\\) #B2B https://ex.com/a_b")) == ()

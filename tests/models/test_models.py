@@ -56,7 +56,7 @@ EXAMPLES: list[SmmkitModel] = [
         id="p1",
         title="t",
         body="b",
-        media=[MediaAsset(kind="video", url="file:///a.mp4", duration_seconds=20.5)],
+        media=[MediaAsset(kind="video", url="https://cdn.example/a.mp4", duration_seconds=20.5)],
         source="ugc",
         creator=Creator(name="Lin"),
         tags=["茶"],
@@ -132,7 +132,7 @@ def test_extra_fields_are_refused() -> None:
         (lambda: ContentPiece(id="p", body="b", source="ugc"), "creator", "is required"),
         (lambda: ContentPiece(id="p", body="b", tags=["#x"]), "tags", "without '#'"),
         (
-            lambda: MediaAsset(kind="image", url="a.png", duration_seconds=3),
+            lambda: MediaAsset(kind="image", url="https://cdn.example/a.png", duration_seconds=3),
             "duration_seconds",
             "only for video",
         ),

@@ -50,7 +50,7 @@ tag = st.one_of(
 
 media = st.builds(
     lambda kind, duration: outcome(
-        MediaAsset, kind=kind, url="file:///v.mp4", duration_seconds=duration
+        MediaAsset, kind=kind, url="https://cdn.example/v.mp4", duration_seconds=duration
     ),
     st.sampled_from(["image", "video"]),
     st.none() | st.floats(0, 20_000),

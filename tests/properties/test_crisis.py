@@ -1,7 +1,8 @@
 """Properties of smmkit.crisis.
 
-The package is owned by another helper: a failing probe is a strict xfail whose reason
-is the defect, and it tries the recorded failing input first so the xfail is reliable.
+A probe's ``regressions`` are inputs that once escaped as untyped errors (a class
+argument of the wrong type, an int beyond the float range): each is tried first on
+every example and must be refused with a typed error.
 """
 
 from __future__ import annotations
@@ -31,20 +32,18 @@ CRISIS: dict[str, Probe] = {
     "smmkit.crisis.sla_status": Probe(),
     "smmkit.crisis.default_analyzer": Probe(),
     "smmkit.crisis.LexiconAnalyzer": Probe(
-        defect=(
-            "LexiconAnalyzer(extra=T) raises TypeError: 'datetime.datetime' object is not "
-            "iterable, not a typed error; owner fixing",
-            (),
-            {"extra": T},
+        regressions=(
+            ((), {"extra": T}),
+            ((), {"extra": {"word": "x"}}),
+            ((), {"neutral_band": float("nan")}),
         )
     ),
     "smmkit.crisis.SnowNLPAnalyzer": Probe(),
     "smmkit.crisis.TransformersAnalyzer": Probe(
-        defect=(
-            "TransformersAnalyzer(b'bytes', labels=b'bytes') raises AttributeError: 'bytes' object"
-            " has no attribute 'items', not a typed error; owner fixing",
-            (b"bytes",),
-            {"labels": b"bytes"},
+        regressions=(
+            ((b"bytes",), {"labels": b"bytes"}),
+            ((len,), {"labels": {"neg": 10**400}}),
+            ((len,), {"batch_size": 0}),
         )
     ),
     "smmkit.crisis.VaderAnalyzer": Probe(),
@@ -54,19 +53,12 @@ CRISIS: dict[str, Probe] = {
     "smmkit.crisis.fold": Probe(),
     "smmkit.crisis.incident_mentions": Probe(),
     "smmkit.crisis.label_for": Probe(
-        defect=(
-            "label_for(10**400) raises OverflowError: int too large to convert to float, not a "
-            "typed error; owner fixing",
-            (10**400,),
-            {},
-        )
+        regressions=(((10**400,), {}), ((-(10**5000),), {}), ((0.5,), {"neutral_band": 10**400}))
     ),
     "smmkit.crisis.recovery_status": Probe(
-        defect=(
-            "recovery_status([], baseline=10**400) raises OverflowError: int too large to convert "
-            "to float, not a typed error; owner fixing",
-            ([],),
-            {"baseline": 10**400},
+        regressions=(
+            (([],), {"baseline": 10**400}),
+            (([],), {"baseline": 0.1, "tolerance": -(10**400)}),
         )
     ),
     "smmkit.crisis.recovery_suggestions": Probe(),

@@ -1,13 +1,14 @@
 """Properties of the demo, smmkit.testing and the models' functions.
 
-The demo, smmkit.testing and smmkit.models._base are outside this suite's area: a failing
-probe is a strict xfail whose reason is the defect (its failing input is tried first).
+A probe's ``regressions`` are inputs that once escaped as untyped errors (a seed, a
+stream or a fault list of the wrong type, a naive ``now``): each is tried first on every
+example and must be refused with a typed error.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -39,22 +40,15 @@ def _valid_demo_arg(name: str, value: Any) -> bool:
 
 MISC: dict[str, Probe] = {
     "smmkit.demo.make_tea_brand_data": Probe(
-        defect=(
-            "make_tea_brand_data({}) raises TypeError (random.Random: 'The only supported seed "
-            "types are: None, int, float, str, bytes, and bytearray'), not a typed error; owner "
-            "fixing",
-            ({},),
-            {},
-        ),
+        regressions=((({},), {}), ((2**70,), {}), ((True,), {})),
         # a valid seed costs ~0.3 s: mostly malformed ones
         args=st.tuples(st.tuples(st.one_of(junk, junk, junk, st.integers(0, 99))), st.just({})),
     ),
     "smmkit.demo.run_demo": Probe(
-        defect=(
-            "run_demo(seed={}) raises TypeError (random.Random: 'The only supported seed types "
-            "are: ...'), not a typed error; owner fixing",
-            (),
-            {"seed": {}, "stream": io.StringIO(), "charts": False},
+        regressions=(
+            ((), {"seed": {}, "stream": io.StringIO(), "charts": False}),
+            ((), {"stream": io.BytesIO(), "charts": False}),
+            ((), {"out": 3, "stream": io.StringIO(), "charts": False}),
         ),
         # a run costs ~2 s: only malformed arguments, which must be refused before it starts
         args=kw(
@@ -67,48 +61,21 @@ MISC: dict[str, Probe] = {
     "smmkit.demo.DemoResult": Probe(),
     "smmkit.demo.TeaBrandData": Probe(),
     "smmkit.testing.AdapterConformance": Probe(),
-    "smmkit.testing.CountingTokenEndpoint": Probe(
-        defect=(
-            "CountingTokenEndpoint(None) raises TypeError: expected str, bytes or os.PathLike "
-            "object, not NoneType, not a typed error; owner fixing",
-            (None,),
-            {},
-        )
-    ),
+    "smmkit.testing.CountingTokenEndpoint": Probe(regressions=(((None,), {}),)),
     "smmkit.testing.FakePlatform": Probe(),
     "smmkit.testing.FaultInjectingTransport": Probe(
-        defect=(
-            "FaultInjectingTransport(None, None) raises TypeError: 'NoneType' object is not "
-            "iterable, not a typed error; owner fixing",
-            (None, None),
-            {},
-        )
+        regressions=(((None, None), {}), ((None, "timeout"), {}), ((None, [10**5000]), {}))
     ),
     "smmkit.testing.RecordingTransport": Probe(),
     "smmkit.testing.client_for": Probe(),
     "smmkit.testing.drive": Probe(
-        defect=(
-            "drive('sync', None, None) raises TypeError: 'NoneType' object is not callable, not a "
-            "typed error; owner fixing",
-            ("sync", None, None),
-            {},
-        )
+        regressions=((("sync", None, None), {}), (("threads", None, len), {}))
     ),
     "smmkit.testing.run_flow": Probe(
-        defect=(
-            "run_flow(None, None, now=datetime(2026, 1, 1)) raises ValueError: now must be "
-            "timezone-aware, not a typed error; owner fixing",
-            (None, None),
-            {"now": datetime(2026, 1, 1)},
-        )
+        regressions=(((None, None), {"now": datetime(2026, 1, 1)}), ((None, len), {}))
     ),
     "smmkit.models.as_utc": Probe(
-        defect=(
-            "as_utc(None) raises AttributeError: 'NoneType' object has no attribute 'tzinfo', not "
-            "a typed error; owner fixing",
-            (None,),
-            {},
-        )
+        regressions=(((None,), {}), ((datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))),), {}))
     ),
     "smmkit.models.extras_model_for": Probe(
         check=lambda result, *a, **k: issubclass(result, PostExtras)

@@ -112,7 +112,7 @@ def media_problems(asset: MediaAsset, spec: Platform) -> tuple[tuple[NoteSeverit
 
     Example:
         >>> from smmkit.catalog import get_platform_spec
-        >>> clip = MediaAsset(kind="video", url="file:///a.mp4", duration_seconds=120)
+        >>> clip = MediaAsset(kind="video", url="https://cdn.example/a.mp4", duration_seconds=120)
         >>> [c for _s, c, _m in media_problems(clip, get_platform_spec("douyin"))]
         ['outside_sweet_spot']
     """

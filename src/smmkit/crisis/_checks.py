@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from smmkit.exceptions import InvalidInputError
 
-__all__ = ["instance_of", "integer", "items_of", "optional_str", "real"]
+__all__ = [
+    "band",
+    "instance_of",
+    "integer",
+    "items_of",
+    "optional_str",
+    "real",
+    "weights",
+]
 
 T = TypeVar("T")
 
 
 def _shown(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        # repr() of a huge int is long, and past 4300 digits it raises ValueError.
+        return f"an int of about {int(value.bit_length() * math.log10(2)) + 1} digits"
     return value if isinstance(value, (str, bytes, int, float)) else type(value).__name__
 
 
@@ -69,9 +80,15 @@ def real(value: object, field: str, *, finite: bool = True) -> float:
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInputError.single(field, "must be a number", _shown(value))
-    if finite and not math.isfinite(value):
-        raise InvalidInputError.single(field, "must be a finite number", value)
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the float range (about 1.8e308)
+        raise InvalidInputError.single(
+            field, "is too large: must be within the float range (about 1.8e308)", _shown(value)
+        ) from None
+    if finite and not math.isfinite(number):
+        raise InvalidInputError.single(field, "must be a finite number", number)
+    return number
 
 
 def integer(value: object, field: str) -> int:
@@ -98,3 +115,56 @@ def optional_str(value: object, field: str) -> str | None:
             field, f"must be a str or None, not of type {type(value).__name__}", _shown(value)
         )
     return value
+
+
+def band(value: object, field: str = "neutral_band") -> float:
+    """A neutral band: a finite number in [0, 1].
+
+    Example:
+        >>> band(0.05)
+        0.05
+    """
+    number = real(value, field)
+    if not 0.0 <= number <= 1.0:
+        raise InvalidInputError.single(field, "must be between 0 and 1", number)
+    return number
+
+
+def weights(value: object, field: str) -> dict[str, float]:
+    """``value`` as a ``{word: weight}`` dict: a mapping of non-blank str keys to finite
+    numbers (``None`` is empty); a problem names ``field`` or ``field.<key>``.
+
+    Example:
+        >>> weights({"LABEL_0": -1}, "labels")
+        {'LABEL_0': -1.0}
+        >>> try:
+        ...     weights({"ok": "x"}, "extra")
+        ... except InvalidInputError as exc:
+        ...     print(exc.fields)
+        ('extra.ok',)
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInputError.single(
+            field,
+            f"must be a mapping of str to numbers, not of type {type(value).__name__}",
+            _shown(value),
+        )
+    out: dict[str, float] = {}
+    for key, weight in value.items():
+        if not isinstance(key, str):
+            raise InvalidInputError.single(
+                f"{field}.{_short_key(key)}",
+                f"keys must be str, not of type {type(key).__name__}",
+                _shown(key),
+            )
+        if not key.strip():
+            raise InvalidInputError.single(field, "keys must not be blank", key)
+        out[key] = real(weight, f"{field}.{_short_key(key)}")
+    return out
+
+
+def _short_key(key: object) -> str:
+    text = key if isinstance(key, str) else type(key).__name__
+    return text if len(text) <= 40 else text[:37] + "..."

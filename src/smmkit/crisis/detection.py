@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from functools import partial
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from smmkit.catalog import require_known_platform
 from smmkit.crisis._checks import instance_of, integer, items_of
@@ -60,12 +60,13 @@ class DetectionConfig(SmmkitModel):
     spread_span: int = Field(default=6, ge=1)
     samples: int = Field(default=3, ge=0)
 
-    @model_validator(mode="after")
-    def _window_divides_week(self) -> DetectionConfig:
-        seconds = self.window.total_seconds()
+    @field_validator("window")
+    @classmethod
+    def _window_divides_week(cls, window: timedelta) -> timedelta:
+        seconds = window.total_seconds()
         if seconds <= 0 or seconds != int(seconds) or _WEEK % int(seconds):
-            raise ValueError("window must be a whole number of seconds that divides a week")
-        return self
+            raise ValueError("must be a whole number of seconds that divides a week")
+        return window
 
     @property
     def window_seconds(self) -> int:

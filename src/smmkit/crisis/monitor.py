@@ -15,18 +15,23 @@ from datetime import datetime
 from typing import Any
 
 from smmkit.crisis._checks import instance_of
-from smmkit.crisis.detection import DetectionConfig, WindowStats, WindowTable, detect_signals
+from smmkit.crisis._state import STATE_VERSION, parse_state
+from smmkit.crisis.detection import (
+    ALL,
+    DetectionConfig,
+    WindowStats,
+    WindowTable,
+    detect_signals,
+)
 from smmkit.crisis.recovery import RecoveryStatus, recovery_status
 from smmkit.crisis.sentiment import SentimentAnalyzer, default_analyzer
 from smmkit.crisis.tiering import TieringRules, assess
-from smmkit.crisis.watchlist import Watchlist
+from smmkit.crisis.watchlist import Watchlist, term_text
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import Crisis, CrisisSignal, Mention
 from smmkit.models._base import require_aware
 
 __all__ = ["CrisisMonitor"]
-
-_STATE_VERSION = 1
 
 
 def _key(signal: CrisisSignal) -> tuple[str, str, str, tuple[str, ...]]:
@@ -113,6 +118,8 @@ class CrisisMonitor:
             >>> CrisisMonitor(Watchlist([])).window_stats()
             ()
         """
+        if topic != ALL:
+            term_text(topic, "topic")
         return self._table.stats(topic)
 
     def baseline_negativity(self, at: datetime, *, topic: str = "*") -> float | None:
@@ -124,6 +131,8 @@ class CrisisMonitor:
             >>> CrisisMonitor(Watchlist([])).baseline_negativity(at) is None
             True
         """
+        if topic != ALL:
+            term_text(topic, "topic")
         return self._table.baseline_negativity(self._table.window_of(at), topic=topic)
 
     def crisis(
@@ -150,7 +159,7 @@ class CrisisMonitor:
             'major'
         """
         require_aware(now, "now")
-        instance_of(topic, str, "topic")
+        term_text(topic, "topic")
         if previous is not None:
             instance_of(previous, Crisis, "previous")
         related = [
@@ -232,7 +241,7 @@ class CrisisMonitor:
         """
         t = self._table
         state: dict[str, Any] = {
-            "version": _STATE_VERSION,
+            "version": STATE_VERSION,
             "config": json.loads(self.config.model_dump_json()),
             "first": t.first,
             "topics": dict(sorted(t.topics.items())),
@@ -261,31 +270,25 @@ class CrisisMonitor:
     ) -> CrisisMonitor:
         """Rebuild a monitor from :meth:`to_json` output.
 
+        The state is checked before anything is built: a wrong shape, a wrong type, a
+        missing key or text that nests too deeply raises
+        :class:`~smmkit.exceptions.InvalidInputError` naming where (``counts.3``,
+        ``config.window``, ``data``).
+
         Example:
             >>> wl = Watchlist([])
             >>> CrisisMonitor.from_json(CrisisMonitor(wl).to_json(), watchlist=wl).alerts()
             ()
         """
-        try:
-            state = json.loads(data)
-            if state.get("version") != _STATE_VERSION:
-                raise InvalidInputError.single(
-                    "version", "unsupported state version", state.get("version")
-                )
-            config = DetectionConfig.model_validate(state["config"])
-            mon = cls(watchlist, analyzer=analyzer, config=config)
-            t = mon._table
-            t.first = state["first"]
-            t.topics = dict(state["topics"])
-            for w, p, topic, v, n in state["counts"]:
-                t.counts.setdefault(int(w), {})[(p, topic)] = [int(v), int(n)]
-            for w, topic, kept in state["samples"]:
-                t.samples[(int(w), topic)] = [tuple(s) for s in kept]
-            mon._emitted = {(a, k, topic, tuple(p)) for a, k, topic, p in state["emitted"]}
-        except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, InvalidInputError):
-                raise
-            raise InvalidInputError.single("data", f"not a monitor state: {exc}") from None
+        state = parse_state(data)
+        mon = cls(watchlist, analyzer=analyzer, config=state.config)
+        t = mon._table
+        t.first = state.first
+        t.topics = state.topics
+        for w, p, topic, v, n in state.counts:
+            t.counts.setdefault(w, {})[(p, topic)] = [v, n]
+        t.samples = state.samples
+        mon._emitted = state.emitted
         return mon
 
     def __eq__(self, other: object) -> bool:

@@ -175,6 +175,8 @@ def recovery_status(
     optional_str(category, "category")
     if not 0 <= baseline <= 1:
         raise InvalidInputError.single("baseline", "must be a share between 0 and 1", baseline)
+    if tolerance < 0:
+        raise InvalidInputError.single("tolerance", "must not be negative", tolerance)
     if windows < 1:
         raise InvalidInputError.single("windows", "must be at least 1", windows)
     rows = [s for s in items_of(stats, WindowStats, "stats") if s.volume >= min_volume]

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
-from smmkit.crisis._checks import instance_of
 from smmkit.crisis.monitor import CrisisMonitor
-from smmkit.crisis.watchlist import Watchlist
+from smmkit.crisis.watchlist import Watchlist, term_text
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import Crisis, Mention, Severity, SlaDeadline
 from smmkit.models._base import AwareDatetime, SmmkitModel
@@ -99,7 +98,7 @@ def replay_incident(
         >>> [(s.at.hour, s.severity.value if s.severity else None) for s in steps]
         [(10, 'minor'), (11, 'minor'), (12, 'major'), (13, 'major')]
     """
-    instance_of(topic, str, "topic")
+    term_text(topic, "topic")
     if echo is not None and not callable(echo):
         raise InvalidInputError.single("echo", "must be callable (e.g. print) or None", echo)
     watchlist = Watchlist.for_brand("Glowa", aliases=("格洛娃",), industries=("cosmetics",))

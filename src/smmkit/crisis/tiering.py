@@ -29,9 +29,10 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from smmkit.crisis._checks import instance_of, items_of
 from smmkit.crisis.response import response_plan
+from smmkit.crisis.watchlist import _term_problem, term_text
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import Crisis, CrisisEvent, CrisisSignal, CrisisStatus, Severity, SignalKind
-from smmkit.models._base import SmmkitModel, require_aware
+from smmkit.models._base import FieldValueError, SmmkitModel, require_aware
 
 __all__ = ["TieringRules", "assess"]
 
@@ -75,6 +76,15 @@ class TieringRules(SmmkitModel):
         "致癌",
         "毁容",
     )
+
+    @field_validator("safety_topics")
+    @classmethod
+    def _matchable_topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for index, topic in enumerate(value):
+            problem = _term_problem(topic)
+            if problem is not None:
+                raise FieldValueError(str(index), problem, topic)
+        return value
 
     @field_validator("critical_burst_complaints")
     @classmethod
@@ -128,8 +138,8 @@ def assess(
         require_aware(now, "now")
     if previous is not None:
         instance_of(previous, Crisis, "previous")
-    if topic is not None:
-        instance_of(topic, str, "topic")
+    if topic is not None and topic != "*":
+        term_text(topic, "topic")
     items = items_of(signals, CrisisSignal, "signals")
     sigs = tuple(sorted(items, key=lambda s: (s.at, s.kind.value, s.topic)))
     if not sigs:

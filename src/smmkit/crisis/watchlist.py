@@ -43,14 +43,38 @@ __all__ = [
 #: frees a trie that deep (see ``smmkit.crisis._automaton.MAX_PATTERN_LENGTH``).
 MAX_TERM_LENGTH = MAX_PATTERN_LENGTH
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def _term_problem(value: str) -> str | None:
+    if not value.isascii() and _SURROGATE.search(value):
+        return "must be valid Unicode: a lone surrogate has no UTF-8 form"
     key = squeeze(fold(value))
     if not key.strip():
         return "must hold a visible character"
     if len(key) > MAX_TERM_LENGTH:
         return f"is longer than {MAX_TERM_LENGTH} characters once folded ({len(key)})"
     return None
+
+
+def term_text(value: object, field: str) -> str:
+    """``value`` when it is a str a watchlist can match (a visible character, at most
+    :data:`MAX_TERM_LENGTH` once folded), else an ``InvalidInputError`` naming ``field``.
+
+    Example:
+        >>> term_text("过敏", "topic")
+        '过敏'
+        >>> try:
+        ...     term_text(" \u200b", "topic")
+        ... except InvalidInputError as exc:
+        ...     print(exc)
+        topic: must hold a visible character (got ' \u200b')
+    """
+    text = instance_of(value, str, field)
+    problem = _term_problem(text)
+    if problem is not None:
+        raise InvalidInputError.single(field, problem, text)
+    return text
 
 
 class TermKind(str, Enum):
@@ -330,15 +354,30 @@ class Watchlist:
             >>> sorted({t.kind.value for t in wl.terms})
             ['brand', 'executive', 'product']
         """
-        terms = [WatchTerm(name=brand, aliases=tuple(aliases), kind=TermKind.BRAND)]
-        for kind, items in ((TermKind.PRODUCT, products), (TermKind.EXECUTIVE, executives)):
-            for item in items:
-                terms.append(
-                    item if isinstance(item, WatchTerm) else WatchTerm(name=item, kind=kind)
-                )
-        for pack in industries:
-            terms.extend(risk_pack(pack))
-        terms.extend(extra)
+        listed = items_of(aliases, str, "aliases")
+        names = [term_text(a, f"aliases.{i}") for i, a in enumerate(listed)]
+        terms = [
+            WatchTerm(name=term_text(brand, "brand"), aliases=tuple(names), kind=TermKind.BRAND)
+        ]
+        for kind, items, where in (
+            (TermKind.PRODUCT, products, "products"),
+            (TermKind.EXECUTIVE, executives, "executives"),
+        ):
+            for i, item in enumerate(_listed(items, where)):
+                if isinstance(item, WatchTerm):
+                    terms.append(item)
+                elif isinstance(item, str):
+                    terms.append(WatchTerm(name=term_text(item, f"{where}.{i}"), kind=kind))
+                else:
+                    instance_of(item, WatchTerm, f"{where}.{i}")  # names the item
+        for i, pack in enumerate(items_of(industries, str, "industries")):
+            try:
+                terms.extend(risk_pack(pack))
+            except InvalidInputError as exc:
+                raise InvalidInputError.single(
+                    f"industries.{i}", exc.problems[0].problem, pack
+                ) from None
+        terms.extend(items_of(extra, WatchTerm, "extra"))
         return cls(terms, accelerator=accelerator)
 
     def scan(self, text: str) -> tuple[WatchMatch, ...]:
@@ -397,6 +436,18 @@ class Watchlist:
 
     def __repr__(self) -> str:
         return f"Watchlist({len(self.terms)} terms, accelerator={self.accelerator!r})"
+
+
+def _listed(items: object, field: str) -> list[object]:
+    """Names or terms given together: a plain string is one name, not its characters."""
+    if isinstance(items, (str, bytes, WatchTerm)) or not isinstance(items, Iterable):
+        raise InvalidInputError.single(
+            field,
+            f"must be an iterable of names or WatchTerm values, not of type"
+            f" {type(items).__name__} (wrap a single one in a list)",
+            items if isinstance(items, str) else type(items).__name__,
+        )
+    return list(items)
 
 
 def _refuse_term(index: int, term: WatchTerm, alias: str) -> None:

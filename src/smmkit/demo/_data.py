@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from smmkit.audience import CreatorPost
+from smmkit.exceptions import InvalidInputError
 from smmkit.models import (
     ContentPiece,
     Conversion,
@@ -31,7 +32,7 @@ from smmkit.models import (
     User,
 )
 
-__all__ = ["BRAND", "CST", "TeaBrandData", "make_tea_brand_data"]
+__all__ = ["BRAND", "CST", "TeaBrandData", "check_seed", "make_tea_brand_data"]
 
 CST = timezone(timedelta(hours=8), "CST")
 BASELINE_START = datetime(2026, 8, 3, tzinfo=CST)  # four weeks before the refocus
@@ -74,13 +75,13 @@ def _pieces(start: datetime) -> tuple[ContentPiece, ...]:
             media=(
                 MediaAsset(
                     kind="image",
-                    url="file:///assets/hydration-1.jpg",
+                    url="https://tea.example.com/assets/hydration-1.jpg",
                     size_bytes=850_000,
                     alt_text="冷泡茶与水杯",
                 ),
                 MediaAsset(
                     kind="image",
-                    url="file:///assets/hydration-2.jpg",
+                    url="https://tea.example.com/assets/hydration-2.jpg",
                     size_bytes=910_000,
                     alt_text="饮水时间表",
                 ),
@@ -103,7 +104,7 @@ def _pieces(start: datetime) -> tuple[ContentPiece, ...]:
             media=(
                 MediaAsset(
                     kind="video",
-                    url="file:///assets/brew-moment.mp4",
+                    url="https://tea.example.com/assets/brew-moment.mp4",
                     size_bytes=24_000_000,
                     duration_seconds=18,
                 ),
@@ -123,7 +124,7 @@ def _pieces(start: datetime) -> tuple[ContentPiece, ...]:
             media=(
                 MediaAsset(
                     kind="image",
-                    url="file:///assets/ugc-112.jpg",
+                    url="https://tea.example.com/assets/ugc-112.jpg",
                     size_bytes=640_000,
                     alt_text="工位上的茶杯",
                 ),
@@ -437,6 +438,23 @@ def _creator_posts(
     return tuple(posts)
 
 
+def check_seed(seed: object) -> int:
+    """``seed`` when it is an int (not a bool) of at most 64 bits, else an
+    :class:`~smmkit.exceptions.InvalidInputError` naming ``seed``.
+
+    Example:
+        >>> check_seed(7)
+        7
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise InvalidInputError.single(
+            "seed", f"must be an int, not of type {type(seed).__name__}", type(seed).__name__
+        )
+    if seed.bit_length() > 64:
+        raise InvalidInputError.single("seed", "must fit in 64 bits", "a larger int")
+    return seed
+
+
 def make_tea_brand_data(seed: int = 7) -> TeaBrandData:
     """Draw the whole case from ``seed``.
 
@@ -445,7 +463,7 @@ def make_tea_brand_data(seed: int = 7) -> TeaBrandData:
         >>> len(data.users), data.now.isoformat()
         (2400, '2026-11-30T09:00:00+08:00')
     """
-    rng = random.Random(seed)
+    rng = random.Random(check_seed(seed))
     users = _users(rng)
     interactions = _interactions(rng, users)
     return TeaBrandData(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -9,9 +11,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import smmkit
-from smmkit.demo._data import make_tea_brand_data
+from smmkit.demo._data import check_seed, make_tea_brand_data
 from smmkit.demo._report import SectionOutput, write_report
 from smmkit.demo._sections import SECTIONS
+from smmkit.exceptions import InvalidInputError
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -57,6 +60,7 @@ def run_demo(
         >>> "Goal and KPIs" in result.sections
         True
     """
+    _check_arguments(seed, out, stream, charts)
     writer = stream if stream is not None else sys.stdout
     result = DemoResult(seed=seed)
     writer.write(f"{TITLE} (smmkit {smmkit.__version__}, seed {seed})\n")
@@ -80,3 +84,26 @@ def run_demo(
         writer.write(f"\nReport written to {Path(out) / 'report.md'} ({len(files)} files)\n")
     writer.write(f"\nDone in {time.perf_counter() - started:.1f}s.\n")
     return result
+
+
+def _check_arguments(seed: object, out: object, stream: object, charts: object) -> None:
+    """Refuse malformed arguments before anything runs or prints."""
+    check_seed(seed)
+    if out is not None and (
+        not isinstance(out, (str, os.PathLike)) or not os.fspath(out) or "\0" in str(out)
+    ):
+        raise InvalidInputError.single(
+            "out", "must be a folder path (str or os.PathLike) or None", type(out).__name__
+        )
+    if stream is not None and (
+        isinstance(stream, (io.BufferedIOBase, io.RawIOBase))  # bytes, not text
+        or not callable(getattr(stream, "write", None))
+        or not callable(getattr(stream, "flush", None))
+    ):
+        raise InvalidInputError.single(
+            "stream",
+            "must be a text stream (with write() and flush()) or None",
+            type(stream).__name__,
+        )
+    if not isinstance(charts, bool):
+        raise InvalidInputError.single("charts", "must be a bool", type(charts).__name__)

@@ -7,6 +7,9 @@ datetimes only. Validation failures surface as :class:`smmkit.exceptions.Invalid
 
 from __future__ import annotations
 
+import math
+import numbers
+import sys
 from datetime import date, datetime, timezone
 from typing import Annotated, Any
 
@@ -21,6 +24,7 @@ __all__ = [
     "AwareDatetime",
     "EventDatetime",
     "FieldValueError",
+    "IsoDate",
     "PlatformId",
     "SmmkitModel",
     "as_utc",
@@ -29,6 +33,18 @@ __all__ = [
 ]
 
 _UNKNOWN_PLATFORM = "unknown_platform"
+
+
+LONE_SURROGATE = (
+    "must be valid Unicode: a lone surrogate has no UTF-8 form"
+    " (repair the text, e.g. text.encode('utf-8', 'replace').decode())"
+)
+
+
+def _printable(part: object) -> str:
+    """A part of a field path that prints anywhere: a dict key may hold a surrogate."""
+    text = str(part)
+    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode()
 
 
 class FieldValueError(ValueError):
@@ -77,7 +93,7 @@ def translate_validation_error(
     problems = []
     unknown: tuple[str, str] | None = None  # (field, id) of the first unknown platform id
     for err in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in err["loc"]) or "input"
+        loc = ".".join(_printable(p) for p in err["loc"] if p != "[key]") or "input"
         if err["type"] == _UNKNOWN_PLATFORM and unknown is None:
             unknown = (loc, str(err.get("input")))
             continue
@@ -89,12 +105,17 @@ def translate_validation_error(
         shown: str | None
         if isinstance(cause, FieldValueError) and value is None:
             shown = None
+        elif isinstance(value, int) and value.bit_length() > 64:
+            # repr() of a huge int is long, and past 4300 digits it raises ValueError.
+            shown = f"an int of about {int(value.bit_length() * math.log10(2)) + 1} digits"
         elif isinstance(value, (str, int, float, bool, date)) or value is None:
             text = repr(value)
             shown = text if len(text) <= 60 else text[:57] + "..."
         else:
             shown = type(value).__name__
         message = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if err["type"] == "string_unicode":
+            message = LONE_SURROGATE
         problems.append(FieldProblem(loc, message, shown))
     if unknown is not None:
         # The same typed error as the catalog gives: it lists the ids that are known.
@@ -125,6 +146,10 @@ class SmmkitModel(BaseModel):
         frozen=True,
         extra="forbid",
         str_strip_whitespace=False,
+        # A bound no text reaches: with it pydantic-core reads every str of the model as
+        # UTF-8 (in Rust, at no cost for ASCII), so a lone surrogate ("\ud800") is
+        # refused in every text field, tuple item and dict key, naming where it is.
+        str_max_length=sys.maxsize,
         validate_default=True,
         use_enum_values=False,
     )
@@ -160,30 +185,74 @@ def _require_aware(value: datetime) -> datetime:
     return value
 
 
-AwareDatetime = Annotated[datetime, AfterValidator(_require_aware)]
-"""A datetime that must carry a time zone; its zone is kept as given."""
+def _is_number(value: object) -> bool:
+    """A number, or text or bytes that read as one (``"1767225600"``, ``b"0"``)."""
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            value = value.decode("ascii")
+        except UnicodeDecodeError:
+            return False
+    if isinstance(value, str):
+        text = value.strip().lstrip("+-")
+        return bool(text) and text.replace(".", "", 1).isdigit()
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
 
 
 def _no_epoch_number(value: object) -> object:
     # pydantic reads 1767225600 as seconds and 1767225600000 as milliseconds, guessing
-    # by size; an event time should say what it is.
-    text = value.strip() if isinstance(value, str) else None
-    if (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
-        text and text.lstrip("+-").replace(".", "", 1).isdigit()
-    ):
+    # by size, "0" as 1970-01-01 and "20260101" as a time in August 1970; a time
+    # should say what it is.
+    if isinstance(value, datetime):
+        return value  # the common case, first
+    if _is_number(value):
         raise PydanticCustomError(
             "epoch_number",
             "must be a datetime or an ISO 8601 string, not a number: seconds and "
             "milliseconds since the epoch look alike; convert with "
             "datetime.fromtimestamp(seconds, timezone.utc)",
         )
+    if isinstance(value, (bytes, bytearray)):
+        raise PydanticCustomError("datetime_type", "must be a datetime or an ISO 8601 string")
     return value
 
 
-EventDatetime = Annotated[
+def _no_number_date(value: object) -> object:
+    # pydantic reads 0 and "0" as 1970-01-01 and 1767225600 as 2026-01-01.
+    if isinstance(value, date):
+        return value
+    if _is_number(value):
+        raise PydanticCustomError(
+            "epoch_number",
+            "must be a date or an ISO 8601 string (2026-01-31), not a number",
+        )
+    if isinstance(value, (bytes, bytearray)):
+        raise PydanticCustomError("date_type", "must be a date or an ISO 8601 string")
+    return value
+
+
+AwareDatetime = Annotated[
     datetime, BeforeValidator(_no_epoch_number), AfterValidator(_require_aware)
 ]
-"""An aware datetime of an event, given as a datetime or ISO 8601 text, never a number."""
+"""A datetime that must carry a time zone; its zone is kept as given.
+
+Given as a datetime or ISO 8601 text, never a number: pydantic alone would read
+``0`` or ``"0"`` as 1970-01-01 and guess seconds or milliseconds by size.
+
+Example:
+    >>> from smmkit.models import CrisisEvent
+    >>> try:
+    ...     CrisisEvent(at="0", what="detected")
+    ... except InvalidInputError as exc:
+    ...     print(exc.fields)
+    ('at',)
+"""
+
+EventDatetime = AwareDatetime
+"""An aware datetime of an event, given as a datetime or ISO 8601 text, never a number
+(the same as :data:`AwareDatetime`, which now refuses numbers too)."""
+
+IsoDate = Annotated[date, BeforeValidator(_no_number_date)]
+"""A date given as a date or ISO 8601 text (``2026-01-31``), never a number."""
 
 
 def _known_platform(value: str) -> str:
@@ -223,8 +292,15 @@ def as_utc(value: datetime) -> datetime:
         >>> as_utc(datetime(2026, 1, 1, 8, tzinfo=timezone(timedelta(hours=8)))).hour
         0
     """
-    _require_aware(value)
-    return value.astimezone(timezone.utc)
+    aware = require_aware(
+        value, "value", "must be a timezone-aware datetime (naive datetimes are ambiguous)"
+    )
+    try:
+        return aware.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01 00:00+01:00 is before year 1 in UTC
+        raise InvalidInputError.single(
+            "value", "is outside the range of datetime once in UTC", aware.isoformat()
+        ) from None
 
 
 def require_aware(

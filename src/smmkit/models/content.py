@@ -17,6 +17,7 @@ from pydantic import (
 
 from smmkit.exceptions import FieldProblem, InvalidInputError, PlatformMismatchError
 from smmkit.models._base import AwareDatetime, FieldValueError, SmmkitModel
+from smmkit.models._media_url import check_media_url
 from smmkit.models.extras import PostExtras, _valid_unicode, coerce_extras, extras_model_for
 from smmkit.models.goal import BusinessModel
 
@@ -57,9 +58,20 @@ class MediaKind(str, Enum):
 class MediaAsset(SmmkitModel):
     """A picture, video or file attached to a piece.
 
+    ``url`` is an absolute ``http(s)`` URL: the client fetches it (or a platform that
+    pulls media from a URL gets it as is). Any other scheme (``file:``, ``data:``, a bare
+    path) is refused: local files are read only through an explicit loader
+    (``media_loader=LocalMediaLoader(base_dir=...)`` in :mod:`smmkit.platforms`).
+
     Example:
-        >>> MediaAsset(kind="video", url="file:///brew.mp4", duration_seconds=18).kind.value
+        >>> MediaAsset(kind="video", url="https://cdn.example.com/brew.mp4",
+        ...            duration_seconds=18).kind.value
         'video'
+        >>> try:
+        ...     MediaAsset(kind="image", url="file:///etc/passwd")
+        ... except ValueError as exc:
+        ...     print(exc.fields)
+        ('url',)
     """
 
     kind: MediaKind
@@ -72,6 +84,7 @@ class MediaAsset(SmmkitModel):
     mime_type: str | None = None
 
     _unicode = field_validator("*")(_valid_unicode)
+    _http_url = field_validator("url")(check_media_url)
 
     @model_validator(mode="after")
     def _duration_only_for_time_media(self) -> MediaAsset:

@@ -8,7 +8,7 @@ from enum import Enum
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from smmkit.models._base import SmmkitModel
+from smmkit.models._base import IsoDate, SmmkitModel
 from smmkit.models._currencies import currency_problem
 
 __all__ = [
@@ -95,8 +95,8 @@ class Period(SmmkitModel):
         90
     """
 
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
 
     @field_validator("end")
     @classmethod

@@ -8,13 +8,13 @@ several times a year. Treat them as defaults a user can override
 
 from __future__ import annotations
 
-from datetime import date
+import math
 from enum import Enum
 from typing import Generic, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
-from smmkit.models._base import SmmkitModel
+from smmkit.models._base import IsoDate, SmmkitModel
 
 __all__ = [
     "ApiAccess",
@@ -152,7 +152,7 @@ class Fact(SmmkitModel, Generic[T]):
 
     value: T
     source: str
-    as_of: date
+    as_of: IsoDate
     confidence: Confidence
 
 
@@ -169,7 +169,7 @@ class Limit(SmmkitModel):
     value: int | float = Field(ge=0)
     unit: str
     source: str
-    as_of: date
+    as_of: IsoDate
     confidence: Confidence
 
 
@@ -201,7 +201,7 @@ class TextRule(SmmkitModel):
     forbidden_chars: tuple[str, ...] = ()
     remote_mention_counts_local_part: bool = False
     source: str
-    as_of: date
+    as_of: IsoDate
     confidence: Confidence
 
 
@@ -224,11 +224,16 @@ class MediaLimits(SmmkitModel):
     alt_text_supported: bool = False
     requires_media: bool = False
 
-    @model_validator(mode="after")
-    def _sweet_spot_order(self) -> MediaLimits:
-        if self.sweet_spot_seconds and self.sweet_spot_seconds[0] > self.sweet_spot_seconds[1]:
-            raise ValueError("sweet_spot_seconds must be (low, high) with low <= high")
-        return self
+    @field_validator("sweet_spot_seconds")
+    @classmethod
+    def _sweet_spot_order(cls, span: tuple[float, float] | None) -> tuple[float, float] | None:
+        if span is not None:
+            low, high = span
+            if not (math.isfinite(low) and math.isfinite(high)) or low < 0:
+                raise ValueError("must be finite seconds, not negative")
+            if low > high:
+                raise ValueError("must be (low, high) with low <= high")
+        return span
 
 
 class LinkPolicy(SmmkitModel):
@@ -247,7 +252,7 @@ class RateLimitHint(SmmkitModel):
     per_seconds: int = Field(gt=0)
     scope: str
     source: str
-    as_of: date
+    as_of: IsoDate
     confidence: Confidence
 
 

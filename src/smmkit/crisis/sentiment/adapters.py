@@ -9,9 +9,11 @@ pipeline is passed in ready-made (smmkit never downloads model weights itself).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from smmkit.crisis._checks import band, integer, items_of, optional_str, weights
 from smmkit.crisis.sentiment._base import NEUTRAL_BAND, SentimentScore
 from smmkit.exceptions import InvalidInputError, MissingExtraError
 
@@ -31,6 +33,7 @@ class SnowNLPAnalyzer:
     """
 
     def __init__(self, *, neutral_band: float = NEUTRAL_BAND) -> None:
+        neutral_band = band(neutral_band)
         try:
             from snownlp import SnowNLP
         except ImportError:
@@ -63,6 +66,7 @@ class VaderAnalyzer:
     """
 
     def __init__(self, *, neutral_band: float = NEUTRAL_BAND) -> None:
+        neutral_band = band(neutral_band)
         try:
             from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
         except ImportError:
@@ -108,8 +112,20 @@ class TransformersAnalyzer:
         batch_size: int = 32,
         neutral_band: float = NEUTRAL_BAND,
     ) -> None:
+        if pipeline is not None and not callable(pipeline):
+            raise InvalidInputError.single(
+                "pipeline",
+                f"must be a callable (a transformers pipeline), not of type"
+                f" {type(pipeline).__name__}",
+                type(pipeline).__name__,
+            )
+        model = optional_str(model, "model")
+        label_weights = weights(labels, "labels")
+        if integer(batch_size, "batch_size") < 1:
+            raise InvalidInputError.single("batch_size", "must be at least 1", batch_size)
+        neutral_band = band(neutral_band)
         if pipeline is None:
-            if model is None:
+            if model is None or not model.strip():
                 raise InvalidInputError.single("pipeline", "give a pipeline or a model name")
             try:
                 # Imported by name: an optional, heavy dependency that has no type stubs.
@@ -118,7 +134,7 @@ class TransformersAnalyzer:
                 raise MissingExtraError("transformers", extra="transformers") from None
             pipeline = transformers.pipeline("text-classification", model=model)
         self._pipeline = pipeline
-        self._labels = {k.lower(): float(v) for k, v in (labels or {}).items()}
+        self._labels = {k.lower(): v for k, v in label_weights.items()}
         self.batch_size = batch_size
         self.neutral_band = neutral_band
 
@@ -145,16 +161,35 @@ class TransformersAnalyzer:
             >>> [s.label.value for s in TransformersAnalyzer(pipe).score_many(["a", "b"])]
             ['positive', 'positive']
         """
-        items = list(texts)
+        items = items_of(texts, str, "texts")
         out: list[SentimentScore] = []
         for i in range(0, len(items), self.batch_size):
             chunk = items[i : i + self.batch_size]
             results = self._pipeline(chunk, truncation=True)
-            if len(results) != len(chunk):
+            if not isinstance(results, Sequence) or len(results) != len(chunk):
                 raise InvalidInputError.single(
-                    "pipeline", "returned a different number of results than texts", len(results)
+                    "pipeline",
+                    "must return one {'label': str, 'score': float} per text",
+                    len(results) if isinstance(results, Sequence) else type(results).__name__,
                 )
             for result in results:
-                polarity = self._sign(str(result["label"])) * float(result["score"])
+                polarity = self._sign(_label(result)) * _probability(result)
                 out.append(SentimentScore.from_polarity(polarity, neutral_band=self.neutral_band))
         return tuple(out)
+
+
+def _label(result: object) -> str:
+    if not isinstance(result, Mapping) or "label" not in result:
+        raise InvalidInputError.single(
+            "pipeline", "returned a result without a 'label'", type(result).__name__
+        )
+    return str(result["label"])
+
+
+def _probability(result: object) -> float:
+    score = result.get("score") if isinstance(result, Mapping) else None
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
+        raise InvalidInputError.single(
+            "pipeline", "returned a result without a finite number as 'score'", type(score).__name__
+        )
+    return float(score)

@@ -36,7 +36,7 @@ from itertools import compress
 from typing import Any
 
 from smmkit.crisis._automaton import AhoCorasick
-from smmkit.crisis._checks import items_of
+from smmkit.crisis._checks import band, items_of, weights
 from smmkit.crisis._normalize import fold, squeeze
 from smmkit.crisis.sentiment import _safety as sf
 from smmkit.crisis.sentiment import _wordlists as lx
@@ -144,11 +144,12 @@ class LexiconAnalyzer:
     def __init__(
         self, *, extra: Mapping[str, float] | None = None, neutral_band: float = NEUTRAL_BAND
     ) -> None:
+        neutral_band = band(neutral_band)
         self.neutral_band = neutral_band
         # Results are frozen values, so equal polarities can share one (bounded cache).
         self._made: dict[float, SentimentScore] = {}
         self._made_band = neutral_band
-        self._extra = dict(extra or {})
+        self._extra = weights(extra, "extra")
         en = _english_table()
         zh = _chinese_table()
         for mark, weight in lx.EMOJI.items():
