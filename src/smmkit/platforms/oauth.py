@@ -1,0 +1,247 @@
+"""Account connection (OAuth 2.0): authorization URLs, code exchange, refresh, revoke.
+
+Two calls connect an account from a web app (no web server in the library):
+
+1. the login handler sends the browser to :func:`authorization_url`, with a fresh
+   ``state`` (:func:`new_state`) and, where the provider takes it, a PKCE pair
+   (:func:`pkce_pair`), both kept in the user's session;
+2. the callback handler checks the returned ``state`` (:func:`check_state`) and trades
+   the ``code`` for tokens with :func:`exchange_code`.
+
+The calls to a provider are sans-I/O flows, like every platform operation:
+:func:`exchange_code`, :func:`refresh`, :func:`revoke`, :func:`exchange_long_lived`
+(Meta) and :func:`register_app` (Mastodon) yield ``httpx`` requests and are run by the
+same drivers as everything else: :func:`run_oauth` / :func:`arun_oauth`, or a client
+adapter's ``fetch_token`` (``fresh = yield from refresh(X, client=..., refresh_token=...)``,
+whose ``parse_error`` answers :func:`oauth_error_info` for :func:`is_oauth_request`).
+
+Built-in providers: :data:`X`, :data:`LINKEDIN`, :data:`META` (Graph API
+:data:`META_GRAPH_VERSION`), :data:`GOOGLE`, :data:`TIKTOK`, and :func:`mastodon` for an
+instance. Their endpoints and quirks cite the official pages they come from.
+
+Example:
+    >>> import httpx
+    >>> from datetime import datetime, timezone
+    >>> from smmkit.testing import run_flow
+    >>> pair = pkce_pair()
+    >>> url = authorization_url(X, client_id="app-1", redirect_uri="https://app.example/cb",
+    ...     scopes=["tweet.read", "offline.access"], state="st-1", code_challenge=pair)
+    >>> url.startswith("https://x.com/i/oauth2/authorize?response_type=code&client_id=app-1")
+    True
+    >>> def x_server(request):
+    ...     return httpx.Response(200, json={"access_token": "AT-1", "token_type": "bearer",
+    ...         "expires_in": 7200, "refresh_token": "RT-1", "scope": "tweet.read offline.access"})
+    >>> token = run_flow(exchange_code(X, client=OAuthClient(client_id="app-1"), code="c1",
+    ...     redirect_uri="https://app.example/cb", code_verifier=pair), x_server,
+    ...     now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    >>> token.expires_at.isoformat(), token.scopes
+    ('2026-01-01T02:00:00+00:00', ('tweet.read', 'offline.access'))
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote, urlencode
+
+from smmkit.exceptions import InvalidInputError
+from smmkit.platforms._checks import require
+from smmkit.platforms._oauth_errors import is_oauth_request, oauth_error_info
+from smmkit.platforms._oauth_flows import (
+    VERIFIER,
+    check_redirect,
+    encodable,
+    exchange_code,
+    exchange_long_lived,
+    refresh,
+    register_app,
+    require_provider,
+    require_text,
+    revoke,
+    scope_list,
+)
+from smmkit.platforms._oauth_models import OAuthClient, OAuthProvider, OAuthToken, PkcePair
+from smmkit.platforms._oauth_providers import (
+    GOOGLE,
+    LINKEDIN,
+    META,
+    META_GRAPH_VERSION,
+    TIKTOK,
+    X,
+    mastodon,
+)
+from smmkit.platforms._oauth_run import arun_oauth, run_oauth
+
+__all__ = [
+    "GOOGLE",
+    "LINKEDIN",
+    "META",
+    "META_GRAPH_VERSION",
+    "OAuthClient",
+    "OAuthProvider",
+    "OAuthToken",
+    "PkcePair",
+    "TIKTOK",
+    "X",
+    "arun_oauth",
+    "authorization_url",
+    "check_state",
+    "exchange_code",
+    "exchange_long_lived",
+    "is_oauth_request",
+    "mastodon",
+    "new_state",
+    "oauth_error_info",
+    "pkce_pair",
+    "refresh",
+    "register_app",
+    "revoke",
+    "run_oauth",
+]
+
+_RESERVED = frozenset(
+    {"response_type", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"}
+)
+
+# -- pure helpers -----------------------------------------------------------------------
+
+
+def pkce_pair(verifier: str | None = None) -> PkcePair:
+    """An RFC 7636 code verifier and its S256 challenge (a new random verifier unless given).
+
+    A given verifier must be 43 to 128 characters from ``A-Z a-z 0-9 - . _ ~``.
+
+    Example (RFC 7636 appendix B):
+        >>> pair = pkce_pair("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+        >>> pair.challenge, pair.method
+        ('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'S256')
+        >>> len(pkce_pair().verifier.get_secret_value())
+        86
+    """
+    if verifier is None:
+        verifier = secrets.token_urlsafe(64)  # 86 characters, 512 bits
+    else:
+        require(verifier, "verifier", str, "a str or None")
+        if not VERIFIER.fullmatch(verifier):
+            raise InvalidInputError.single(
+                "verifier", "must be 43 to 128 characters from A-Z a-z 0-9 - . _ ~ (RFC 7636)"
+            )
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return PkcePair(verifier=verifier, challenge=challenge)
+
+
+def new_state() -> str:
+    """A fresh, unguessable ``state`` for one authorization (256 random bits).
+
+    Example:
+        >>> len(new_state()), new_state() == new_state()
+        (43, False)
+    """
+    return secrets.token_urlsafe(32)
+
+
+def check_state(expected: str, received: str | None) -> None:
+    """Refuse a callback whose ``state`` is not the one this session sent.
+
+    A missing or different state means the callback was not started by this user's
+    login (cross-site request forgery): an
+    :class:`~smmkit.exceptions.InvalidInputError` naming ``state``, showing neither value.
+    The comparison takes the same time wherever the values differ.
+
+    Example:
+        >>> check_state("st-1", "st-1")
+        >>> try:
+        ...     check_state("st-1", "forged")
+        ... except InvalidInputError as exc:
+        ...     print(exc.problems[0].field)
+        state
+    """
+    require(expected, "expected", str, "a str (the state kept in the session)")
+    if not expected:
+        raise InvalidInputError.single("expected", "must not be empty")
+    if received is not None:
+        require(received, "state", str, "a str or None")
+    # surrogatepass: a lone surrogate (from a broken decoder) still compares, and fails
+    if received is None or not hmac.compare_digest(
+        expected.encode("utf-8", "surrogatepass"), received.encode("utf-8", "surrogatepass")
+    ):
+        raise InvalidInputError.single(
+            "state",
+            "does not match the state this session sent (a forged or stale callback): "
+            "start the authorization again",
+        )
+
+
+def authorization_url(
+    provider: OAuthProvider,
+    *,
+    client_id: str,
+    redirect_uri: str,
+    scopes: Sequence[str] | str,
+    state: str,
+    code_challenge: str | PkcePair | None = None,
+    extra_params: Mapping[str, str] | None = None,
+) -> str:
+    """The URL to send the user's browser to, to authorize ``client_id`` for ``scopes``.
+
+    ``code_challenge`` is a :class:`PkcePair` or its ``challenge`` (method S256);
+    required by providers with ``pkce="required"`` (X), refused by those without PKCE
+    (LinkedIn's standard apps). ``redirect_uri`` must be ``https://`` (``http://`` only
+    on a loopback host; Mastodon also takes ``urn:ietf:wg:oauth:2.0:oob``). The
+    provider's ``authorize_params`` (Google: ``access_type=offline``, ``prompt=consent``)
+    are added; ``extra_params`` add or override those, never the protocol's own.
+
+    Example:
+        >>> authorization_url(TIKTOK, client_id="ck-1", redirect_uri="https://app.example/cb",
+        ...                   scopes=["user.info.basic", "video.publish"], state="st-1")
+        'https://www.tiktok.com/v2/auth/authorize/?response_type=code&client_key=ck-1&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&scope=user.info.basic%2Cvideo.publish&state=st-1'
+    """
+    require_provider(provider)
+    params: dict[str, str] = {
+        "response_type": "code",
+        provider.client_id_param: require_text(client_id, "client_id"),
+        "redirect_uri": check_redirect(provider, redirect_uri),
+    }
+    scope = scope_list(scopes)
+    if scope:
+        params["scope"] = provider.scope_separator.join(scope)
+    params["state"] = require_text(state, "state")
+    if isinstance(code_challenge, PkcePair):
+        code_challenge = code_challenge.challenge
+    if code_challenge is None:
+        if provider.pkce == "required":
+            raise InvalidInputError.single(
+                "code_challenge", f"is required by {provider.name}: pass pkce_pair()"
+            )
+    else:
+        require(code_challenge, "code_challenge", str, "a str, a PkcePair or None")
+        if provider.pkce == "none":
+            raise InvalidInputError.single(
+                "code_challenge",
+                f"{provider.name} takes no PKCE for this kind of app: leave it out",
+            )
+        if not re.fullmatch(r"[A-Za-z0-9\-_]{43}", code_challenge):
+            raise InvalidInputError.single(
+                "code_challenge", "must be an S256 challenge (43 base64url characters)"
+            )
+        params.update(code_challenge=code_challenge, code_challenge_method="S256")
+    params.update(provider.authorize_params)
+    if extra_params is not None:
+        require(extra_params, "extra_params", Mapping, "a mapping of str to str, or None")
+        for key, value in extra_params.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise InvalidInputError.single("extra_params", "keys and values must be str", key)
+            encodable(key, "extra_params")
+            encodable(value, "extra_params")
+            if key in _RESERVED or key == provider.client_id_param:
+                raise InvalidInputError.single(
+                    "extra_params", "must not set a parameter this function sets", key
+                )
+            params[key] = value
+    separator = "&" if "?" in provider.authorize_url else "?"
+    return provider.authorize_url + separator + urlencode(params, quote_via=quote)
