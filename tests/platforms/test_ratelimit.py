@@ -64,7 +64,7 @@ def test_keys_are_independent_and_unknown_endpoints_unlimited() -> None:
 
 def test_rates_from_the_catalog() -> None:
     limiter = RateLimiter.from_spec(smmkit.get_platform_spec("x"))
-    assert limiter.rate_for("post_create") == RequestRate(limit=200, per_seconds=900)
+    assert limiter.rate_for("post_create") == RequestRate(limit=100, per_seconds=900)
     assert limiter.rate_for("unknown") is None
 
 

@@ -23,6 +23,7 @@ from smmkit.models import (
     PostExtras,
     WeChatOAExtras,
     WeComExtras,
+    XExtras,
     extras_model_for,
     register_extras,
 )
@@ -172,7 +173,7 @@ def test_sandbox_simulating_weibo_accepts_weibo_posts(weibo_post: PlatformPost) 
         ("wechat_oa", WeChatOAExtras),
         ("wecom", WeComExtras),
         ("weibo", PostExtras),
-        ("x", PostExtras),
+        ("x", XExtras),
     ],
 )
 def test_each_post_gets_its_platforms_extras_model(platform: str, model: type[PostExtras]) -> None:

@@ -35,18 +35,24 @@ import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from smmkit.exceptions import InvalidInputError
-from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.models._base import AwareDatetime, FieldValueError, SmmkitModel
 
 __all__ = [
     "ArticleExtras",
     "BlueskyExtras",
+    "FacebookExtras",
+    "InstagramExtras",
+    "LinkedInExtras",
     "MastodonExtras",
     "PostExtras",
+    "TikTokExtras",
     "WeChatOAExtras",
     "WeComExtras",
+    "XExtras",
+    "YouTubeExtras",
     "extras_model_for",
     "register_extras",
     "registered_extras",
@@ -226,11 +232,199 @@ class BlueskyExtras(PostExtras):
     langs: tuple[str, ...] = Field(default=(), max_length=3)
 
 
+LinkedInVisibility = Literal["PUBLIC", "CONNECTIONS", "LOGGED_IN"]
+LinkedInFeedDistribution = Literal["MAIN_FEED", "NONE"]
+
+
+class LinkedInExtras(PostExtras):
+    """LinkedIn Posts API fields (``POST /rest/posts``).
+
+    ``author`` is the ``urn:li:organization:…`` (a page) or ``urn:li:person:…`` (a
+    member) that posts, overriding the adapter's; ``visibility`` (``PUBLIC`` by default;
+    ``CONNECTIONS`` for a member's network only, ``LOGGED_IN`` for signed-in members);
+    ``feed_distribution`` (``MAIN_FEED`` by default, ``NONE`` keeps the post off the
+    feed); ``reshare_disabled`` sets ``isReshareDisabledByAuthor``.
+
+    Example:
+        >>> LinkedInExtras(author="urn:li:organization:2414183", visibility="PUBLIC").author
+        'urn:li:organization:2414183'
+    """
+
+    author: str | None = Field(default=None, pattern=r"^urn:li:(organization|person):[^\s:]+$")
+    visibility: LinkedInVisibility | None = None
+    feed_distribution: LinkedInFeedDistribution | None = None
+    reshare_disabled: bool | None = None
+
+
+XReplySettings = Literal["following", "mentionedUsers", "subscribers", "verified"]
+_X_ID = r"^[0-9]{1,19}$"
+
+
+class XExtras(PostExtras):
+    """X post fields (``POST /2/tweets``, X API v2).
+
+    ``reply_settings`` limits who may reply (everyone when unset);
+    ``in_reply_to_tweet_id`` makes the post (a thread's first part) a reply;
+    ``exclude_reply_user_ids`` leaves accounts out of that reply's mentions;
+    ``quote_tweet_id`` quotes a post; ``community_id`` posts into a Community;
+    ``made_with_ai`` and ``paid_partnership`` are X's disclosures.
+
+    Example:
+        >>> XExtras(reply_settings="following", quote_tweet_id="1346889436626259968"
+        ...         ).reply_settings
+        'following'
+    """
+
+    reply_settings: XReplySettings | None = None
+    in_reply_to_tweet_id: str | None = Field(default=None, pattern=_X_ID)
+    exclude_reply_user_ids: tuple[str, ...] = ()
+    quote_tweet_id: str | None = Field(default=None, pattern=_X_ID)
+    community_id: str | None = Field(default=None, pattern=_X_ID)
+    made_with_ai: bool | None = None
+    paid_partnership: bool | None = None
+
+
+class FacebookExtras(PostExtras):
+    """Facebook Page post fields (``POST /{page-id}/feed``, Graph API).
+
+    ``link`` is the URL the post shares (its preview card); ``published=False`` creates
+    an unpublished Page post (for ads; it cannot be read back after a lost answer, so
+    such a post is reported with an unknown outcome instead of being sent again);
+    ``place`` is the Page id of a location to tag. Photos come from ``post.media``
+    (their ``alt_text`` goes along).
+
+    Example:
+        >>> FacebookExtras(link="https://tea.example/cold-brew", published=False).published
+        False
+    """
+
+    link: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    published: bool | None = None
+    place: str | None = Field(default=None, pattern=r"^[0-9]{1,25}$")
+
+
+class InstagramExtras(PostExtras):
+    """Instagram content publishing fields (``POST /{ig-user-id}/media``, Graph API).
+
+    ``location_id`` tags a location (a Facebook Page id with a location);
+    ``collaborators`` invites up to 3 accounts (usernames) as collaborators;
+    ``share_to_feed`` shows a reel in the feed too; ``cover_url`` and ``thumb_offset``
+    (milliseconds) pick a reel's cover; ``user_tags`` tags accounts on an image
+    (``{"username": ..., "x": 0.5, "y": 0.5}``). Alt text comes from each
+    ``MediaAsset.alt_text`` (images).
+
+    Example:
+        >>> InstagramExtras(collaborators=["tea.friend"], share_to_feed=True).collaborators
+        ('tea.friend',)
+    """
+
+    location_id: str | None = Field(default=None, pattern=r"^[0-9]{1,25}$")
+    collaborators: tuple[str, ...] = Field(default=(), max_length=3)
+    share_to_feed: bool | None = None
+    cover_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    thumb_offset: int | None = Field(default=None, ge=0)
+    user_tags: tuple[dict[str, Any], ...] = ()
+
+
+YouTubePrivacy = Literal["private", "unlisted", "public"]
+YouTubeLicense = Literal["youtube", "creativeCommon"]
+
+
+class YouTubeExtras(PostExtras):
+    """YouTube video fields (``videos.insert``, Data API v3: ``snippet`` and ``status``).
+
+    ``title`` overrides the post's title (one of the two is required, at most 100
+    characters); ``tags`` override the post's tags (500 characters in all);
+    ``category_id`` is a video category id (``"22"`` People & Blogs);
+    ``privacy_status`` is ``private``, ``unlisted`` or ``public``; ``publish_at``
+    (aware) schedules a private video to go public then (so it needs ``private`` or no
+    privacy status); ``made_for_kids`` is ``selfDeclaredMadeForKids``;
+    ``contains_synthetic_media`` declares altered or synthetic content;
+    ``playlist_id`` adds the video to a playlist after the upload;
+    ``notify_subscribers=False`` uploads without notifying subscribers.
+
+    Example:
+        >>> YouTubeExtras(privacy_status="unlisted", tags=["tea", "brew"]).tags
+        ('tea', 'brew')
+    """
+
+    title: str | None = Field(default=None, min_length=1, max_length=100)
+    privacy_status: YouTubePrivacy | None = None
+    category_id: str | None = Field(default=None, pattern=r"^[0-9]{1,4}$")
+    tags: tuple[str, ...] | None = None
+    made_for_kids: bool | None = None
+    publish_at: AwareDatetime | None = None
+    playlist_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{2,64}$")
+    notify_subscribers: bool | None = None
+    default_language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]+)*$")
+    contains_synthetic_media: bool | None = None
+    embeddable: bool | None = None
+    license: YouTubeLicense | None = None
+
+
+TikTokPrivacy = Literal[
+    "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"
+]
+TikTokMode = Literal["direct", "inbox"]
+TikTokSource = Literal["FILE_UPLOAD", "PULL_FROM_URL"]
+
+
+class TikTokExtras(PostExtras):
+    """TikTok Content Posting API fields (``post_info`` and ``source_info``).
+
+    ``privacy_level`` must be one of the creator's ``privacy_level_options`` (read from
+    ``creator_info`` before every direct post; TikTok's guidelines allow no default);
+    ``disable_comment``/``disable_duet``/``disable_stitch``: interactions are opt-in
+    (unset means disabled, as TikTok's guidelines ask; ``False`` allows one unless the
+    creator turned it off); ``video_cover_timestamp_ms`` picks the cover frame;
+    ``brand_content_toggle`` (a paid partnership: never ``SELF_ONLY``) and
+    ``brand_organic_toggle`` (the creator's own business) disclose commercial content;
+    ``is_aigc`` labels AI-generated content; ``auto_add_music`` and
+    ``photo_cover_index`` are for photo posts. ``mode`` is ``direct`` (scope
+    ``video.publish``) or ``inbox`` (a draft in the creator's inbox, scope
+    ``video.upload``); ``source`` is ``FILE_UPLOAD`` (chunked upload) or ``PULL_FROM_URL``
+    (TikTok downloads the media from a verified domain or URL prefix).
+
+    Example:
+        >>> TikTokExtras(privacy_level="SELF_ONLY", disable_comment=False).privacy_level
+        'SELF_ONLY'
+    """
+
+    privacy_level: TikTokPrivacy | None = None
+    disable_comment: bool | None = None
+    disable_duet: bool | None = None
+    disable_stitch: bool | None = None
+    video_cover_timestamp_ms: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    brand_content_toggle: bool | None = None
+    brand_organic_toggle: bool | None = None
+    is_aigc: bool | None = None
+    auto_add_music: bool | None = None
+    photo_cover_index: int | None = Field(default=None, ge=0, le=34)
+    mode: TikTokMode | None = None
+    source: TikTokSource | None = None
+
+    @model_validator(mode="after")
+    def _branded_is_not_private(self) -> TikTokExtras:
+        if self.brand_content_toggle and self.privacy_level == "SELF_ONLY":
+            raise FieldValueError(
+                "privacy_level",
+                "branded content (brand_content_toggle) cannot be SELF_ONLY",
+                self.privacy_level,
+            )
+        return self
+
+
 _REGISTRY: dict[str, type[PostExtras]] = {
     "wechat_oa": WeChatOAExtras,
     "wecom": WeComExtras,
     "mastodon": MastodonExtras,
     "bluesky": BlueskyExtras,
+    "linkedin": LinkedInExtras,
+    "x": XExtras,
+    "facebook": FacebookExtras,
+    "instagram": InstagramExtras,
+    "youtube": YouTubeExtras,
+    "tiktok": TikTokExtras,
 }
 
 

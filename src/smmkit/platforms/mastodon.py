@@ -39,6 +39,7 @@ from typing import Any
 import httpx
 from pydantic import ConfigDict, Field, SecretStr
 
+from smmkit._secrets import conceals_secrets
 from smmkit.catalog import override_spec
 from smmkit.exceptions import (
     AuthenticationError,
@@ -67,6 +68,7 @@ from smmkit.platforms._errors import ErrorInfo, mark_delivered
 from smmkit.platforms._media import (
     MediaLoader,
     file_name,
+    load_media,
     media_loader_or_default,
     media_type,
 )
@@ -78,6 +80,7 @@ from smmkit.platforms._results import (
     PublishReceipt,
     PublishStatus,
 )
+from smmkit.platforms._translate import read_answer
 
 __all__ = [
     "MastodonAdapter",
@@ -230,6 +233,7 @@ class MastodonAdapter(PlatformAdapter):
     # ScheduledStatus::MINIMUM_OFFSET: a nearer scheduled_at is published at once.
     min_schedule_lead = timedelta(minutes=5)
 
+    @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
         self,
         *,
@@ -245,7 +249,7 @@ class MastodonAdapter(PlatformAdapter):
         if isinstance(access_token, str):
             access_token = SecretStr(access_token)
         self._access_token = access_token
-        self._load_media = media_loader_or_default(media_loader)
+        self._media_loader = media_loader_or_default(media_loader)
 
     def __repr__(self) -> str:
         return f"MastodonAdapter(base_url={str(self.base_url)!r}, account={self.account!r})"
@@ -386,13 +390,13 @@ class MastodonAdapter(PlatformAdapter):
             )
             try:
                 response = yield self._create(payload, part_key)
+                # An answer in another form: the status may be live (an unknown outcome).
+                status = read_answer(self, response, _created_status)
             except PlatformError as exc:
-                mark_delivered(exc, live)  # the thread so far is live
+                mark_delivered(exc, live)  # the thread so far is live, whatever failed
                 raise
-            body = response.json()
-            if isinstance(body, dict) and "params" in body and "scheduled_at" in body:
-                return self._scheduled_receipt(_ScheduledStatus.model_validate(body), part_key)
-            status = _Status.model_validate(body)
+            if isinstance(status, _ScheduledStatus):
+                return self._scheduled_receipt(status, part_key)
             parent = status.id
             live.append(status.id)
             if first is None:
@@ -475,7 +479,7 @@ class MastodonAdapter(PlatformAdapter):
         :meth:`media_status` until it is ready. Marked safe to repeat: a duplicate upload
         is an unattached orphan the server deletes, never a post.
         """
-        data = self._load_media(asset)
+        data = yield from load_media(asset, self._media_loader, spec=self.spec)
         form = {"description": asset.alt_text} if asset.alt_text else {}
         response = yield self.request(
             "POST",
@@ -548,3 +552,11 @@ def _public_status(status: _Status) -> MastodonStatus:
         reblogs=status.reblogs_count,
         favourites=status.favourites_count,
     )
+
+
+def _created_status(response: httpx.Response) -> _Status | _ScheduledStatus:
+    """The status (or the scheduled status) a ``POST /api/v1/statuses`` created."""
+    body = response.json()
+    if isinstance(body, dict) and "params" in body and "scheduled_at" in body:
+        return _ScheduledStatus.model_validate(body)
+    return _Status.model_validate(body)
