@@ -19,7 +19,12 @@ from typing import Any
 import httpx
 import pytest
 
-from smmkit.exceptions import InvalidInputError
+from smmkit.exceptions import (
+    InvalidInputError,
+    MediaFetchError,
+    MediaSourceError,
+    MediaTooLargeError,
+)
 from smmkit.models import MediaAsset, MediaKind, PlatformPost
 from smmkit.platforms import (
     DEFAULT_MAX_MEDIA_BYTES,
@@ -27,9 +32,6 @@ from smmkit.platforms import (
     InMemoryMediaLoader,
     InMemoryTokenStore,
     LocalMediaLoader,
-    MediaFetchError,
-    MediaSourceError,
-    MediaTooLargeError,
     SandboxPlatform,
     SimulatedClock,
     read_local_media,

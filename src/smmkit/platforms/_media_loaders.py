@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from smmkit.exceptions import InvalidInputError
+from smmkit.exceptions import InvalidInputError, MediaSourceError
 from smmkit.models._media_url import media_url_problem
 from smmkit.models.content import MediaAsset
 from smmkit.platforms._checks import require
-from smmkit.platforms._media import DEFAULT_MAX_MEDIA_BYTES, MediaSourceError, too_large
+from smmkit.platforms._media import DEFAULT_MAX_MEDIA_BYTES, too_large
 
 __all__ = ["InMemoryMediaLoader", "LocalMediaLoader"]
 
