@@ -1197,3 +1197,207 @@ def test_token_converts_for_the_token_store() -> None:
     assert stored.scope == "tweet.read offline.access"
     assert stored.expires_at == START
     assert OAuthToken(access_token="a").to_token().scope is None
+
+
+# -- Weibo ------------------------------------------------------------------------------
+
+
+def test_weibo_authorize_exchange_revoke_and_token_info() -> None:
+    from smmkit.platforms import oauth
+
+    url = oauth.authorization_url(
+        oauth.WEIBO,
+        client_id="123050457758183",
+        redirect_uri="https://app.example/cb",
+        scopes=["email", "statuses_to_me_read"],
+        state="st-1",
+    )
+    parts = urlsplit(url)
+    assert parts.netloc == "api.weibo.com" and parts.path == "/oauth2/authorize"
+    assert parse_qs(parts.query)["scope"] == ["email,statuses_to_me_read"]
+    with pytest.raises(InvalidInputError, match="code_challenge"):
+        oauth.authorization_url(
+            oauth.WEIBO,
+            client_id="a",
+            redirect_uri="https://app.example/cb",
+            scopes=[],
+            state="s",
+            code_challenge=oauth.pkce_pair(),
+        )
+    sent: list[tuple[str, dict[str, str]]] = []
+
+    def weibo(request: httpx.Request) -> httpx.Response:
+        form = dict(parse_qsl(request.content.decode()))
+        sent.append((request.url.path, form))
+        if request.url.path == "/oauth2/access_token":
+            # https://open.weibo.com/wiki/Oauth2/access_token (answer example)
+            body = {
+                "access_token": "ACCESS_TOKEN",
+                "expires_in": 1234,
+                "remind_in": "798114",
+                "uid": "12341234",
+            }
+            return httpx.Response(200, json=body)
+        if request.url.path == "/oauth2/revokeoauth2":
+            return httpx.Response(200, json={"result": "true"})
+        body2 = {
+            "uid": 1073880650,
+            "appkey": 1352222456,
+            "scope": None,
+            "create_at": 1352267591,
+            "expire_in": 157679471,
+        }
+        return httpx.Response(200, json=body2)
+
+    app = OAuthClient(client_id="123050457758183", client_secret="s3cret")
+    token = run_flow(
+        oauth.exchange_code(
+            oauth.WEIBO, client=app, code="c-1", redirect_uri="https://app.example/cb"
+        ),
+        weibo,
+        now=START,
+    )
+    assert token.account_id == "12341234"
+    assert token.expires_at == START + timedelta(seconds=1234)
+    assert (
+        sent[0][1]["grant_type"] == "authorization_code" and sent[0][1]["client_secret"] == "s3cret"
+    )
+    run_flow(oauth.revoke(oauth.WEIBO, client=app, token=token), weibo)
+    assert sent[-1] == ("/oauth2/revokeoauth2", {"access_token": "ACCESS_TOKEN"})
+    info = run_flow(oauth.weibo_token_info(token.access_token), weibo, now=START)
+    assert info.uid == "1073880650" and info.appkey == "1352222456"
+    assert info.expires_at == START + timedelta(seconds=157679471)
+    assert sent[-1] == ("/oauth2/get_token_info", {"access_token": "ACCESS_TOKEN"})
+
+
+def test_weibo_token_info_errors_are_typed() -> None:
+    from smmkit.platforms import oauth
+
+    def expired(request: httpx.Request) -> httpx.Response:
+        body = {"error": "expired_token", "error_code": 21327, "request": "/oauth2/get_token_info"}
+        return httpx.Response(400, json=body, request=request)
+
+    with pytest.raises(PlatformError) as caught:
+        run_flow(oauth.weibo_token_info("2.00old"), expired, now=START)
+    assert caught.value.platform == "weibo" and "2.00old" not in str(caught.value)
+    with pytest.raises(InvalidInputError, match="access_token"):
+        next(oauth.weibo_token_info(""))
+
+
+# -- Bilibili ---------------------------------------------------------------------------
+
+
+def test_bilibili_answers_in_data_with_an_epoch_expiry() -> None:
+    from smmkit.platforms.oauth import BILIBILI
+
+    def server(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/x/account-oauth2/v1/refresh_token"
+        return httpx.Response(200, json={"code": 0, "message": "0", "ttl": 1, "data": {
+            "access_token": "bili-at-1", "refresh_token": "bili-rt-2",
+            "expires_in": 1772942400, "scopes": ["USER_INFO", "ATC_BASE"]}})  # fmt: skip
+
+    app = OAuthClient(client_id="bili-app", client_secret="bili-secret")
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    flow = oauth.refresh(BILIBILI, client=app, refresh_token="bili-rt-1")
+    token = run_flow(flow, server, now=now)
+    assert token.expires_at == datetime.fromtimestamp(1772942400, timezone.utc)
+    assert token.scopes == ("USER_INFO", "ATC_BASE")
+    assert token.refresh_token is not None
+    assert token.refresh_token.get_secret_value() == "bili-rt-2"
+
+
+def test_bilibili_error_codes_in_http_200_are_typed() -> None:
+    from smmkit.platforms.oauth import BILIBILI
+
+    def server(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"code": 122002, "message": "code未找到", "ttl": 1})
+
+    app = OAuthClient(client_id="bili-app", client_secret="bili-secret")
+    flow = oauth.exchange_code(
+        BILIBILI, client=app, code="c-1", redirect_uri="https://app.example/cb"
+    )
+    with pytest.raises(AuthenticationError) as caught:
+        run_flow(flow, server, now=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    assert caught.value.code == 122002 and caught.value.platform == "bilibili"
+
+
+# -- Douyin: client_key, no redirect_uri in the exchange, refresh without secret, renewal --
+
+
+def test_douyin_authorize_exchange_refresh_and_renew() -> None:
+    from smmkit.platforms.oauth import DOUYIN, renew_refresh_token
+
+    url = oauth.authorization_url(
+        DOUYIN,
+        client_id="ck-1",
+        redirect_uri="https://app.example/cb",
+        scopes=["user_info", "video.create.bind"],
+        state="st",
+    )
+    assert url.startswith("https://open.douyin.com/platform/oauth/connect/?response_type=code")
+    assert "client_key=ck-1" in url and "scope=user_info%2Cvideo.create.bind" in url
+    seen: list[httpx.Request] = []
+
+    def douyin(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/oauth/renew_refresh_token/":
+            return httpx.Response(
+                200,
+                json={"data": {"error_code": 0, "expires_in": 2592000, "refresh_token": "rft.2"}},
+            )
+        return httpx.Response(
+            200,
+            json={
+                "data": {
+                    "access_token": "act.1",
+                    "error_code": 0,
+                    "expires_in": "1296000",
+                    "open_id": "ou-1",
+                    "refresh_token": "rft.1",
+                    "refresh_expires_in": 2592000,
+                    "scope": "user_info,video.create.bind",
+                },
+                "message": "success",
+            },
+        )
+
+    app = OAuthClient(client_id="ck-1", client_secret="cs-123456789")
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    token = run_flow(
+        oauth.exchange_code(DOUYIN, client=app, code="c-1", redirect_uri="https://app.example/cb"),
+        douyin,
+        now=now,
+    )
+    assert token.account_id == "ou-1" and token.scopes == ("user_info", "video.create.bind")
+    assert token.expires_at == now + timedelta(days=15)
+    form = dict(parse_qsl(seen[0].content.decode()))
+    assert set(form) == {"grant_type", "code", "client_key", "client_secret"}
+    run_flow(oauth.refresh(DOUYIN, client=app, refresh_token="rft.1"), douyin, now=now)
+    assert seen[1].url.path == "/oauth/refresh_token/"
+    assert set(dict(parse_qsl(seen[1].content.decode()))) == {
+        "grant_type",
+        "refresh_token",
+        "client_key",
+    }
+    renewed = run_flow(
+        renew_refresh_token(DOUYIN, client=app, refresh_token="rft.1"), douyin, now=now
+    )
+    assert renewed.refresh_token.get_secret_value() == "rft.2"
+    assert "cs-123456789" not in seen[2].content.decode()
+
+
+@pytest.mark.parametrize(("code", "words"), [(10020, "renewed"), (10010, "expired")])
+def test_douyin_renewal_refusals_say_authorize_again(code: int, words: str) -> None:
+    from smmkit.platforms.oauth import DOUYIN, renew_refresh_token
+
+    def douyin(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, json={"data": {"error_code": code, "description": "no"}, "extra": {"logid": "L-1"}}
+        )
+
+    flow = renew_refresh_token(DOUYIN, client=OAuthClient(client_id="ck"), refresh_token="rft.9")
+    with pytest.raises(AuthenticationError) as caught:
+        run_flow(flow, douyin, now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert caught.value.code == code and caught.value.request_id == "L-1"
+    assert words in str(caught.value) and "authorize again" in str(caught.value)
+    assert "rft.9" not in str(caught.value)

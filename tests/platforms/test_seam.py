@@ -172,7 +172,7 @@ def test_sandbox_simulating_weibo_accepts_weibo_posts(weibo_post: PlatformPost) 
         ("bluesky", BlueskyExtras),
         ("wechat_oa", WeChatOAExtras),
         ("wecom", WeComExtras),
-        ("weibo", PostExtras),
+        ("zhihu", PostExtras),  # weibo has WeiboExtras (tests/platforms/test_weibo.py)
         ("x", XExtras),
     ],
 )

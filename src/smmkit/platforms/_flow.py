@@ -559,6 +559,9 @@ def dry_run_result(adapter: PlatformAdapter, post: PlatformPost) -> PublishResul
     spec = _spec_or_none(adapter)
     if spec is not None:
         problems.extend(limit_problems(spec, post))
+    own = getattr(adapter, "post_problems", None)  # an adapter's own rules (Weibo's share)
+    if callable(own):
+        problems.extend(p for p in own(post) if p not in problems)
     return PublishResult(
         platform=adapter.name or adapter.platform_id,
         piece_id=post.piece_id,

@@ -25,6 +25,7 @@ import binascii
 import contextlib
 import json
 import math
+import re
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -67,6 +68,7 @@ _PUBLIC_PARAMS = frozenset(
         "client_id",
         "client_key",
         "client_name",
+        "appid",
         "token_type_hint",
         "scope",
         "scopes",
@@ -102,10 +104,63 @@ _META_THROTTLE = frozenset({4, 17, 32, 613})
 _META_SERVER = frozenset({1, 2})
 _META_PERMISSION = frozenset({10, *range(200, 300)})
 
-_HINTS = {
+_HINTS: dict[str | int, str] = {
     "invalid_grant": "the code or refresh token is no longer valid: authorize again",
     "invalid_client": "the client id or secret was refused: check the app's credentials",
+    10010: "the refresh token expired (30 days): the user must authorize again",
+    10020: "the refresh token was renewed as often as Douyin allows: the user must authorize again",
+    40163: "the code was used already: start the authorization again",
+    42002: "the refresh token expired (30 days): the user must authorize again",
 }
+
+# Douyin's OAuth codes (sources: the renew_refresh_token and refresh_token pages of
+# developer.open-douyin.com, the client_token page; read 2026-12-06). Its codes have
+# five or more digits, so they never meet Meta's.
+_DOUYIN_ERRORS: dict[int, type[PlatformError]] = {
+    10002: BadRequestError,  # parameter error
+    10003: AuthenticationError,  # client_key does not exist
+    10004: PermissionDeniedError,  # the app lacks the permission (scope)
+    10005: BadRequestError,  # a parameter is missing
+    10007: AuthenticationError,  # the authorization code expired
+    10008: AuthenticationError,  # access_token expired (at a token endpoint: a used grant)
+    10010: AuthenticationError,  # refresh_token expired: authorize again
+    10013: AuthenticationError,  # client_key or client_secret wrong
+    10020: AuthenticationError,  # refresh token renewed too often: authorize again
+    2100004: ServerError,  # system busy
+    2100005: BadRequestError,  # parameter invalid
+}
+
+# Bilibili's OAuth codes (状态码, https://apifox.com/apidoc/docs-site/1106400/doc-895951,
+# read 2026-12-07): six digits starting 122, so they meet neither Meta's nor Douyin's.
+_BILIBILI_ERRORS: dict[int, type[PlatformError]] = {
+    122000: AuthenticationError,  # client_id wrong
+    122001: AuthenticationError,  # client_secret wrong
+    122002: AuthenticationError,  # code not found (used or expired)
+    122007: AuthenticationError,  # refresh token invalid (each one works once)
+    127009: RateLimitError,  # the app's API calls reached their limit
+}
+
+
+# WeChat's web-authorization codes (网页授权 and the global return codes,
+# https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html,
+# read 2026-12-07): {"errcode", "errmsg"}, the request id as "rid: ..." in errmsg.
+# Five digits from 40001 up (and -1), so they meet none of the tables above.
+_WECHAT_ERRORS: dict[int, type[PlatformError]] = {
+    -1: ServerError,  # system busy
+    40001: AuthenticationError,  # invalid credential (AppSecret)
+    40013: AuthenticationError,  # invalid appid
+    40029: AuthenticationError,  # invalid code
+    40030: AuthenticationError,  # invalid refresh_token
+    40125: AuthenticationError,  # invalid appsecret
+    40163: AuthenticationError,  # code been used
+    41008: BadRequestError,  # missing code
+    42002: AuthenticationError,  # refresh_token expired (30 days)
+    42003: AuthenticationError,  # code expired
+    45009: RateLimitError,  # daily quota
+    45011: RateLimitError,  # minute quota
+    48001: PermissionDeniedError,  # api unauthorized (snsapi_base token, unverified account)
+}
+_WECHAT_RID = re.compile(r"(?:rid|req_id):\s*([\w\-]+)")
 
 
 def provider_of(request: httpx.Request | None) -> OAuthProvider | None:
@@ -172,6 +227,15 @@ def _read(body: dict[str, Any] | None) -> tuple[str | int | None, str, str | Non
     """``(code, message, body request id, Meta's type)``; code ``None``: no error named."""
     if body is None:
         return None, "", None, None
+    douyin = _douyin(body)
+    if douyin is not None:
+        return douyin
+    bilibili = _bilibili(body)
+    if bilibili is not None:
+        return bilibili
+    wechat = _wechat(body)
+    if wechat is not None:
+        return wechat
     error = body.get("error")
     if isinstance(error, dict):  # Meta, or TikTok API v2
         code = error.get("code")
@@ -203,9 +267,59 @@ def _read(body: dict[str, Any] | None) -> tuple[str | int | None, str, str | Non
     return None, "", None, None
 
 
+def _douyin(body: dict[str, Any]) -> tuple[int, str, str | None, None] | None:
+    """Douyin's ``{"data": {"error_code", "description"}, "extra": {"logid"}}``, when
+    ``error_code`` is not 0 (https://developer.open-douyin.com/docs/resource/zh-CN/dop/
+    develop/openapi/account-permission/refresh-access-token, read 2026-12-06)."""
+    data = body.get("data")
+    if not isinstance(data, dict):
+        return None
+    code = data.get("error_code")
+    if isinstance(code, str) and code.isdigit():
+        code = int(code)
+    if not isinstance(code, int) or isinstance(code, bool) or code == 0:
+        return None
+    extra = body.get("extra")
+    rid = extra.get("logid") if isinstance(extra, dict) else None
+    rid = rid or data.get("log_id")
+    said = data.get("description")
+    return code, said if isinstance(said, str) else "", rid if isinstance(rid, str) else None, None
+
+
+def _bilibili(body: dict[str, Any]) -> tuple[int, str, str | None, None] | None:
+    """Bilibili's ``{"code": 122002, "message": "code未找到", "ttl": 1}`` (any non-zero
+    integer ``code`` beside a ``ttl`` or ``request_id``: 状态码,
+    https://apifox.com/apidoc/docs-site/1106400/doc-895951, read 2026-12-07)."""
+    code = body.get("code")
+    if not isinstance(code, int) or isinstance(code, bool) or code == 0:
+        return None
+    if "ttl" not in body and "request_id" not in body:
+        return None
+    said, rid = body.get("message"), body.get("request_id")
+    return code, said if isinstance(said, str) else "", rid if isinstance(rid, str) else None, None
+
+
+def _wechat(body: dict[str, Any]) -> tuple[int, str, str | None, None] | None:
+    """WeChat's ``{"errcode": 40029, "errmsg": "invalid code, rid: 6142cae2-..."}`` when
+    ``errcode`` is not 0; the ``rid`` (or ``req_id``) in ``errmsg`` is the request id."""
+    code = body.get("errcode")
+    if not isinstance(code, int) or isinstance(code, bool) or code == 0:
+        return None
+    said = body.get("errmsg")
+    said = said if isinstance(said, str) else ""
+    found = _WECHAT_RID.search(said)
+    return code, said, found.group(1) if found else None, None
+
+
 def _kind(code: str | int | None, meta_type: Any, status: int) -> type[PlatformError] | None:
     if isinstance(code, str) and code in _RFC_ERRORS:
         return _RFC_ERRORS[code]
+    if isinstance(code, int) and code in _DOUYIN_ERRORS:
+        return _DOUYIN_ERRORS[code]
+    if isinstance(code, int) and code in _BILIBILI_ERRORS:
+        return _BILIBILI_ERRORS[code]
+    if isinstance(code, int) and code in _WECHAT_ERRORS:
+        return _WECHAT_ERRORS[code]
     if isinstance(code, int):
         if code in _META_AUTH or (code == 100 and meta_type == "OAuthException" and status < 500):
             # Meta's token endpoint answers a wrong, used or expired code with 100 and
@@ -236,7 +350,7 @@ def _describe(
     said = message or response.reason_phrase or f"HTTP {status}"
     text = f"{name} OAuth endpoint refused the request"
     text += f": {code}: {said}" if code is not None and str(code) != said else f": {said}"
-    hint = _HINTS.get(code) if isinstance(code, str) else None
+    hint = _HINTS.get(code) if code is not None else None
     if hint is None and kind is AuthenticationError and isinstance(code, int):
         hint = "the token, code or app credentials were refused: authorize again"
     if hint:

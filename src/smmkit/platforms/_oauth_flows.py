@@ -40,6 +40,7 @@ OOB_REDIRECT = "urn:ietf:wg:oauth:2.0:oob"
 VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")  # RFC 7636 §4.1
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 _MAX_LIFETIME = 100 * 365 * 86400.0  # beyond this an expires_in is nonsense: no expiry
+_EPOCH_FLOOR = 1e9  # an expires_in past 2001-09-09 as epoch seconds is an expiry time
 
 
 def scope_list(scopes: Sequence[str] | str, field: str = "scopes") -> list[str]:
@@ -146,7 +147,7 @@ def _request(
         else:
             params[provider.client_id_param] = client.client_id
             if client.client_secret is not None:
-                params["client_secret"] = client.client_secret.get_secret_value()
+                params[provider.client_secret_param] = client.client_secret.get_secret_value()
     extensions = {ENDPOINT: "oauth", SAFE: safe, OAUTH_PROVIDER: provider}
     if method in ("GET", "DELETE"):
         return httpx.Request(method, url, params=params, headers=headers, extensions=extensions)
@@ -171,8 +172,12 @@ def _body(provider: OAuthProvider, response: httpx.Response) -> dict[str, Any]:
         body = response.json()
         if not isinstance(body, dict):
             raise TypeError("not a JSON object")
+        if provider.answer_envelope is not None:  # Douyin: {"data": {...}, "message"}
+            body = body[provider.answer_envelope]
+            if not isinstance(body, dict):
+                raise TypeError("not a JSON object")
         return body
-    except (ValueError, TypeError) as exc:
+    except (LookupError, ValueError, TypeError) as exc:
         failed = unexpected_answer(
             exc,
             response.request,
@@ -210,12 +215,15 @@ def _token(
         if not isinstance(access, str) or not access:
             raise TypeError("access_token")
         expires_in = _seconds(body.get("expires_in"))
+        if expires_in is not None and _EPOCH_FLOOR < expires_in < _MAX_LIFETIME:
+            # Bilibili documents expires_in as the expiry itself, in epoch seconds
+            expires_in = max(1.0, expires_in - now.timestamp())
         refresh_in = _seconds(body.get("refresh_token_expires_in", body.get("refresh_expires_in")))
         refresh_token = body.get("refresh_token")
         if not isinstance(refresh_token, str) or not refresh_token:
             refresh_token = previous_refresh  # not rotated (Google, LinkedIn): keep it
             refresh_in = None if refresh_token is None else refresh_in
-        scope = body.get("scope")
+        scope = body.get("scope", body.get("scopes"))  # Bilibili: "scopes", a list
         if isinstance(scope, str):
             scopes = tuple(dict.fromkeys(s for s in re.split(r"[ ,]+", scope) if s))
         elif isinstance(scope, list):
@@ -223,7 +231,8 @@ def _token(
         else:
             scopes = ()
         token_type = body.get("token_type")
-        account = body.get("open_id")
+        # TikTok open_id, Weibo uid, WeChat openid
+        account = body.get("open_id", body.get("uid", body.get("openid")))
         id_token = body.get("id_token")
         return OAuthToken(
             access_token=access,
@@ -300,6 +309,8 @@ def exchange_code(
     }
     if not provider.code_grant_type:
         del params["grant_type"]  # Meta's GET oauth/access_token documents none
+    if not provider.exchange_redirect_uri:
+        del params["redirect_uri"]  # Douyin's exchange takes none (checked all the same)
     if code_verifier is not None:
         if provider.pkce == "none":
             raise InvalidInputError.single(
@@ -357,7 +368,10 @@ def refresh(
         )
     current = _secret(refresh_token, "refresh_token")
     params = {"grant_type": "refresh_token", "refresh_token": current}
-    request = _request(provider, "POST", provider.token_url, params, client=client, safe=True)
+    if not provider.refresh_client_secret:  # Douyin: client_key only
+        client = OAuthClient(client_id=client.client_id)
+    url = provider.refresh_url or provider.token_url
+    request = _request(provider, provider.refresh_method, url, params, client=client, safe=True)
     return _token_flow(provider, request, previous_refresh=current)
 
 
@@ -452,7 +466,7 @@ def revoke(
             provider, provider.revoke_method, provider.revoke_url, {}, bearer=value, safe=True
         )
     else:
-        params = {"token": value}
+        params = {provider.revoke_token_param: value}
         if token_type_hint is not None and provider.name == "x":
             params["token_type_hint"] = token_type_hint  # X documents it; others ignore it
         request = _request(

@@ -23,6 +23,7 @@ __all__ = [
     "PkceMode",
     "PkcePair",
     "RefreshTokens",
+    "RenewedRefreshToken",
 ]
 
 PkceMode = Literal["required", "optional", "none"]
@@ -50,7 +51,9 @@ class OAuthProvider(SmmkitModel):
     Fields: ``name`` (the platform id errors carry), the three endpoint URLs,
     ``revoke_method`` and ``revoke_auth`` (``"client"``: the client's credentials as at
     the token endpoint; ``"none"``: only the token, Google; ``"bearer"``: the token as a
-    bearer, Meta's ``DELETE /me/permissions``), ``scope_separator``, ``pkce``,
+    bearer, Meta's ``DELETE /me/permissions``), ``revoke_token_param`` (the form field
+    naming the token: ``token`` per RFC 7009, Weibo's ``access_token``),
+    ``scope_separator``, ``pkce``,
     ``client_auth``, ``client_id_param`` (TikTok names it ``client_key``),
     ``token_method`` (Meta documents ``GET``), ``code_grant_type`` (whether the code
     exchange names ``grant_type=authorization_code``; Meta's documents none),
@@ -58,6 +61,14 @@ class OAuthProvider(SmmkitModel):
     Google's ``access_type=offline``), ``refresh_tokens`` and ``refresh_scope`` (when
     refresh tokens come), ``long_lived_exchange`` (Meta), ``oob_redirect`` (Mastodon's
     ``urn:ietf:wg:oauth:2.0:oob``), ``request_id_headers`` and ``docs`` (sources).
+    Douyin's quirks: ``refresh_url`` (refreshing has an endpoint of its own),
+    ``renew_url`` and ``renew_limit`` (a refresh token is renewed at most that many
+    times, then the user authorises again), ``exchange_redirect_uri=False`` (the code
+    exchange takes no ``redirect_uri``), ``refresh_client_secret=False`` (a refresh sends
+    no secret) and ``answer_envelope`` (the answer's fields sit under ``data``).
+    WeChat's web authorization: ``client_secret_param`` (``secret``), ``refresh_method``
+    (``GET``), ``client_id_first`` (``appid`` leads the authorize URL, whose parameter
+    order WeChat checks) and ``authorize_fragment`` (``wechat_redirect``).
 
     Example:
         >>> p = OAuthProvider(name="demo", authorize_url="https://id.example/authorize",
@@ -72,6 +83,7 @@ class OAuthProvider(SmmkitModel):
     revoke_url: str | None = None
     revoke_method: Literal["POST", "DELETE"] = "POST"
     revoke_auth: Literal["client", "none", "bearer"] = "client"
+    revoke_token_param: str = Field(default="token", min_length=1)  # Weibo: access_token
     scope_separator: Literal[" ", ","] = " "
     pkce: PkceMode = "optional"
     client_auth: ClientAuth = "body"
@@ -85,8 +97,20 @@ class OAuthProvider(SmmkitModel):
     oob_redirect: bool = False
     request_id_headers: tuple[str, ...] = ("x-request-id", "request-id")
     docs: tuple[str, ...] = ()
+    # Douyin: a refresh endpoint of its own, renewable refresh tokens, ``{"data": ...}``
+    refresh_url: str | None = None
+    renew_url: str | None = None
+    renew_limit: int | None = Field(default=None, ge=0)
+    exchange_redirect_uri: bool = True
+    refresh_client_secret: bool = True
+    answer_envelope: str | None = None
+    # WeChat web authorization: appid/secret, GET refresh, appid first, #wechat_redirect
+    client_secret_param: str = Field(default="client_secret", min_length=1)
+    refresh_method: Literal["POST", "GET"] = "POST"
+    client_id_first: bool = False
+    authorize_fragment: str | None = None
 
-    @field_validator("authorize_url", "token_url", "revoke_url")
+    @field_validator("authorize_url", "token_url", "revoke_url", "refresh_url", "renew_url")
     @classmethod
     def _https(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("https://"):
@@ -183,3 +207,15 @@ class OAuthToken(SecretModel):
             expires_at=self.expires_at,
             scope=" ".join(self.scopes) or None,
         )
+
+
+class RenewedRefreshToken(SecretModel):
+    """A renewed refresh token (Douyin's ``/oauth/renew_refresh_token/``) and its expiry.
+
+    Example:
+        >>> RenewedRefreshToken(refresh_token="rft.2").refresh_token
+        SecretStr('**********')
+    """
+
+    refresh_token: SecretStr
+    expires_at: AwareDatetime | None = None

@@ -12,11 +12,15 @@ from smmkit.platforms._checks import require
 from smmkit.platforms._oauth_models import OAuthProvider
 
 __all__ = [
+    "BILIBILI",
+    "DOUYIN",
     "GOOGLE",
     "LINKEDIN",
     "META",
     "META_GRAPH_VERSION",
     "TIKTOK",
+    "WECHAT_WEB",
+    "WEIBO",
     "X",
     "mastodon",
     "mastodon_origin",
@@ -145,6 +149,132 @@ TIKTOK = OAuthProvider(
         "https://developers.tiktok.com/doc/login-kit-web",
         "https://developers.tiktok.com/doc/oauth-user-access-token-management",
         "https://developers.tiktok.com/doc/oauth-error-handling",
+    ),
+)
+
+
+WEIBO = OAuthProvider(
+    # https://open.weibo.com/wiki/Oauth2/authorize, .../Oauth2/access_token,
+    # .../Oauth2/revokeoauth2 and .../Oauth2/get_token_info (2026-12-07): scopes
+    # comma-separated, client_id/client_secret in the form, no PKCE; the token answer
+    # carries expires_in and the user's uid; refresh tokens only for apps on Weibo's
+    # mobile SDK (web apps authorize again); revokeoauth2 takes the token as
+    # access_token and answers {"result": "true"}. How long a token lives is asked with
+    # smmkit.platforms.oauth.weibo_token_info (get_token_info: expire_in).
+    name="weibo",
+    authorize_url="https://api.weibo.com/oauth2/authorize",
+    token_url="https://api.weibo.com/oauth2/access_token",
+    revoke_url="https://api.weibo.com/oauth2/revokeoauth2",
+    revoke_auth="none",
+    revoke_token_param="access_token",
+    scope_separator=",",
+    pkce="none",
+    client_auth="body",
+    refresh_tokens="partners",
+    request_id_headers=("x-request-id",),
+    docs=(
+        "https://open.weibo.com/wiki/Oauth2/authorize",
+        "https://open.weibo.com/wiki/Oauth2/access_token",
+        "https://open.weibo.com/wiki/Oauth2/revokeoauth2",
+        "https://open.weibo.com/wiki/Oauth2/get_token_info",
+    ),
+)
+
+DOUYIN = OAuthProvider(
+    # Paths, methods and form fields from ByteDance's SDK @open-dy/open_api_sdk 1.1.0
+    # (oauthAccessToken, oauthRefreshToken, oauthRenewRefreshToken: form bodies; the
+    # code exchange sends client_key, client_secret, code, grant_type and no
+    # redirect_uri; a refresh sends client_key, grant_type, refresh_token and no secret;
+    # a renewal client_key and refresh_token). Lifetimes and the renewal limit from
+    # https://developer.open-douyin.com/docs/resource/zh-CN/dop/develop/openapi/account-permission/refresh-access-token
+    # (2026-12-06): access tokens 15 days, refresh tokens 30 days, a refresh does not
+    # extend the refresh token; renew_refresh_token gives a new one, at most 5 times
+    # (error 10020 after that: the user authorizes again). Answers: {"data": {...}}.
+    # Scopes are comma-separated; the authorize page is /platform/oauth/connect/.
+    name="douyin",
+    authorize_url="https://open.douyin.com/platform/oauth/connect/",
+    token_url="https://open.douyin.com/oauth/access_token/",
+    refresh_url="https://open.douyin.com/oauth/refresh_token/",
+    renew_url="https://open.douyin.com/oauth/renew_refresh_token/",
+    renew_limit=5,
+    scope_separator=",",
+    pkce="none",
+    client_auth="body",
+    client_id_param="client_key",
+    exchange_redirect_uri=False,
+    refresh_client_secret=False,
+    answer_envelope="data",
+    refresh_tokens="always",
+    request_id_headers=("x-tt-logid",),
+    docs=(
+        "https://developer.open-douyin.com/docs/resource/zh-CN/dop/develop/openapi/account-permission/refresh-access-token",
+        "https://www.npmjs.com/package/@open-dy/open_api_sdk/v/1.1.0",
+    ),
+)
+
+
+BILIBILI = OAuthProvider(
+    # Bilibili open platform, 账号授权 and 账号管理 (https://openhome.bilibili.com/doc/4/…,
+    # rendered from https://apifox.com/apidoc/docs-site/1106400/api-23688085 and
+    # .../api-23689934, read 2026-12-07): the PC authorize page takes client_id, gourl
+    # (the callback; pass it with extra_params or use smmkit.platforms.bilibili.
+    # authorization_url) and state; the code exchange (POST /x/account-oauth2/v1/token)
+    # and the refresh (POST .../refresh_token, every refresh token once only) take
+    # client_id, client_secret, grant_type and code or refresh_token, form or query, no
+    # redirect_uri and no PKCE. Answers: {"code": 0, "message": "0", "ttl": 1, "data":
+    # {"access_token", "refresh_token", "expires_in", "scopes"}}, where expires_in is
+    # the expiry as epoch seconds (about 30 days ahead). Errors: code 122000 (client_id),
+    # 122001 (client_secret), 122002 (code not found), 122007 (refresh token invalid).
+    name="bilibili",
+    authorize_url="https://account.bilibili.com/pc/account-pc/auth/oauth",
+    token_url="https://api.bilibili.com/x/account-oauth2/v1/token",
+    refresh_url="https://api.bilibili.com/x/account-oauth2/v1/refresh_token",
+    scope_separator=",",
+    pkce="none",
+    client_auth="body",
+    exchange_redirect_uri=False,
+    answer_envelope="data",
+    refresh_tokens="always",
+    request_id_headers=("x-bili-trace-id", "bili-trace-id"),
+    docs=(
+        "https://apifox.com/apidoc/docs-site/1106400/api-23688085",
+        "https://apifox.com/apidoc/docs-site/1106400/api-23689934",
+        "https://apifox.com/apidoc/docs-site/1106400/doc-895951",
+    ),
+)
+
+WECHAT_WEB = OAuthProvider(
+    # WeChat Official Account web authorization (网页授权), read 2026-12-07:
+    # https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
+    # (the authorize URL open.weixin.qq.com/connect/oauth2/authorize with appid,
+    # redirect_uri, response_type=code, scope snsapi_base or snsapi_userinfo, state, in
+    # that order, and the #wechat_redirect fragment: WeChat checks the order; the code
+    # exchange GET sns/oauth2/access_token?appid&secret&code&grant_type=authorization_code)
+    # and https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsrefreshtoken
+    # (GET sns/oauth2/refresh_token?appid&grant_type=refresh_token&refresh_token, no
+    # secret; refresh tokens live 30 days). Answers carry access_token, expires_in (7200),
+    # refresh_token, openid and scope; errors {"errcode", "errmsg"} (40029 invalid code,
+    # 40163 code used, 40030/42002 refresh token invalid or expired). No PKCE, no revoke.
+    name="wechat_web",
+    authorize_url="https://open.weixin.qq.com/connect/oauth2/authorize",
+    token_url="https://api.weixin.qq.com/sns/oauth2/access_token",
+    refresh_url="https://api.weixin.qq.com/sns/oauth2/refresh_token",
+    scope_separator=",",
+    pkce="none",
+    client_auth="body",
+    client_id_param="appid",
+    client_secret_param="secret",
+    token_method="GET",
+    refresh_method="GET",
+    exchange_redirect_uri=False,
+    refresh_client_secret=False,
+    client_id_first=True,
+    authorize_fragment="wechat_redirect",
+    refresh_tokens="always",
+    request_id_headers=("request-id", "x-request-id"),
+    docs=(
+        "https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html",
+        "https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsrefreshtoken",
     ),
 )
 

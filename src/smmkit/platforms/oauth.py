@@ -16,7 +16,9 @@ adapter's ``fetch_token`` (``fresh = yield from refresh(X, client=..., refresh_t
 whose ``parse_error`` answers :func:`oauth_error_info` for :func:`is_oauth_request`).
 
 Built-in providers: :data:`X`, :data:`LINKEDIN`, :data:`META` (Graph API
-:data:`META_GRAPH_VERSION`), :data:`GOOGLE`, :data:`TIKTOK`, and :func:`mastodon` for an
+:data:`META_GRAPH_VERSION`), :data:`GOOGLE`, :data:`TIKTOK`, :data:`WECHAT_WEB` (WeChat
+网页授权), :data:`WEIBO` (with :func:`weibo_token_info`, which asks Weibo when a token
+expires), :data:`DOUYIN` (with :func:`renew_refresh_token`), and :func:`mastodon` for an
 instance. Their endpoints and quirks cite the official pages they come from.
 
 Example:
@@ -64,19 +66,33 @@ from smmkit.platforms._oauth_flows import (
     revoke,
     scope_list,
 )
-from smmkit.platforms._oauth_models import OAuthClient, OAuthProvider, OAuthToken, PkcePair
+from smmkit.platforms._oauth_models import (
+    OAuthClient,
+    OAuthProvider,
+    OAuthToken,
+    PkcePair,
+    RenewedRefreshToken,
+)
 from smmkit.platforms._oauth_providers import (
+    BILIBILI,
+    DOUYIN,
     GOOGLE,
     LINKEDIN,
     META,
     META_GRAPH_VERSION,
     TIKTOK,
+    WECHAT_WEB,
+    WEIBO,
     X,
     mastodon,
 )
+from smmkit.platforms._oauth_renew import renew_refresh_token
 from smmkit.platforms._oauth_run import arun_oauth, run_oauth
+from smmkit.platforms._weibo_oauth import WeiboTokenInfo, weibo_token_info
 
 __all__ = [
+    "BILIBILI",
+    "DOUYIN",
     "GOOGLE",
     "LINKEDIN",
     "META",
@@ -85,7 +101,11 @@ __all__ = [
     "OAuthProvider",
     "OAuthToken",
     "PkcePair",
+    "RenewedRefreshToken",
     "TIKTOK",
+    "WECHAT_WEB",
+    "WEIBO",
+    "WeiboTokenInfo",
     "X",
     "arun_oauth",
     "authorization_url",
@@ -99,8 +119,10 @@ __all__ = [
     "pkce_pair",
     "refresh",
     "register_app",
+    "renew_refresh_token",
     "revoke",
     "run_oauth",
+    "weibo_token_info",
 ]
 
 _RESERVED = frozenset(
@@ -207,6 +229,9 @@ def authorization_url(
         provider.client_id_param: require_text(client_id, "client_id"),
         "redirect_uri": check_redirect(provider, redirect_uri),
     }
+    if provider.client_id_first:  # WeChat checks the order: appid, redirect_uri, ...
+        params = {key: params[key] for key in (provider.client_id_param, "redirect_uri")}
+        params["response_type"] = "code"
     scope = scope_list(scopes)
     if scope:
         params["scope"] = provider.scope_separator.join(scope)
@@ -244,4 +269,5 @@ def authorization_url(
                 )
             params[key] = value
     separator = "&" if "?" in provider.authorize_url else "?"
-    return provider.authorize_url + separator + urlencode(params, quote_via=quote)
+    url = provider.authorize_url + separator + urlencode(params, quote_via=quote)
+    return url + (f"#{provider.authorize_fragment}" if provider.authorize_fragment else "")
