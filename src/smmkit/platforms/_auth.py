@@ -141,6 +141,9 @@ class Token(SecretModel):
     refresh_token: SecretStr | None = None
     expires_at: AwareDatetime | None = None
     scope: str | None = None
+    # Renewable refresh tokens (Douyin): when the refresh token expires, how often renewed
+    refresh_expires_at: AwareDatetime | None = None
+    refresh_renewals: int | None = Field(default=None, ge=0)
 
     def same_as(self, other: Token | None) -> bool:
         """True when ``other`` carries the same access token (constant-time compare)."""
@@ -350,12 +353,17 @@ def token_record(token: Token) -> dict[str, Any]:
         >>> token_record(Token(access_token="t", scope="publish"))
         {'access_token': 't', 'refresh_token': None, 'expires_at': None, 'scope': 'publish'}
     """
-    return {
+    record: dict[str, Any] = {
         "access_token": token.access_token.get_secret_value(),
         "refresh_token": (token.refresh_token.get_secret_value() if token.refresh_token else None),
         "expires_at": token.expires_at.isoformat() if token.expires_at else None,
         "scope": token.scope,
     }
+    if token.refresh_expires_at is not None:  # only where set: older records stay the same
+        record["refresh_expires_at"] = token.refresh_expires_at.isoformat()
+    if token.refresh_renewals is not None:
+        record["refresh_renewals"] = token.refresh_renewals
+    return record
 
 
 def _replace(source: str, target: Path, *, attempts: int = 50, delay: float = 0.02) -> None:
