@@ -61,6 +61,7 @@ PNG = "https://media.example/cup.png"
 PNG2 = "https://media.example/pot.png"
 MEDIA = InMemoryMediaLoader({PNG: TINY_PNG_BYTES, PNG2: TINY_PNG_BYTES, TINY_PNG: TINY_PNG_BYTES})
 
+
 def _error(status: int, code: str, message: str, service: int = 0, **more: Any) -> httpx.Response:
     body = {"status": status, "serviceErrorCode": service, "code": code, "message": message}
     body.update(more)
