@@ -39,6 +39,7 @@ from smmkit.models.extras import (
     register_extras,
 )
 from smmkit.models.goal import KPI, BusinessModel, Direction, Goal, Money, Objective, Period
+from smmkit.models.inbox import InboxEvent, InboxKind, InboxPage, InboxSource
 from smmkit.models.metrics import Conversion, Journey, MetricObservation, Touchpoint
 from smmkit.models.platform import (
     ApiAccess,
@@ -86,6 +87,10 @@ __all__ = [
     "Fact",
     "Goal",
     "HashtagStyle",
+    "InboxEvent",
+    "InboxKind",
+    "InboxPage",
+    "InboxSource",
     "InstagramExtras",
     "Interaction",
     "InteractionKind",
