@@ -42,7 +42,9 @@ from smmkit.models._base import AwareDatetime, FieldValueError, SmmkitModel
 
 __all__ = [
     "ArticleExtras",
+    "BilibiliExtras",
     "BlueskyExtras",
+    "DouyinExtras",
     "FacebookExtras",
     "InstagramExtras",
     "LinkedInExtras",
@@ -51,6 +53,7 @@ __all__ = [
     "TikTokExtras",
     "WeChatOAExtras",
     "WeComExtras",
+    "WeiboExtras",
     "XExtras",
     "YouTubeExtras",
     "extras_model_for",
@@ -414,6 +417,84 @@ class TikTokExtras(PostExtras):
         return self
 
 
+class WeiboExtras(PostExtras):
+    """Weibo ``statuses/share`` fields (the public posting API of open.weibo.com).
+
+    ``link`` is a URL on the app's bound safe domain (安全域名), appended to the text when
+    the text carries no such link (``statuses/share`` refuses a text without one);
+    ``rip`` is the operating user's real IP, which Weibo asks for on every write
+    (``rip``; the adapter's ``rip=`` when unset). One image comes from ``post.media``.
+
+    Example:
+        >>> WeiboExtras(link="https://tea.example.cn/spring", rip="211.156.0.1").rip
+        '211.156.0.1'
+    """
+
+    link: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    rip: str | None = Field(default=None, pattern=r"^[0-9A-Fa-f:.]{2,45}$")
+
+
+class BilibiliExtras(PostExtras):
+    """Bilibili open-platform archive fields (``archive/add-by-utoken``).
+
+    ``tid`` is the partition (分区) id from ``archive/type/list`` (required to submit);
+    ``tags`` are the archive's tags (at least one; sent comma-separated, under 200
+    characters in all); ``copyright`` is ``1`` (自制, original) or ``2`` (转载, a repost,
+    which needs ``source``); ``no_reprint=True`` forbids reposting; ``cover`` is the URL
+    of a cover already uploaded (``archive/cover/upload``; else an image in
+    ``post.media`` is uploaded as the cover); ``title`` overrides the post's title
+    (at most 80 characters); ``topic_id`` joins a topic arranged with Bilibili's operators.
+
+    Example:
+        >>> BilibiliExtras(tid=21, tags=["茶", "vlog"], copyright=1).tags
+        ('茶', 'vlog')
+    """
+
+    tid: int | None = Field(default=None, ge=1, le=100_000)
+    tags: tuple[str, ...] | None = None
+    copyright: Literal[1, 2] | None = None
+    source: str | None = Field(default=None, min_length=1, max_length=200)
+    no_reprint: bool | None = None
+    cover: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    title: str | None = Field(default=None, min_length=1, max_length=80)
+    topic_id: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _repost_names_its_source(self) -> BilibiliExtras:
+        if self.copyright == 2 and not self.source:
+            raise FieldValueError(
+                "source", "a repost (copyright=2) must name its source", self.source
+            )
+        return self
+
+
+class DouyinExtras(PostExtras):
+    """Douyin ``video/create_video`` fields (SDK ``@open-dy/open_api_sdk`` 1.1.0).
+
+    ``video_id`` reuses an uploaded video; ``micro_app_id``/``micro_app_title``/
+    ``micro_app_url`` mount a mini-app; ``poi_id`` tags a place (``poi_commerce``: its
+    commerce card); ``at_users`` are open ids @-mentioned; ``cover_tsp`` (seconds) picks
+    the cover frame, ``custom_cover_image_url`` a cover image; ``private_status`` 0
+    public, 1 self only, 2 friends; ``download_type`` 1 allow, 2 forbid downloads.
+
+    Example:
+        >>> DouyinExtras(poi_id="6601136", private_status=1).private_status
+        1
+    """
+
+    video_id: str | None = Field(default=None, min_length=1)
+    micro_app_id: str | None = Field(default=None, min_length=1)
+    micro_app_title: str | None = Field(default=None, min_length=1)
+    micro_app_url: str | None = Field(default=None, min_length=1)
+    poi_id: str | None = Field(default=None, min_length=1)
+    poi_commerce: bool | None = None
+    at_users: tuple[str, ...] = ()
+    cover_tsp: float | None = Field(default=None, ge=0)
+    custom_cover_image_url: str | None = Field(default=None, pattern=r"^https?://")
+    private_status: Literal[0, 1, 2] | None = None
+    download_type: Literal[1, 2] | None = None
+
+
 _REGISTRY: dict[str, type[PostExtras]] = {
     "wechat_oa": WeChatOAExtras,
     "wecom": WeComExtras,
@@ -425,6 +506,9 @@ _REGISTRY: dict[str, type[PostExtras]] = {
     "instagram": InstagramExtras,
     "youtube": YouTubeExtras,
     "tiktok": TikTokExtras,
+    "weibo": WeiboExtras,
+    "bilibili": BilibiliExtras,
+    "douyin": DouyinExtras,
 }
 
 
@@ -466,7 +550,7 @@ def extras_model_for(platform_id: str) -> type[PostExtras]:
     """The extras model of ``platform_id`` (:class:`PostExtras` when it has none).
 
     Example:
-        >>> extras_model_for("wecom").__name__, extras_model_for("weibo").__name__
+        >>> extras_model_for("wecom").__name__, extras_model_for("zhihu").__name__
         ('WeComExtras', 'PostExtras')
     """
     _require_id(platform_id)

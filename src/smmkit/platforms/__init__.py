@@ -37,6 +37,7 @@ from smmkit.platforms._auth import (
 )
 from smmkit.platforms._client import AsyncClient, Client
 from smmkit.platforms._clock import Clock, SimulatedClock, SystemClock
+from smmkit.platforms._describe import PlatformDescription, describe_platform
 from smmkit.platforms._errors import ErrorInfo
 from smmkit.platforms._http import describe_request, parse_retry_after, redact_url
 from smmkit.platforms._media import (
@@ -136,6 +137,7 @@ __all__ = [
     "MetricImport",
     "Now",
     "PlatformAdapter",
+    "PlatformDescription",
     "PlatformRegistry",
     "PublishReceipt",
     "PublishResult",
@@ -159,6 +161,7 @@ __all__ = [
     "Wait",
     "adispatch_due",
     "available_platforms",
+    "describe_platform",
     "describe_request",
     "dispatch_due",
     "entry_idempotency_key",

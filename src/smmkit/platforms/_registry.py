@@ -36,6 +36,10 @@ _BUILTINS: dict[str, tuple[str, str | None]] = {
     "mastodon": ("smmkit.platforms.mastodon:MastodonAdapter", None),
     "wechat_oa": ("smmkit.platforms.wechat:WeChatOfficialAccountAdapter", None),
     "wecom": ("smmkit.platforms.wecom:WeComAdapter", None),
+    # No publishing API: registered so that describe_platform can say so (ManualPublisher)
+    "zhihu": ("smmkit.platforms.manual:ZhihuAdapter", None),
+    "xiaohongshu": ("smmkit.platforms.manual:XiaohongshuAdapter", None),
+    "wechat_channels": ("smmkit.platforms.manual:WeChatChannelsAdapter", None),
 }
 
 

@@ -25,6 +25,13 @@ from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel
 from smmkit.models.content import MediaAsset, PlatformPost
 from smmkit.models.metrics import MetricObservation
+from smmkit.platforms._manual_adapter import (
+    MANUAL_STEPS,
+    ManualAdapter,
+    WeChatChannelsAdapter,
+    XiaohongshuAdapter,
+    ZhihuAdapter,
+)
 from smmkit.platforms._results import PublishReceipt, PublishStatus
 from smmkit.platforms.publish import PublishResult, limit_problems
 
@@ -32,10 +39,15 @@ __all__ = [
     "CsvMapping",
     "DEFAULT_MAPPINGS",
     "MANUAL_PLATFORMS",
+    "MANUAL_STEPS",
+    "ManualAdapter",
     "ManualPackage",
     "ManualPublisher",
     "MetricImport",
     "RowError",
+    "WeChatChannelsAdapter",
+    "XiaohongshuAdapter",
+    "ZhihuAdapter",
 ]
 
 MANUAL_PLATFORMS = ("wechat_channels", "xiaohongshu", "zhihu")

@@ -38,6 +38,8 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape
 from typing import Any
 
+import httpx
+
 from smmkit.exceptions import AuthenticationError, InvalidInputError
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import WeChatOAExtras
@@ -51,6 +53,7 @@ from smmkit.platforms._adapter import (
     received_at,
 )
 from smmkit.platforms._auth import Token
+from smmkit.platforms._errors import ErrorInfo
 from smmkit.platforms._media import file_name, load_media, media_type
 from smmkit.platforms._results import (
     Comment,
@@ -136,6 +139,45 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
     window_codes = frozenset({45015, 45047})
     # When this adapter last forced a new token; set per instance on the first force.
     _last_forced: float | None = None
+    # The third-party platform's token source, when an agency acts for this account.
+    _authorizer: Any = None
+
+    def __init__(self, *, authorizer: Any = None, **options: Any) -> None:
+        """``authorizer``: a :class:`smmkit.platforms.wechat_component.AuthorizerSource`
+        (``component.authorizer(appid)``) instead of ``credentials``: the token then comes
+        from the third-party platform (``api_authorizer_token``), not from the AppSecret."""
+        super().__init__(**options)
+        if authorizer is not None:
+            from smmkit.platforms.wechat_component import AuthorizerSource
+
+            if not isinstance(authorizer, AuthorizerSource):
+                raise InvalidInputError.single(
+                    "authorizer", "must be an AuthorizerSource (component.authorizer(appid))"
+                )
+            if self.credentials is not None:
+                raise InvalidInputError.single(
+                    "authorizer", "give credentials or an authorizer, not both"
+                )
+            self._authorizer = authorizer
+            # Seen by the drivers' redaction (one level deep): the component's secrets
+            self._component_secrets = authorizer.secrets()
+
+    @property
+    def account(self) -> str:
+        """The account (keys tokens and rate limits); the authorizer's AppID with
+        ``authorizer=``, so its token is stored under ``wechat_oa:<appid>``."""
+        if self._authorizer is not None:
+            appid: str = self._authorizer.authorizer_appid
+            return appid
+        return super().account
+
+    def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
+        """WeChat's ``errcode`` mapping (and, with ``authorizer=``, the component's codes)."""
+        info = super().parse_error(response)
+        if self._authorizer is not None:
+            mapped: ErrorInfo | None = self._authorizer.error_info(response, info)
+            return mapped
+        return info
 
     # -- token -----------------------------------------------------------------------
 
@@ -149,6 +191,10 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         :class:`~smmkit.exceptions.AuthenticationError` instead of spending the quota
         (something else is invalidating this AppID's tokens).
         """
+        if self._authorizer is not None:  # an agency's third-party platform
+            token: Token = yield from self._authorizer.fetch_token(current)
+            self._component_secrets = self._authorizer.secrets()
+            return token
         creds = self._credentials()
         body = {
             "grant_type": "client_credential",

@@ -4,8 +4,10 @@
 signature in constant time, refuse replays (timestamp window + nonce memory), decrypt
 WXBizMsgCrypt payloads (current or previous ``EncodingAESKey``, ``receive_id`` checked),
 parse the XML with DTDs and entities refused, and return a typed message; they also
-encrypt passive replies. The building blocks are public for other set-ups (third-party
-platforms, custom stores). AES needs ``cryptography``: ``pip install 'smmkit[wechat]'``.
+encrypt passive replies. ``WeChatComponentCallback`` reads a third-party platform's
+authorization events (``component_verify_ticket``, authorized, updateauthorized,
+unauthorized). The building blocks are public for other set-ups (custom stores). AES
+needs ``cryptography``: ``pip install 'smmkit[wechat]'``.
 
 Example:
     >>> from datetime import datetime, timezone
@@ -26,6 +28,15 @@ from smmkit.webhooks._callback import (
     WeComCallback,
     encrypted_envelope,
     text_reply,
+)
+from smmkit.webhooks._component import (
+    ComponentAuthorizationEvent,
+    ComponentEvent,
+    ComponentVerifyTicket,
+    VerifiedComponentEvent,
+    WeChatComponentCallback,
+    component_event_from_element,
+    parse_component_event,
 )
 from smmkit.webhooks._crypto import (
     BLOCK_SIZE,
@@ -60,6 +71,9 @@ from smmkit.webhooks._xml import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parse_xml
 __all__ = [
     "BLOCK_SIZE",
     "CallbackMessage",
+    "ComponentAuthorizationEvent",
+    "ComponentEvent",
+    "ComponentVerifyTicket",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_DEPTH",
     "EventMessage",
@@ -76,16 +90,20 @@ __all__ = [
     "ReplayGuard",
     "TextMessage",
     "VerifiedCallback",
+    "VerifiedComponentEvent",
     "VideoMessage",
     "VoiceMessage",
     "WeChatCallback",
+    "WeChatComponentCallback",
     "WeChatPublishStatus",
     "WeComCallback",
+    "component_event_from_element",
     "compute_signature",
     "decode_encoding_aes_key",
     "encrypted_envelope",
     "interaction_from_message",
     "message_from_element",
+    "parse_component_event",
     "parse_message",
     "parse_xml",
     "pkcs7_pad",
