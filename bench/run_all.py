@@ -2,6 +2,7 @@
 
     python bench/run_all.py            # all of them (several minutes)
     python bench/run_all.py crisis     # only the scripts whose name contains "crisis"
+    python bench/run_all.py text_linear  # every text function from 1 KB to 1 MB (issue 16)
 
 Each script compares smmkit with its peer library in the same run and prints its table;
 see docs/benchmarks.md for the figures and the machine they were measured on.

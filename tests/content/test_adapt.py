@@ -139,8 +139,8 @@ def test_removed_link_takes_its_lead_in_along(body: str, expected: str) -> None:
 
 def test_douyin_prefix_topics_and_video_checks() -> None:
     clips = (
-        MediaAsset(kind="video", url="file:///a.mp4", duration_seconds=60),
-        MediaAsset(kind="video", url="file:///b.mp4", duration_seconds=20),
+        MediaAsset(kind="video", url="https://cdn.example/a.mp4", duration_seconds=60),
+        MediaAsset(kind="video", url="https://cdn.example/b.mp4", duration_seconds=20),
     )
     post = adapt(TEA.model_copy(update={"media": clips}), "douyin")
     assert "#办公室茶 " in post.body or post.body.count("#办公室茶") == 1
@@ -152,7 +152,7 @@ def test_douyin_prefix_topics_and_video_checks() -> None:
 
 
 def test_video_over_the_maximum_is_dropped() -> None:
-    long = MediaAsset(kind="video", url="file:///long.mp4", duration_seconds=20 * 60)
+    long = MediaAsset(kind="video", url="https://cdn.example/long.mp4", duration_seconds=20 * 60)
     post = adapt(TEA.model_copy(update={"media": (long,)}), "douyin")
     assert post.media == ()
     assert {"media_dropped", "media_required"} <= set(codes(post))
@@ -160,7 +160,7 @@ def test_video_over_the_maximum_is_dropped() -> None:
 
 @pytest.mark.parametrize(("platform", "seconds"), [("wechat_channels", 240), ("bilibili", 420)])
 def test_sweet_spot_respected(platform: str, seconds: int) -> None:
-    clip = MediaAsset(kind="video", url="file:///v.mp4", duration_seconds=seconds)
+    clip = MediaAsset(kind="video", url="https://cdn.example/v.mp4", duration_seconds=seconds)
     post = adapt(TEA.model_copy(update={"media": (clip,)}), platform)
     assert post.media == (clip,)
     assert "outside_sweet_spot" not in codes(post)
@@ -257,11 +257,14 @@ def test_instagram_hashtag_cap() -> None:
 
 def test_media_chosen_within_count_and_size() -> None:
     images = (
-        *(MediaAsset(kind="image", url=f"file:///{i}.jpg", size_bytes=1000) for i in range(6)),
-        MediaAsset(kind="image", url="file:///huge.jpg", size_bytes=50_000_000),
+        *(
+            MediaAsset(kind="image", url=f"https://cdn.example/{i}.jpg", size_bytes=1000)
+            for i in range(6)
+        ),
+        MediaAsset(kind="image", url="https://cdn.example/huge.jpg", size_bytes=50_000_000),
     )
     post = adapt(TEA.model_copy(update={"media": images}), "x")
-    assert [m.url for m in post.media] == [f"file:///{i}.jpg" for i in range(4)]
+    assert [m.url for m in post.media] == [f"https://cdn.example/{i}.jpg" for i in range(4)]
     dropped = [n for n in post.notes if n.code == "media_dropped"]
     assert len(dropped) == 2
 

@@ -56,7 +56,7 @@ pieces = st.builds(
         st.builds(
             MediaAsset,
             kind=st.just("video"),
-            url=st.just("file:///v.mp4"),
+            url=st.just("https://cdn.example/v.mp4"),
             duration_seconds=st.floats(min_value=1, max_value=20_000),
         ),
         max_size=2,

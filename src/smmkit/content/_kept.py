@@ -131,11 +131,12 @@ def _tag_problems(
     cap = spec.max_hashtags
     full = cap is not None and len(have) >= cap.value
     out: list[Problem] = []
-    for tag in dict.fromkeys(wanted):
+    forms = {tag: format_hashtag(tag, spec) for tag in dict.fromkeys(wanted)}
+    present = _occurring(text, {w for w in forms.values() if w is not None})
+    for tag, written in forms.items():
         keys = {_tag_key(tag)}
-        written = format_hashtag(tag, spec)
         if written is not None:
-            if written in text:
+            if written in present:
                 continue
             keys.update(_tag_key(e.value) for e in extract_entities(written))
         if keys & have:
@@ -160,6 +161,23 @@ def _tag_problems(
                 )
             )
     return out
+
+
+def _occurring(text: str, words: set[str]) -> set[str]:
+    """The ``words`` (each starting with ``#``) that occur in ``text``: one pass over the
+    ``#`` of the text per distinct length, not one scan of the text per word."""
+    by_length: dict[int, set[str]] = {}
+    for word in words:
+        by_length.setdefault(len(word), set()).add(word)
+    found: set[str] = set()
+    pos = text.find("#")
+    while pos >= 0 and len(found) < len(words):
+        for size, group in by_length.items():
+            piece = text[pos : pos + size]
+            if piece in group:
+                found.add(piece)
+        pos = text.find("#", pos + 1)
+    return found
 
 
 def _mention_problems(

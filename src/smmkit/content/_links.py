@@ -121,20 +121,24 @@ def _drop_link_pointer(before: str, text: str, end: int) -> tuple[str, int]:
     "Read more: <link>, then come back" it stays. A link in brackets takes the brackets
     along: "Full recipe (see <link>) here".
     """
-    after = text[end:]
-    rest = after.lstrip(" \t")
+    # What follows the link, read where it is: a copy of the rest of the text for
+    # every link made long texts quadratic.
+    resume = end
+    while resume < len(text) and text[resume] in " \t":
+        resume += 1
+    nxt = text[resume : resume + 1]  # "" at the end
     lead = _lead_in(before)
     head = before if lead is None else before[: lead[0]]
     opened = head.rstrip(" \t")
-    if opened.endswith(("(", "（")) and rest.startswith((")", "）")):
-        return opened[:-1].rstrip(" \t"), end + len(after) - len(rest) + 1
+    if opened.endswith(("(", "（")) and nxt in (")", "）"):
+        return opened[:-1].rstrip(" \t"), resume + 1
     if lead is None:
         return before, end
-    closes = not rest or rest[0] in _PHRASE_ENDS
+    closes = not nxt or nxt in _PHRASE_ENDS
     if not closes:
         # "戳链接👉 <link> 就能买" loses its pointer; "Read more: <link>, then" keeps it.
         return (head if lead[1] else before), end
-    if head.endswith("\n") and after.startswith("\n"):
+    if head.endswith("\n") and text.startswith("\n", end):
         return head, end + 1  # no blank line where the lead-in line was
     return head.rstrip(_DANGLING), end  # "更多内容，<link>" ends "更多内容"
 

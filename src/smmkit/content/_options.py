@@ -16,6 +16,7 @@ from typing_extensions import TypedDict
 
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import AwareDatetime, SmmkitModel
+from smmkit.text._truncate import check_numbering
 
 __all__ = ["AdaptOptions", "AdaptOverrides", "resolve_options"]
 
@@ -64,13 +65,10 @@ class AdaptOptions(SmmkitModel):
     @field_validator("numbering")
     @classmethod
     def _numbering_template(cls, value: str) -> str:
-        if "{i}" not in value or "{n}" not in value:
-            raise ValueError("must contain {i} and {n}")
-        try:
-            value.format(i=1, n=2)
-        except (KeyError, IndexError, ValueError):
-            raise ValueError("must be a template with only {i} and {n}") from None
-        return value
+        try:  # the one numbering rule, shared with split_thread
+            return check_numbering(value)
+        except InvalidInputError as exc:
+            raise ValueError(exc.problems[0].problem) from None
 
     def utm_fields(self, campaign: str) -> dict[str, str | None] | None:
         """The UTM parameters to add (``None`` when ``utm`` is off); ``campaign`` is the

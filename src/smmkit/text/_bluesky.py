@@ -38,10 +38,14 @@ _CJK = (
 _BEFORE = rf"(^|[{_S}]|\(|[{_CJK}])"
 _REFERENCE_BEFORE = re.compile(rf"[{_S}(]")
 # re.ASCII as in the reference: with Unicode case folding [a-z] would match "K" (Kelvin).
+# The reference's link is ``https?://[^\s]+`` or ``domain[^\s]*``: it runs to the next
+# space. Only its start is matched here and the space is found once per word, or a word
+# holding many candidate links ("中a.b中a.b…") is read once per candidate.
 _URL = re.compile(
-    rf"{_BEFORE}((https?://[^{_S}]+)|((?P<domain>[a-z][a-z0-9]*(\.[a-z0-9]+)+)[^{_S}]*))",
+    rf"{_BEFORE}(?:(https?://)(?=[^{_S}])|(?P<domain>[a-z][a-z0-9]*(\.[a-z0-9]+)+))",
     re.IGNORECASE | re.ASCII,
 )
+_SPACE = re.compile(rf"[{_S}]")
 _SCHEME = re.compile(r"https?://", re.IGNORECASE | re.ASCII)
 # An ASCII host right before CJK text: "https://tea.example.cn了解更多".
 _HOST_BEFORE_CJK = re.compile(rf"[a-z0-9.-]+(?=[{_CJK}])", re.IGNORECASE | re.ASCII)
@@ -95,28 +99,34 @@ def _trim_link(uri: str) -> str:
 def _links(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     found: list[tuple[int, int, dict[str, Any]]] = []
     pos = 0
+    word = (0, -1)  # the last word read: its start and where its space is
     while (match := _URL.search(text, pos)) is not None:
-        start, written = match.start(2), match.group(2)
-        pos = match.end()  # the reference goes on after the whole match...
-        scheme = _SCHEME.match(written)
+        start = match.end(1)
+        if not word[0] <= start < word[1]:
+            space = _SPACE.search(text, start)
+            word = (start, len(text) if space is None else space.start())
+        end = word[1]
+        pos = end  # the reference goes on after the whole match...
+        scheme = _SCHEME.match(text, start, end)
         if scheme is None:
             domain = match.group("domain")
             if not domain or domain.rpartition(".")[2] not in IANA_TLDS:
                 if match.group(1) and not _REFERENCE_BEFORE.match(match.group(1)):
                     pos = start  # ... which started only because CJK came before it
                 continue
-        host = _HOST_BEFORE_CJK.match(written, 0 if scheme is None else scheme.end())
+        host = _HOST_BEFORE_CJK.match(text, start if scheme is None else scheme.end(), end)
         if host is not None:
-            written = written[: host.end()]
-        cut = _CJK_BREAK.search(written)
+            end = host.end()
+        cut = _CJK_BREAK.search(text, start, end)
         if cut is not None:
-            written = written[: cut.start()]
-        pos = min(pos, start + len(written))  # CJK ended it: what follows is new text
+            end = cut.start()
+        written = text[start:end]
+        pos = min(pos, end)  # CJK ended it: what follows is new text
         written = _trim_link(written)
         if scheme is None:
             uri = "https://" + written
-        elif len(written) > scheme.end():
-            uri = scheme.group(0).lower() + written[scheme.end() :]
+        elif len(written) > scheme.end() - start:
+            uri = scheme.group(0).lower() + written[scheme.end() - start :]
         else:
             continue  # "https://." holds no address
         found.append((start, start + len(written), {"$type": _LINK, "uri": uri}))
@@ -238,6 +248,8 @@ def bluesky_facets(
             raise InvalidInputError.single(
                 f"dids.{handle}", "must map a str handle to a str DID", did
             )
+        require_text(handle, f"dids.{handle}")
+        require_text(did, f"dids.{handle}")
     known = {k.strip().lstrip("@＠").lower(): v for k, v in given.items()}
     found = _links(text) if "." in text or ":" in text else []
     if "@" in text:

@@ -7,6 +7,8 @@ must never cut through one.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import regex
 
 from smmkit.text._checks import require_text
@@ -14,6 +16,34 @@ from smmkit.text._checks import require_text
 __all__ = ["grapheme_boundaries", "grapheme_count", "graphemes"]
 
 _CLUSTER = regex.compile(r"\X")
+# ``\X`` counts back over a run of regional indicators at every flag (quadratic in the
+# run), so a long run is cut into chunks at even offsets from its start: two regional
+# indicators pair up only when an odd number precedes them in the run (UAX #29 GB12,
+# GB13), so those offsets are always boundaries and each chunk is segmented alone.
+_RI_RUN = regex.compile("[\U0001f1e6-\U0001f1ff]{34,}")
+_RI_CHUNK = 32  # regional indicators per chunk (even)
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """``text`` as ``(offset, piece)`` pieces cut only where a cluster must end."""
+    cuts: list[int] = []
+    for run in _RI_RUN.finditer(text):
+        cuts.extend(range(run.start() + _RI_CHUNK, run.end() - 1, _RI_CHUNK))
+    if not cuts:
+        return [(0, text)]
+    bounds = [0, *cuts, len(text)]
+    return [(a, text[a:b]) for a, b in pairwise(bounds)]
+
+
+def _findall(text: str) -> list[str]:
+    out: list[str] = []
+    for _offset, piece in _chunks(text):
+        out.extend(_CLUSTER.findall(piece))
+    return out
+
+
+def _starts(text: str) -> list[int]:
+    return [offset + m.start() for offset, piece in _chunks(text) for m in _CLUSTER.finditer(piece)]
 
 
 def graphemes(text: str) -> tuple[str, ...]:
@@ -24,7 +54,7 @@ def graphemes(text: str) -> tuple[str, ...]:
         [1, 5, 2, 2]
     """
     require_text(text)
-    return tuple(_CLUSTER.findall(text))
+    return tuple(_findall(text))
 
 
 def grapheme_count(text: str) -> int:
@@ -38,7 +68,7 @@ def grapheme_count(text: str) -> int:
     if text.isascii():
         # In ASCII only CR LF joins into one cluster.
         return len(text) - text.count("\r\n")
-    return len(_CLUSTER.findall(text))
+    return len(_findall(text))
 
 
 def grapheme_boundaries(text: str) -> tuple[int, ...]:
@@ -53,6 +83,6 @@ def grapheme_boundaries(text: str) -> tuple[int, ...]:
     require_text(text)
     if text.isascii() and "\r\n" not in text:
         return tuple(range(len(text) + 1))
-    out = [m.start() for m in _CLUSTER.finditer(text)]
+    out = _starts(text)
     out.append(len(text))
     return tuple(out)

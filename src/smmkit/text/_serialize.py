@@ -10,7 +10,8 @@ catalog decide which serialiser applies.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Mapping
 
 import regex
 
@@ -39,6 +40,8 @@ LITTLE_RESERVED = "\\|{}@[]()<>#*_~"
 
 _LITTLE_ESCAPE = regex.compile(r"([\\|{}@\[\]()<>#*_~])")
 _LITTLE_UNESCAPE = regex.compile(r"\\([\\|{}@\[\]()<>#*_~])")
+# What unescaped_little reads left to right: an escape pair, or one reserved character.
+_RESERVED_OR_ESCAPE = regex.compile(r"\\[\\|{}@\[\]()<>#*_~]|[\\|{}@\[\]()<>#*_~]")
 _LITTLE_MENTION = regex.compile(r"@\[[^\[\]]*\]\(urn:li:[A-Za-z]+:[^()\s]+\)")
 _LITTLE_HASHTAG_TEMPLATE = regex.compile(r"\{hashtag\|\\#\|[^{}|]+\}")
 _BLANKS = regex.compile(r"\s+")
@@ -141,8 +144,10 @@ def _protected_spans(text: str, entity_text: str | None = None) -> list[tuple[in
     for pattern in (_LITTLE_MENTION, _LITTLE_HASHTAG_TEMPLATE):
         for m in pattern.finditer(text):
             spans.append((m.start(), m.end(), "template"))
+    overlaps = _overlap_test(spans)
+    # Entities never overlap one another: only the templates can hide one.
     for e in extract_entities(text if entity_text is None else entity_text):
-        if any(not (e.end <= a or e.start >= b) for a, b, _k in spans):
+        if overlaps(e.start, e.end):
             continue
         if e.kind is EntityKind.URL:
             spans.append((e.start, e.end, "url"))
@@ -151,6 +156,23 @@ def _protected_spans(text: str, entity_text: str | None = None) -> list[tuple[in
             spans.append((e.start, e.end, "hashtag"))
     spans.sort()
     return spans
+
+
+def _overlap_test(spans: list[tuple[int, int, str]]) -> Callable[[int, int], bool]:
+    """Whether ``[start, end)`` overlaps one of ``spans`` (non-empty), in O(log n)."""
+    ordered = sorted((a, b) for a, b, _k in spans)
+    starts = [a for a, _b in ordered]
+    reach: list[int] = []  # the furthest end among the spans starting so far
+    for _a, b in ordered:
+        reach.append(max(b, reach[-1]) if reach else b)
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect_left(starts, start)
+        if i < len(starts) and starts[i] < end:
+            return True  # a span starts inside
+        return i > 0 and reach[i - 1] > start  # a span that started before reaches in
+
+    return overlaps
 
 
 def to_little(text: str, *, mentions: Mapping[str, tuple[str, str]] | None = None) -> str:
@@ -177,15 +199,19 @@ def to_little(text: str, *, mentions: Mapping[str, tuple[str, str]] | None = Non
             raise InvalidInputError.single(
                 f"mentions.{handle}", "must be a (name, urn) pair of str", pair
             )
+        for value in (handle, *pair):
+            if isinstance(value, str):
+                require_text(value, f"mentions.{handle}")
     out: list[str] = []
     last = 0
     spans = _protected_spans(text)
     if mentions:
+        overlaps = _overlap_test(spans)
         for e in extract_entities(text):
             if (
                 e.kind is EntityKind.MENTION
                 and e.value in mentions
-                and not any(not (e.end <= a or e.start >= b) for a, b, _k in spans)
+                and not overlaps(e.start, e.end)
             ):
                 spans.append((e.start, e.end, "mention:" + e.value))
         spans.sort()
@@ -227,21 +253,22 @@ def unescaped_little(text: str) -> tuple[int, ...]:
     """
     require_text(text)
     spans = _protected_spans(text, _LITTLE_UNESCAPE.sub("\x01\x01", text))
-    bad: list[int] = []
-    i = 0
     n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\" and i + 1 < n and text[i + 1] in LITTLE_RESERVED:
-            i += 2
-            continue
-        if ch in LITTLE_RESERVED and not any(a <= i < b for a, b, _k in spans):
+    # 0: plain text, 1: inside a span, 2: inside a "#tag" after its "#" (reserved
+    # characters there still cut the post). Spans from one kind never overlap.
+    zone = bytearray(n)
+    for a, b, _kind in spans:
+        zone[a:b] = b"\x01" * (b - a)
+    for a, b, kind in spans:
+        if kind == "hashtag" and b > a + 1:
+            zone[a + 1 : b] = b"\x02" * (b - a - 1)
+    bad: list[int] = []
+    for m in _RESERVED_OR_ESCAPE.finditer(text):
+        i = m.start()
+        if len(m.group()) == 2:
+            continue  # an escape pair
+        if zone[i] != 1:
             bad.append(i)
-        elif ch in LITTLE_RESERVED:
-            for a, b, kind in spans:
-                if a <= i < b and kind == "hashtag" and i != a:
-                    bad.append(i)
-        i += 1
     return tuple(bad)
 
 

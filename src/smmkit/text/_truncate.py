@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-
-import regex
+from string import Formatter
 
 from smmkit.catalog import PlatformLike
 from smmkit.exceptions import ContentTooLongError, InvalidInputError
 from smmkit.models.platform import Platform
 from smmkit.text._checks import require_limit, require_ratio, require_spec, require_text
 from smmkit.text._count import _compiled, _spec
+from smmkit.text._cuts import _KEPT, _best_prefix, _points
 from smmkit.text._entities import Entity, EntityKind, extract_entities
-from smmkit.text._graphemes import grapheme_boundaries
+from smmkit.text._thread import _split, _tags_only
 
 __all__ = [
     "cut_points",
@@ -23,14 +23,6 @@ __all__ = [
     "truncate",
     "within_limit",
 ]
-
-# Where a cut reads naturally: after a sentence, then after a clause, then at a space.
-_SENTENCE_END = regex.compile(r"(?:[。！？!?…]+|\.(?=\s))[”’」』）)\]\"']*")
-_CLAUSE_END = regex.compile(r"[，；、,;：:]")
-_SPACE = regex.compile(r"\s+")
-# What shortening keeps: every link, hashtag, mention and cashtag.
-_KEPT = frozenset({EntityKind.URL, EntityKind.HASHTAG, EntityKind.MENTION, EntityKind.CASHTAG})
-_TAGS = frozenset({EntityKind.HASHTAG, EntityKind.CASHTAG})
 
 
 def within_limit(text: str, spec: Platform, limit: int | None = None) -> bool:
@@ -67,56 +59,6 @@ def cut_points(text: str) -> tuple[int, ...]:
     """
     require_text(text)
     return _points(text)[0]
-
-
-def _points(text: str) -> tuple[tuple[int, ...], tuple[Entity, ...]]:
-    bounds = grapheme_boundaries(text)
-    entities = extract_entities(text)
-    if not entities:
-        return bounds, entities
-    inside: set[int] = set()
-    for e in entities:
-        inside.update(range(e.start + 1, e.end))
-    return tuple(b for b in bounds if b not in inside), entities
-
-
-def _best_prefix(
-    text: str,
-    points: tuple[int, ...],
-    fits: Callable[[str], bool],
-    min_ratio: float,
-) -> int:
-    """The cut offset (one of ``points``) of the preferred prefix for which ``fits``."""
-    lo, hi = 0, len(points) - 1
-    # Longest fitting prefix by bisection; lengths are monotone except where a cut
-    # turns the tail of a word into a URL, which the linear check below absorbs.
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if fits(text[: points[mid]]):
-            lo = mid
-        else:
-            hi = mid - 1
-    while lo > 0 and not fits(text[: points[lo]]):
-        lo -= 1
-    best = points[lo]
-    if best == 0:
-        return 0
-    allowed = set(points)
-    floor = int(best * min_ratio)
-    for pattern in (_SENTENCE_END, _CLAUSE_END):
-        ends = [m.end() for m in pattern.finditer(text, 0, best)]
-        for end in reversed(ends):
-            if end < floor:
-                break
-            if end in allowed and fits(text[:end]):
-                return end
-    spaces = [m.start() for m in _SPACE.finditer(text, 0, best + 1)]
-    for start in reversed(spaces):
-        if start < floor:
-            break
-        if start in allowed and start > 0:
-            return start
-    return best
 
 
 def _limit_pred(spec: Platform, limit: int | None) -> Callable[[str], bool]:
@@ -294,16 +236,15 @@ def split_thread(
         ('Tea at three. 1/2', 'Cold brew is ready.\\n#tea #office 2/2')
     """
     require_text(text)
-    require_text(numbering, "numbering")
+    check_numbering(numbering)
     require_limit(limit)
     spec = _spec(platform)
+    require_ratio(min_ratio)
     fits = _limit_pred(spec, limit)
     if limit is None and spec.text.max_length is None and spec.text.max_bytes is None:
         return (text,)
     if fits(text):
         return (text,)
-    require_ratio(min_ratio)
-    _check_numbering(numbering)
     parts = _numbered(_split(text, fits, numbering, min_ratio), numbering)
     over = next((p for p in parts if not fits(p)), None)
     if over is not None:
@@ -311,18 +252,39 @@ def split_thread(
     return parts
 
 
-def _check_numbering(numbering: str) -> None:
-    """A template with ``{i}`` and ``{n}`` and no other field (``" {i}/{n}"``)."""
+def check_numbering(numbering: object) -> str:
+    """``numbering`` if it is a template whose only fields are ``{i}`` and ``{n}``,
+    each at least once, written plainly (no conversion, format spec, index or
+    attribute: ``"{n:>999999999}"`` would build a gigabyte per part).
+
+    Example:
+        >>> check_numbering(" ({i} of {n})")
+        ' ({i} of {n})'
+        >>> check_numbering("{0}{1}{2}")
+        Traceback (most recent call last):
+        ...
+        smmkit.exceptions.InvalidInputError: numbering: must be a template ... (got '{0}{1}{2}')
+    """
+    template = require_text(numbering, "numbering")
     try:
-        numbering.format(i=1, n=2)
-    except (KeyError, IndexError, ValueError, AttributeError):
-        ok = False
-    else:
-        ok = "{i}" in numbering and "{n}" in numbering
-    if not ok:
+        fields = [
+            (name, conversion, spec)
+            for _literal, name, spec, conversion in Formatter().parse(template)
+            if name is not None
+        ]
+    except ValueError:  # a stray "{" or "}"
+        fields = []
+    names = {name for name, _c, _s in fields}
+    plain = all(
+        name in ("i", "n") and not conversion and not spec for name, conversion, spec in fields
+    )
+    if not (plain and names == {"i", "n"}):
         raise InvalidInputError.single(
-            "numbering", "must be a template with {i} and {n} and no other field", numbering
+            "numbering",
+            "must be a template with {i} and {n} (the part and the count) and no other field",
+            template,
         )
+    return template
 
 
 def _unsplittable(part: str, spec: Platform, limit: int | None) -> InvalidInputError:
@@ -363,109 +325,3 @@ def thread_split(
 def _numbered(parts: list[str], numbering: str) -> tuple[str, ...]:
     total = len(parts)
     return tuple(p + numbering.format(i=i, n=total) for i, p in enumerate(parts, 1))
-
-
-def _split(text: str, fits: Callable[[str], bool], numbering: str, min_ratio: float) -> list[str]:
-    n = 2
-    parts: list[str] = []
-    for _ in range(8):
-        parts = _greedy(text, fits, numbering, n, min_ratio)
-        if len(parts) <= n:
-            break
-        n = len(parts)
-    return parts
-
-
-def _greedy(
-    text: str, fits: Callable[[str], bool], numbering: str, n: int, min_ratio: float
-) -> list[str]:
-    parts: list[str] = []
-    rest = text.strip()
-    while rest:
-        suffix = numbering.format(i=len(parts) + 1, n=n)
-        if fits(rest + suffix):
-            parts.append(rest)
-            break
-        cut = _thread_cut(rest, _with_suffix(fits, suffix), min_ratio)
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].strip()
-    return parts
-
-
-def _thread_cut(rest: str, fits: Callable[[str], bool], min_ratio: float) -> int:
-    """Where the next part ends: not inside a line of hashtags, leaving text (not only
-    hashtags) on both sides, and trailing hashtags with the sentence they follow;
-    failing that, anywhere a part fits."""
-    points, entities = _points(rest)
-    masked = _mask_tags(rest, entities)
-    if masked is not None:
-        first = len(masked) - len(masked.lstrip())
-        last_end = len(masked.rstrip())
-        inner = tuple(p for p in points if p == 0 or first < p < last_end)
-        lines = _tag_lines(rest, masked, entities)
-        strict = tuple(p for p in inner if not any(a < p < b for a, b in lines)) if lines else inner
-        levels = [strict, inner] if lines else [inner]
-        if last_end < len(rest.rstrip()):
-            # Hashtags close the text: they go out with the whole sentence before them.
-            start = _last_sentence_start(rest, first, last_end)
-            if start is not None:
-                levels.insert(0, tuple(p for p in strict if p <= start))
-        for candidates in levels:
-            cut = _best_prefix(rest, candidates, fits, min_ratio)
-            if cut:
-                return cut
-    cut = _best_prefix(rest, points, fits, min_ratio)
-    if cut == 0:
-        # Not even one unit fits beside the number: take the first unit anyway,
-        # rather than loop forever; validation will report the part.
-        cut = points[1] if len(points) > 1 else len(rest)
-    return cut
-
-
-def _last_sentence_start(text: str, first: int, end: int) -> int | None:
-    """Where the last sentence (or line) of ``text[first:end]`` starts, if not at ``first``."""
-    start = text.rfind("\n", first, end - 1) + 1
-    for m in _SENTENCE_END.finditer(text, max(first, start), end):
-        if m.end() < end:
-            start = m.end()
-    return start if start > first else None
-
-
-def _mask_tags(text: str, entities: tuple[Entity, ...]) -> str | None:
-    """``text`` with its hashtags and cashtags blanked out (``None`` when it has none)."""
-    out: list[str] = []
-    last = 0
-    for e in entities:
-        if e.kind in _TAGS:
-            out.append(text[last : e.start])
-            out.append(" " * (e.end - e.start))
-            last = e.end
-    if not out:
-        return None
-    out.append(text[last:])
-    return "".join(out)
-
-
-def _tag_lines(text: str, masked: str, entities: tuple[Entity, ...]) -> list[tuple[int, int]]:
-    """The lines of ``text`` that hold only hashtags (start and end offsets)."""
-    lines: dict[int, int] = {}
-    for e in entities:
-        if e.kind not in _TAGS:
-            continue
-        start = text.rfind("\n", 0, e.start) + 1
-        if start in lines:
-            continue
-        end = text.find("\n", e.end)
-        end = len(text) if end < 0 else end
-        lines[start] = end if not masked[start:end].strip() else -1
-    return [(a, b) for a, b in lines.items() if b >= 0]
-
-
-def _tags_only(part: str) -> bool:
-    """True when ``part`` holds hashtags (or cashtags) and nothing else."""
-    masked = _mask_tags(part, extract_entities(part))
-    return masked is not None and not masked.strip()
-
-
-def _with_suffix(fits: Callable[[str], bool], suffix: str) -> Callable[[str], bool]:
-    return lambda s: fits(s.rstrip() + suffix)

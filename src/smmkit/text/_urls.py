@@ -110,6 +110,20 @@ _SCHEME = re.compile(r"https?://", re.IGNORECASE)
 _MAX_URL = 4096
 _MAX_TCO_SLUG = 40
 
+# Linear-time helpers. ``_URL.search`` tries every start in a run of domain characters
+# and each try walks the run to its end, so a long run that holds no URL
+# ("a-a-a-…-.com") costs the square of its length; so does ``_ASCII_DOMAIN.finditer``
+# on a long domain. Texts with such a run take the exact search below.
+_CHAIN = f"(?:{_DC}|[_.\\-])"
+_CHAIN_RUN = re.compile(f"{_CHAIN}+", re.IGNORECASE)
+_PLAIN_MAX = 512  # texts shorter than this take the plain search
+_SEPARATORS = re.compile("[\x1c-\x1f]")
+_LABEL_START = re.compile(r"[^_.\-]")
+_TLD = re.compile(f"(?:{_GTLD}|{_CCTLD}|{_PUNYCODE})", re.IGNORECASE)
+_BEFORE_URL = re.compile(f"[^A-Za-z0-9@\uff20$#\uff03{_INVALID}]|[{_DIRECTIONAL}]", re.IGNORECASE)
+_ASCII_LABEL = f"[\\-a-z0-9{_LATIN_ACCENTS}]"
+_ASCII_CHAIN = re.compile(f"(?:{_ASCII_LABEL}+\\.)*{_ASCII_LABEL}*", re.IGNORECASE)
+
 
 def _scan_start(text: str, dot: int, floor: int) -> int:
     """The earliest offset at which a URL whose domain holds ``text[dot]`` can match."""
@@ -139,6 +153,153 @@ def _idna_ok(domain: str, url_len: int, scheme_len: int) -> bool:
     return scheme_len + url_len + encoded - len(domain) <= _MAX_URL
 
 
+class _RunSearch:
+    """``_URL.search`` in time linear in the text.
+
+    A match at ``p`` needs a domain starting at ``d`` (``p + 1`` or ``p``, after an
+    optional scheme). Which ``d`` can start a domain follows from the labels of each run
+    of domain characters, read once from the right: a label continues a domain when its
+    first and last characters are domain characters and it ends in a dot, and ends one
+    when it also holds no ``_`` and a TLD follows the dot. Only positions that can start
+    a domain are tried, so ``_URL.match`` succeeds at the first one tried. Runs are read
+    as the searches reach them (their starts only grow).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.runs: list[tuple[int, int]] = []
+        self.labels: dict[int, list[tuple[int, int]]] = {}
+        self.scanned = 0  # runs are known up to here
+        self.first = 0  # runs before this one end before every later search
+
+    def _run(self, k: int, start: int) -> tuple[int, int] | None:
+        while len(self.runs) <= k:
+            m = _CHAIN_RUN.search(self.text, max(self.scanned, start))
+            if m is None:
+                return None
+            self.runs.append(m.span())
+            self.scanned = m.end()
+        return self.runs[k]
+
+    def _domain_starts(self, i: int) -> list[tuple[int, int]]:
+        """Intervals ``[lo, hi)`` of run ``i`` whose domain characters start a domain."""
+        found = self.labels.get(i)
+        if found is not None:
+            return found
+        text = self.text
+        start, end = self.runs[i]
+        bounds = []
+        a = start
+        while (dot := text.find(".", a, end)) >= 0:
+            bounds.append((a, dot))
+            a = dot + 1
+        bounds.append((a, end))
+        out: list[tuple[int, int]] = []
+        continues = False  # the label after this one starts a full domain
+        for a, b in reversed(bounds):
+            dotted = b < end
+            good_end = b > a and text[b - 1] not in "_-" and dotted
+            full = False
+            if good_end:
+                tld = _TLD.match(text, b + 1) is not None
+                underscore = text.rfind("_", a, b)
+                if continues:
+                    out.append((a, b))
+                    full = text[a] not in "_-"
+                elif tld:
+                    out.append((max(a, underscore + 1), b))
+                    full = text[a] not in "_-" and underscore < a
+            continues = full
+        out.reverse()
+        self.labels[i] = out
+        return out
+
+    def _position(self, d: int, start: int) -> int | None:
+        """The first offset (not before ``start``) where a match whose domain starts
+        at ``d`` can begin: before a scheme that ends at ``d``, else just before ``d``."""
+        text = self.text
+        if text.endswith("://", 0, d):
+            for n in (8, 7):
+                u = d - n
+                if u >= 0 and _SCHEME.fullmatch(text, u, d):
+                    if u == 0 and start == 0:
+                        return 0
+                    if u - 1 >= start and _BEFORE_URL.match(text, u - 1):
+                        return u - 1
+        if d == 0 and start == 0:
+            return 0
+        if d - 1 >= start and _BEFORE_URL.match(text, d - 1):
+            return d - 1
+        return None
+
+    def _first(self, i: int, start: int) -> int | None:
+        """The first offset where a match can begin whose domain starts in run ``i``."""
+        text = self.text
+        for lo, hi in self._domain_starts(i):
+            d = max(lo, start)
+            while d < hi:
+                found = _LABEL_START.search(text, d, hi)
+                if found is None:
+                    break
+                d = found.start()
+                p = self._position(d, start)
+                if p is not None:
+                    return p
+                d += 1
+        return None
+
+    def search(self, start: int) -> re.Match[str] | None:
+        while True:
+            while (run := self._run(self.first, start)) is not None and run[1] <= start:
+                self.first += 1
+            # Domains start in order; a later one can begin a match earlier only
+            # through a scheme, which starts a run and ends at most 9 before it.
+            best = None
+            i = self.first
+            while (run := self._run(i, start)) is not None and (best is None or run[0] - 9 <= best):
+                p = self._first(i, start)
+                if p is not None and (best is None or p < best):
+                    best = p
+                i += 1
+            if best is None:
+                return None
+            match = _URL.match(self.text, best)
+            if match is not None:
+                return match
+            start = best + 1  # not reached: the domain test is exact
+
+
+def _long_run(text: str) -> bool:
+    """Whether ``text`` needs :class:`_RunSearch`: it may hold a run of 64 or more
+    domain characters (such a run holds no white space but ``\\x1c``-``\\x1f``), and
+    it is long enough for the plain search's cost to matter (at most a few ms below)."""
+    if len(text) < _PLAIN_MAX:
+        return False
+    if _SEPARATORS.search(text):
+        return True
+    return max(map(len, text.split()), default=0) >= 64
+
+
+def _ascii_domains(domain: str) -> list[tuple[int, int]]:
+    """``[m.span() for m in _ASCII_DOMAIN.finditer(domain)]`` in linear time.
+
+    When no match starts at ``s``, none starts before the end of the chain of labels
+    that begins at ``s``: every TLD such a match could end in was in reach from ``s``.
+    """
+    out = []
+    pos = 0
+    n = len(domain)
+    while pos < n:
+        m = _ASCII_DOMAIN.match(domain, pos)
+        if m is not None:
+            out.append(m.span())
+            pos = m.end()
+            continue
+        chain = _ASCII_CHAIN.match(domain, pos)
+        pos = max(pos, chain.end() if chain is not None else pos) + 1
+    return out
+
+
 def find_urls(text: str, *, without_scheme: bool = True) -> list[UrlMatch]:
     """All URLs in ``text`` as ``(start, end, url, has_scheme)``, left to right.
 
@@ -151,11 +312,13 @@ def find_urls(text: str, *, without_scheme: bool = True) -> list[UrlMatch]:
     out: list[UrlMatch] = []
     pos = 0
     n = len(text)
+    runs = _RunSearch(text) if _long_run(text) else None
     while pos < n:
         cand = _CANDIDATE.search(text, pos)
         if cand is None:
             break
-        m = _URL.search(text, _scan_start(text, cand.start(), pos))
+        begin = _scan_start(text, cand.start(), pos)
+        m = _URL.search(text, begin) if runs is None else runs.search(begin)
         if m is None:
             break
         pos = m.end()
@@ -170,8 +333,8 @@ def find_urls(text: str, *, without_scheme: bool = True) -> list[UrlMatch]:
             if start > 0 and text[start - 1] in _NO_SCHEME_BAD_BEFORE:
                 continue
             found: list[list[int]] = []
-            for am in _ASCII_DOMAIN.finditer(domain):
-                found.append([start + am.start(), start + am.end()])
+            for a, b in _ascii_domains(domain):
+                found.append([start + a, start + b])
             if not found:
                 continue
             urls = [text[a:b] for a, b in found]
