@@ -40,6 +40,7 @@ from smmkit.platforms._clock import Clock, SimulatedClock, SystemClock
 from smmkit.platforms._describe import PlatformDescription, describe_platform
 from smmkit.platforms._errors import ErrorInfo
 from smmkit.platforms._http import describe_request, parse_retry_after, redact_url
+from smmkit.platforms._listening import InboxSync, WalkCursor, inbox_source, walk_page
 from smmkit.platforms._media import (
     DEFAULT_MAX_MEDIA_BYTES,
     MediaLoader,
@@ -127,6 +128,7 @@ __all__ = [
     "IdempotencyMode",
     "InMemoryMediaLoader",
     "InMemoryTokenStore",
+    "InboxSync",
     "LocalMediaLoader",
     "ManualPackage",
     "ManualPublisher",
@@ -159,6 +161,7 @@ __all__ = [
     "Token",
     "TokenStore",
     "Wait",
+    "WalkCursor",
     "adispatch_due",
     "available_platforms",
     "describe_platform",
@@ -168,6 +171,7 @@ __all__ = [
     "file_name",
     "get_platform",
     "idempotency_key_for",
+    "inbox_source",
     "is_safe",
     "limit_problems",
     "load_media",
@@ -178,6 +182,7 @@ __all__ = [
     "received_at",
     "redact_url",
     "register_platform",
+    "walk_page",
 ]
 
 _public.set_public_module(globals(), __all__, __name__)

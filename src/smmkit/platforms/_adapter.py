@@ -53,6 +53,7 @@ from smmkit.exceptions import (
 )
 from smmkit.models.content import MediaAsset, PlatformPost
 from smmkit.models.extras import PostExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
 from smmkit.platforms._auth import Credentials, Token
@@ -258,7 +259,8 @@ class PlatformAdapter:
     ``scheduled_at`` field and answers with a ``pending`` receipt carrying
     ``scheduled_at`` (see :func:`smmkit.platforms.dispatch_due`).
     Operations the adapter does not declare raise
-    :class:`~smmkit.exceptions.UnsupportedOperationError`.
+    :class:`~smmkit.exceptions.UnsupportedOperationError`. ``inbox_sources`` lists the
+    inbox streams (mentions, comments, direct messages) :meth:`inbox_page` can read.
 
     Example:
         >>> from smmkit.platforms import Capability, PlatformAdapter
@@ -285,6 +287,7 @@ class PlatformAdapter:
     request_id_headers: ClassVar[tuple[str, ...]] = ("x-request-id", "request-id")
     extras_model: ClassVar[type[PostExtras]] = PostExtras
     min_schedule_lead: ClassVar[timedelta | None] = None
+    inbox_sources: ClassVar[frozenset[InboxSource]] = frozenset()
 
     def __init__(
         self,
@@ -502,6 +505,19 @@ class PlatformAdapter:
     def media_status(self, handle: MediaHandle) -> Flow[MediaHandle]:
         """The processing state of uploaded media."""
         return self._unsupported("media_status")
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """One page of ``source`` after ``cursor`` (``None``: from the oldest the API serves).
+
+        Adapters declare what they can read in ``inbox_sources``; see
+        :mod:`smmkit.platforms._listening` for the cursor contract.
+        """
+        raise UnsupportedOperationError(
+            f"{type(self).__name__} cannot read {InboxSource(source).value} on "
+            f"{self.platform_id}: the platform's API does not give them to an app",
+            platform=self.platform_id,
+        )
+        yield  # pragma: no cover  (makes this a generator: the error surfaces when driven)
 
     def _unsupported(self, operation: str) -> Flow[Any]:
         raise UnsupportedOperationError(

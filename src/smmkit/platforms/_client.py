@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, NoReturn, TypeVar
 
 import httpx
@@ -22,6 +23,7 @@ import httpx
 from smmkit._secrets import refuse_pickle
 from smmkit.exceptions import PlatformError
 from smmkit.models.content import MediaAsset, PlatformPost
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.platforms._adapter import Flow, Now, PlatformAdapter, Wait
 from smmkit.platforms._auth import Token, TokenStore
@@ -32,9 +34,11 @@ from smmkit.platforms._driver import (
     _acquire_in_thread,
     _afinal,
     _answer,
+    _areplaying,
     _aware_now,
     _Core,
     _final,
+    _replaying,
     spending,
 )
 from smmkit.platforms._errors import token_unavailable
@@ -44,6 +48,7 @@ from smmkit.platforms._flow import (
     published_result,
     refused_result,
 )
+from smmkit.platforms._listening import InboxSync
 from smmkit.platforms._media import aanswer_media_fetch, answer_media_fetch, is_media_fetch
 from smmkit.platforms._ratelimit import RateLimiter
 from smmkit.platforms._results import Comment, MediaHandle, MessageReceipt, PublishResult
@@ -157,8 +162,13 @@ class Client:
         request.extensions.setdefault("timeout", self._http.timeout.as_dict())
         if authenticated and core.adapter.requires_token:
             self._ensure_token()  # before the loop: a token fetch has its own retries
+        try:  # the first attempt outside tenacity: most requests need no retry
+            return self._attempt(request, authenticated)
+        except PlatformError as exc:
+            first = exc
         retrying = core.retry.retrying(sleep=core.clock.sleep, **core.retrying_kwargs(request))
-        response: httpx.Response = retrying(self._attempt, request, authenticated)
+        attempt = _replaying(first, self._attempt)
+        response: httpx.Response = retrying(attempt, request, authenticated)
         return response
 
     def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
@@ -268,6 +278,46 @@ class Client:
         """Upload media (returns while it may still be processing)."""
         return self.run(self.adapter.upload_media(asset))
 
+    def iter_inbox(
+        self,
+        source: InboxSource | str,
+        *,
+        since: str | None = None,
+        max_pages: int | None = None,
+    ) -> Iterator[InboxPage]:
+        """Pages of ``source`` (mentions, comments, direct messages) after the cursor ``since``.
+
+        Persist each page's ``cursor`` once its events are handled; passing it back as
+        ``since=`` resumes with nothing lost and nothing repeated. ``since=None`` starts
+        from the oldest item the platform's API still serves. The iteration ends when the
+        platform has nothing more now (the last page has ``more=False``) or after
+        ``max_pages``. An unknown source is an
+        :class:`~smmkit.exceptions.InvalidInputError`, one the platform does not let an
+        app read an :class:`~smmkit.exceptions.UnsupportedOperationError`, both raised
+        here, before anything is sent.
+
+        Example:
+            >>> from smmkit.platforms import SandboxPlatform, SimulatedClock
+            >>> sandbox = SandboxPlatform(clock=SimulatedClock())
+            >>> post = sandbox.add_post("Spring oolong is back")
+            >>> _ = sandbox.add_incoming("comments", "my order never came", post_id=post.id)
+            >>> with sandbox.client() as client:
+            ...     pages = list(client.iter_inbox("comments"))
+            ...     cursor = pages[-1].cursor
+            ...     _ = sandbox.add_incoming("comments", "still waiting", post_id=post.id)
+            ...     later = list(client.iter_inbox("comments", since=cursor))
+            >>> [e.text for p in pages for e in p.events]
+            ['my order never came']
+            >>> [e.text for p in later for e in p.events]
+            ['still waiting']
+        """
+        sync = InboxSync(self.adapter, source, since=since, max_pages=max_pages)
+        return self._inbox_pages(sync)
+
+    def _inbox_pages(self, sync: InboxSync) -> Iterator[InboxPage]:
+        while (flow := sync.next_flow()) is not None:
+            yield sync.accept(self.run(flow))
+
 
 class AsyncClient:
     """The asynchronous driver: the same flows as :class:`Client`, awaited.
@@ -369,10 +419,15 @@ class AsyncClient:
         request.extensions.setdefault("timeout", self._http.timeout.as_dict())
         if authenticated and core.adapter.requires_token:
             await self._ensure_token()  # before the loop: a token fetch has its own retries
+        try:  # the first attempt outside tenacity: most requests need no retry
+            return await self._attempt(request, authenticated)
+        except PlatformError as exc:
+            first = exc
         retrying = core.retry.async_retrying(
             sleep=core.clock.asleep, **core.retrying_kwargs(request)
         )
-        response: httpx.Response = await retrying(self._attempt, request, authenticated)
+        attempt = _areplaying(first, self._attempt)
+        response: httpx.Response = await retrying(attempt, request, authenticated)
         return response
 
     async def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
@@ -501,3 +556,30 @@ class AsyncClient:
     async def upload_media(self, asset: MediaAsset) -> MediaHandle:
         """Upload media (returns while it may still be processing)."""
         return await self.run(self.adapter.upload_media(asset))
+
+    def iter_inbox(
+        self,
+        source: InboxSource | str,
+        *,
+        since: str | None = None,
+        max_pages: int | None = None,
+    ) -> AsyncIterator[InboxPage]:
+        """Pages of ``source`` after the cursor ``since``: :meth:`Client.iter_inbox`, awaited.
+
+        Example:
+            >>> import asyncio
+            >>> from smmkit.platforms import SandboxPlatform, SimulatedClock
+            >>> sandbox = SandboxPlatform(clock=SimulatedClock())
+            >>> _ = sandbox.add_incoming("mentions", "@brand is the shop open?")
+            >>> async def main():
+            ...     async with sandbox.async_client() as client:
+            ...         return [page async for page in client.iter_inbox("mentions")]
+            >>> [e.text for page in asyncio.run(main()) for e in page.events]
+            ['@brand is the shop open?']
+        """
+        sync = InboxSync(self.adapter, source, since=since, max_pages=max_pages)
+        return self._inbox_pages(sync)
+
+    async def _inbox_pages(self, sync: InboxSync) -> AsyncIterator[InboxPage]:
+        while (flow := sync.next_flow()) is not None:
+            yield sync.accept(await self.run(flow))

@@ -433,6 +433,38 @@ async def _acquire_in_thread(lock: AbstractContextManager[Any]) -> None:
         raise
 
 
+def _replaying(first: PlatformError, attempt: Callable[..., T]) -> Callable[..., T]:
+    """``attempt``, whose first call raises ``first`` instead of sending again.
+
+    The drivers make a request's first attempt outside tenacity (building a
+    ``Retrying`` per request cost more than the rest of the driver); after a failure
+    they hand this to tenacity, which then sees the failed first attempt and applies
+    the policy from there exactly as if it had made it.
+    """
+    pending = [first]
+
+    def call(*args: Any) -> T:
+        if pending:
+            raise pending.pop()
+        return attempt(*args)
+
+    return call
+
+
+def _areplaying(
+    first: PlatformError, attempt: Callable[..., Awaitable[T]]
+) -> Callable[..., Awaitable[T]]:
+    """Async twin of :func:`_replaying` (a coroutine function, as tenacity expects)."""
+    pending = [first]
+
+    async def call(*args: Any) -> T:
+        if pending:
+            raise pending.pop()
+        return await attempt(*args)
+
+    return call
+
+
 def _final(refresh: Callable[..., Token], stale: Token | None) -> Token:
     """Refresh inside an attempt; its failure already went through its own retries."""
     try:

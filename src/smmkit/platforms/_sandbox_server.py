@@ -46,6 +46,7 @@ from smmkit.platforms._clock import Clock, SimulatedClock
 from smmkit.platforms._faults import FaultKind, FaultPlan, produce, retry_after_seconds
 from smmkit.platforms._flow import limit_problems
 from smmkit.platforms._ratelimit import RequestRate
+from smmkit.platforms._sandbox_inbox import SandboxInbox
 
 __all__ = ["SANDBOX_URL", "SandboxPost", "SandboxServer"]
 
@@ -111,7 +112,7 @@ def _check_settings(given: dict[str, Any]) -> None:
             raise InvalidInputError.single(name, "must be >= 0", given[name])
 
 
-class SandboxServer(httpx.BaseTransport, httpx.AsyncBaseTransport):
+class SandboxServer(SandboxInbox, httpx.BaseTransport, httpx.AsyncBaseTransport):
     """The fake platform's server side. Give it to ``httpx.Client(transport=...)``.
 
     Example:
@@ -186,6 +187,7 @@ class SandboxServer(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.throttled = 0
         """429 answers given (injected storms and the server-side rate limit)."""
         self.messages: list[dict[str, str]] = []
+        self._incoming: list[dict[str, Any]] = []  # the inbox (_sandbox_inbox)
 
     def __repr__(self) -> str:
         return (
@@ -284,6 +286,8 @@ class SandboxServer(httpx.BaseTransport, httpx.AsyncBaseTransport):
         if throttled is not None:
             return throttled
         parts = [p for p in path.split("/") if p]
+        if parts[:2] == ["api", "inbox"] and len(parts) == 3 and method == "GET":
+            return self._serve_inbox(request, parts[2])
         if parts[:2] not in (["api", "posts"], ["api", "media"]) and parts != ["api", "messages"]:
             return _error(404, "not_found", f"no route {path}")
         if parts == ["api", "posts"]:

@@ -174,6 +174,9 @@ class BilibiliAdapter(PlatformAdapter):
     A post is one video in ``post.media`` (and optionally one image, the cover), a
     title (``post.title`` or ``extras.title``), the description in ``post.body`` and the
     fields of :class:`~smmkit.models.BilibiliExtras` (``tid`` and ``tags`` required).
+    Listening: the open platform gives apps no comment, mention (@) or private-message
+    API, so ``inbox_sources`` is empty and ``iter_inbox`` raises
+    :class:`~smmkit.exceptions.UnsupportedOperationError` for every source.
 
     Example:
         >>> sorted(c.value for c in BilibiliAdapter.capabilities)
@@ -196,6 +199,7 @@ class BilibiliAdapter(PlatformAdapter):
     idempotency = IdempotencyMode.READ_BACK
     requires_token = True
     request_id_headers = (_REQUEST_ID, "x-bili-trace-id", "bili-trace-id")
+    inbox_sources = frozenset()  # no comment, mention or message API for apps
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(

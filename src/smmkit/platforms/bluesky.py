@@ -57,12 +57,12 @@ from smmkit.platforms._adapter import (
     Flow,
     IdempotencyMode,
     Now,
-    PlatformAdapter,
     lifetime,
     observations,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._bluesky_inbox import BlueskyInbox
 from smmkit.platforms._bluesky_records import (
     POST,
     BlueskyPost,
@@ -113,7 +113,7 @@ _NO_APPVIEW = "no service configured"
 _MAX_RKEYS = 4  # keyed record keys tried before giving up (a collision is ~2^-59)
 
 
-class BlueskyAdapter(PlatformAdapter):
+class BlueskyAdapter(BlueskyInbox):
     """One Bluesky account on its PDS, logged in with an **app password**.
 
     ``credentials.client_id`` is the handle (or DID) and ``client_secret`` the app

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -69,6 +69,7 @@ from smmkit.exceptions import (
 )
 from smmkit.models.content import MediaKind, PlatformPost
 from smmkit.models.extras import DouyinExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
 from smmkit.platforms import _douyin_wire as wire
@@ -85,6 +86,7 @@ from smmkit.platforms._adapter import (
 from smmkit.platforms._auth import Credentials, Token
 from smmkit.platforms._checks import require
 from smmkit.platforms._douyin_auth import DouyinReauthorizeError, refresh_token_flow
+from smmkit.platforms._douyin_inbox import comment_page
 from smmkit.platforms._douyin_share import (
     DouyinShareHandoff,
     app_credentials,
@@ -94,6 +96,7 @@ from smmkit.platforms._douyin_share import (
 )
 from smmkit.platforms._douyin_upload import MIN_PART_BYTES, SINGLE_UPLOAD_MAX, upload_video
 from smmkit.platforms._errors import ErrorInfo, status_error
+from smmkit.platforms._inbox_rounds import watched_posts
 from smmkit.platforms._media import MediaLoader, load_media, media_loader_or_default
 from smmkit.platforms._results import Comment, PublishReceipt, PublishStatus
 from smmkit.platforms._translate import read_answer
@@ -113,6 +116,8 @@ class DouyinAdapter(PlatformAdapter):
     ``scopes`` are the scopes the user granted (default: learned from refreshed tokens;
     unknown scopes are not checked). ``part_bytes`` is the size of upload parts (at
     least 5 MB), ``single_upload_max`` the largest video sent in one request.
+    ``watch_posts`` are the videos (``item_id``) whose comments :meth:`inbox_page` follows;
+    Douyin gives apps no mention or private-message list.
 
     Example:
         >>> adapter = DouyinAdapter(open_id="ou-1", access_token="act.1",
@@ -143,6 +148,7 @@ class DouyinAdapter(PlatformAdapter):
     token_expired_codes = frozenset(wire.TOKEN_EXPIRED_CODES)
     busy_codes = frozenset(wire.BUSY_CODES)
     permission_codes = frozenset(wire.PERMISSION_CODES)
+    inbox_sources = frozenset({InboxSource.COMMENTS})
 
     @conceals_secrets
     def __init__(
@@ -161,6 +167,7 @@ class DouyinAdapter(PlatformAdapter):
         read_back_window: timedelta = timedelta(days=1),
         renew_margin: timedelta = timedelta(days=16),
         renew_limit: int = 5,
+        watch_posts: Sequence[str] = (),
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
         if open_id is None and credentials is not None and credentials.account != "default":
@@ -187,6 +194,7 @@ class DouyinAdapter(PlatformAdapter):
         require(renew_margin, "renew_margin", timedelta, "a timedelta")
         require(renew_limit, "renew_limit", int, "an int")
         self.open_id = open_id
+        self.watch_posts = watched_posts(watch_posts)
         self._access_token = (
             SecretStr(access_token) if isinstance(access_token, str) else access_token
         )
@@ -510,6 +518,12 @@ class DouyinAdapter(PlatformAdapter):
                 for reply in (yield from self._pages("/item/comment/reply/list/", params)):
                     found.append(self._comment(reply, post_id, top.comment_id, now))
         return tuple(found)
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """One ``item/comment/list`` page of the watched videos (newest first per video)."""
+        if InboxSource(source) is not InboxSource.COMMENTS:
+            return (yield from super().inbox_page(source, cursor))
+        return (yield from comment_page(self, cursor))
 
     def reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
         """``item/comment/reply``: answer comment ``comment_id`` on video ``post_id`` (or

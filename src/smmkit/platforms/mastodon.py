@@ -57,7 +57,6 @@ from smmkit.platforms._adapter import (
     Capability,
     Flow,
     IdempotencyMode,
-    PlatformAdapter,
     lifetime,
     observations,
     received_at,
@@ -65,6 +64,7 @@ from smmkit.platforms._adapter import (
 from smmkit.platforms._auth import Credentials, Token
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, mark_delivered
+from smmkit.platforms._mastodon_inbox import MastodonInbox
 from smmkit.platforms._media import (
     MediaLoader,
     file_name,
@@ -192,7 +192,7 @@ def _plain_text(content: str) -> str:
     return html.unescape(text).strip()
 
 
-class MastodonAdapter(PlatformAdapter):
+class MastodonAdapter(MastodonInbox):
     """The Mastodon client API, for one account on one instance.
 
     Authenticate with the account's OAuth ``access_token`` (scopes ``read write``, or

@@ -31,8 +31,9 @@ from typing import Any
 import httpx
 
 from smmkit.catalog import resolve_platform
-from smmkit.exceptions import BadRequestError
+from smmkit.exceptions import BadRequestError, InvalidInputError
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
+from smmkit.models.inbox import InboxEvent, InboxKind, InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
 from smmkit.platforms._adapter import (
@@ -98,6 +99,8 @@ class SandboxAdapter(PlatformAdapter):
     token_expired_codes = frozenset({"token_expired"})
     duplicate_codes = frozenset({"duplicate"})
     busy_codes = frozenset({"busy"})
+    inbox_sources = frozenset(InboxSource)
+    inbox_page_size = 20
 
     def __init__(
         self,
@@ -230,6 +233,32 @@ class SandboxAdapter(PlatformAdapter):
         response = yield self.request("GET", f"/api/posts/{post_id}/comments", endpoint="read")
         return tuple(self._comment(post_id, c) for c in response.json()["comments"])
 
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """``GET /api/inbox/{source}?after=…``, oldest first; the cursor: the last item's number."""
+        response = yield self.request(
+            "GET",
+            f"/api/inbox/{InboxSource(source).value}",
+            endpoint="read",
+            params={"after": cursor or "0", "limit": self.inbox_page_size},
+        )
+        body = response.json()
+        events = tuple(self._inbox_event(item) for item in body["events"])
+        last = str(body["events"][-1]["seq"]) if body["events"] else cursor
+        return InboxPage(source=source, events=events, cursor=last, more=bool(body["more"]))
+
+    def _inbox_event(self, item: dict[str, Any]) -> InboxEvent:
+        return InboxEvent(
+            platform=self.spec.id,
+            kind=InboxKind(item["kind"]),
+            event_id=item["id"],
+            author_id=item["author"],
+            text=item["text"],
+            at=datetime.fromtimestamp(item["created_at"], tz=timezone.utc),
+            post_id=item.get("post_id"),
+            thread_id=item.get("post_id"),
+            parent_id=item.get("in_reply_to") or item.get("post_id"),
+        )
+
     def _comment(self, post_id: str, body: dict[str, Any]) -> Comment:
         return Comment(
             platform=self.spec.id,
@@ -324,6 +353,32 @@ class SandboxPlatform(SandboxServer):
         return PlatformPost(
             platform=self.spec.id, piece_id=piece_id or f"piece-{digest}", body=text, **fields
         )
+
+    def add_post(self, text: str, *, account: str = "default") -> SandboxPost:
+        """Store a post of the brand's as if it was published earlier (no request, no limits).
+
+        Example:
+            >>> sandbox = SandboxPlatform()
+            >>> sandbox.add_post("Spring oolong is back").id, sandbox.published_count
+            ('p1', 1)
+        """
+        if not isinstance(text, str):
+            raise InvalidInputError.single("text", "must be a str", text)
+        with self._lock:
+            now = self.clock.time()
+            post = SandboxPost(
+                id=f"p{next(self._ids)}",
+                text=text,
+                title=None,
+                account=account,
+                created_at=now,
+                ready_at=now,
+                client_ref=None,
+                idempotency_key=None,
+                media_ids=(),
+            )
+            self._posts[post.id] = post
+            return post
 
     def credentials(self, account: str = "default") -> Credentials:
         """Credentials of the sandbox's one registered app."""

@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from html import escape
 from typing import Any
@@ -43,6 +44,7 @@ import httpx
 from smmkit.exceptions import AuthenticationError, InvalidInputError
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import WeChatOAExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.platforms._adapter import (
     Capability,
@@ -54,6 +56,7 @@ from smmkit.platforms._adapter import (
 )
 from smmkit.platforms._auth import Token
 from smmkit.platforms._errors import ErrorInfo
+from smmkit.platforms._inbox_rounds import watched_posts
 from smmkit.platforms._media import file_name, load_media, media_type
 from smmkit.platforms._results import (
     Comment,
@@ -62,6 +65,7 @@ from smmkit.platforms._results import (
     MessageReceipt,
     PublishReceipt,
 )
+from smmkit.platforms._wechat_inbox import comment_page
 from smmkit.platforms._wechat_receipts import (
     join_post_id,
     receipt_for_status,
@@ -84,7 +88,9 @@ _FORCE_GAP = 30.0  # WeChat allows a forced refresh at most every 30 s (20 a day
 
 
 def _comment_number(comment_id: str) -> int | str:
-    # WeChat's ids are numbers; anything else is passed on for WeChat to refuse.
+    # WeChat's ids are numbers; anything else is passed on for WeChat to refuse. An inbox
+    # event's id is "<msg_data_id>-<user_comment_id>": the number is its tail.
+    comment_id = comment_id.rpartition("-")[2]
     return int(comment_id) if comment_id.isdigit() else comment_id
 
 
@@ -137,16 +143,21 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
     throttle_codes = frozenset({45009, 45011})
     permission_codes = frozenset({48001, 48004, 48005, 50001, 50002})
     window_codes = frozenset({45015, 45047})
+    inbox_sources = frozenset({InboxSource.COMMENTS})
     # When this adapter last forced a new token; set per instance on the first force.
     _last_forced: float | None = None
     # The third-party platform's token source, when an agency acts for this account.
     _authorizer: Any = None
 
-    def __init__(self, *, authorizer: Any = None, **options: Any) -> None:
+    def __init__(
+        self, *, authorizer: Any = None, watch_posts: Sequence[str] = (), **options: Any
+    ) -> None:
         """``authorizer``: a :class:`smmkit.platforms.wechat_component.AuthorizerSource`
         (``component.authorizer(appid)``) instead of ``credentials``: the token then comes
-        from the third-party platform (``api_authorizer_token``), not from the AppSecret."""
+        from the third-party platform (``api_authorizer_token``), not from the AppSecret.
+        ``watch_posts``: the publications whose comments :meth:`inbox_page` follows."""
         super().__init__(**options)
+        self.watch_posts = watched_posts(watch_posts)
         if authorizer is not None:
             from smmkit.platforms.wechat_component import AuthorizerSource
 
@@ -454,9 +465,16 @@ class WeChatOfficialAccountAdapter(WeixinAdapter):
         payload = {
             "msg_data_id": self._msg_data_id(post_id),
             "index": 0,
-            "user_comment_id": int(ucid),
+            "user_comment_id": _comment_number(ucid),
         }
         yield self._post(path, payload, endpoint="comments", safe=True)
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """One ``comment/list`` page of the watched publications (see
+        :mod:`smmkit.platforms._wechat_inbox`); comments only."""
+        if InboxSource(source) is not InboxSource.COMMENTS:
+            return (yield from super().inbox_page(source, cursor))
+        return (yield from comment_page(self, cursor))
 
     # -- customer messages -------------------------------------------------------------------
 

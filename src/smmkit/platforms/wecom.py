@@ -52,6 +52,7 @@ from smmkit.exceptions import (
 from smmkit.models._base import SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import WeComExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.platform import Platform
 from smmkit.platforms._adapter import Capability, Flow, IdempotencyMode
 from smmkit.platforms._auth import Credentials, Token
@@ -66,6 +67,7 @@ from smmkit.platforms._results import (
     PublishStatus,
 )
 from smmkit.platforms._translate import read_answer
+from smmkit.platforms._wecom_inbox import message_page
 from smmkit.platforms._weixin import WeixinAdapter
 
 __all__ = ["MAX_TEXT_BYTES", "WeComAdapter", "WeComSendResult", "utf8_size"]
@@ -145,6 +147,12 @@ class WeComAdapter(WeixinAdapter):
     type (``text`` by default, ``markdown``, ``image`` for a post with one image,
     ``news`` with ``articles``, ``template_card`` with ``template_card``).
 
+    Listening: ``direct_messages`` are the messages WeChat users send to the corp's
+    customer-service accounts (微信客服, ``kf/sync_msg``; ``open_kfid`` picks one account,
+    ``kf_page_size`` is the page size, at most 1000). Messages to the app itself come
+    only as callbacks; see :mod:`smmkit.platforms._wecom_inbox` for what else is not
+    readable.
+
     Example:
         >>> WeComAdapter.idempotency.value
         'duplicate_check'
@@ -169,6 +177,7 @@ class WeComAdapter(WeixinAdapter):
     throttle_codes = frozenset({45009, 45033})
     daily_quota_codes = frozenset()
     permission_codes = frozenset({48002, 60011, 60020, 301002})
+    inbox_sources = frozenset({InboxSource.DIRECT_MESSAGES})
 
     def __init__(
         self,
@@ -182,11 +191,20 @@ class WeComAdapter(WeixinAdapter):
         to_tags: Sequence[str] = (),
         duplicate_check_interval: int = 1800,
         media_loader: MediaLoader | None = None,
+        open_kfid: str | None = None,
+        kf_page_size: int = 1000,
     ) -> None:
         super().__init__(
             base_url=base_url, credentials=credentials, spec=spec, media_loader=media_loader
         )
         require(agent_id, "agent_id", int, "an int")
+        if open_kfid is not None:
+            require(open_kfid, "open_kfid", str, "a customer-service account id (str) or None")
+        require(kf_page_size, "kf_page_size", int, "an int")
+        if not 1 <= kf_page_size <= 1000:
+            raise InvalidInputError.single("kf_page_size", "must be 1..1000", kf_page_size)
+        self.open_kfid = open_kfid
+        self.kf_page_size = kf_page_size
         require(duplicate_check_interval, "duplicate_check_interval", int, "an int")
         for field, ids in (
             ("to_users", to_users),
@@ -386,6 +404,12 @@ class WeComAdapter(WeixinAdapter):
         return MessageReceipt(
             platform=self.platform_id, message_id=result.msgid, recipient=recipient
         )
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """One ``kf/sync_msg`` page: customers' messages to the 微信客服 accounts."""
+        if InboxSource(source) is not InboxSource.DIRECT_MESSAGES:
+            return (yield from super().inbox_page(source, cursor))
+        return (yield from message_page(self, cursor))
 
     # -- media -------------------------------------------------------------------------
 

@@ -63,6 +63,7 @@ from smmkit.exceptions import (
 )
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import WeiboExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
 from smmkit.platforms._adapter import (
@@ -88,6 +89,7 @@ from smmkit.platforms._media import (
 )
 from smmkit.platforms._results import Comment, PublishReceipt, PublishStatus
 from smmkit.platforms._translate import read_answer
+from smmkit.platforms._weibo_inbox import weibo_inbox_page
 from smmkit.platforms._weibo_wire import (
     AUTH_CODES,
     DUPLICATE_CODES,
@@ -138,7 +140,9 @@ class WeiboAdapter(PlatformAdapter):
     sent on every write (``WeiboExtras.rip`` per post wins). ``topics`` is what to do
     with ``#话题#`` in a text: ``"refuse"`` (default) or ``"unwrap"`` (write the word).
     ``read_back_count`` latest weibos, no older than ``read_back_window``, are searched
-    after a lost answer.
+    after a lost answer. Listening: ``mentions`` (``statuses/mentions``) and ``comments``
+    (``comments/to_me``), walked with ``since_id``/``max_id``; private messages are not
+    readable by an app (see :mod:`smmkit.platforms._weibo_inbox`).
 
     Example:
         >>> adapter = WeiboAdapter(access_token="t", bound_domain="tea.example.cn")
@@ -163,6 +167,8 @@ class WeiboAdapter(PlatformAdapter):
     idempotency = IdempotencyMode.READ_BACK
     requires_token = True
     request_id_headers = ("x-request-id", "request-id")
+    inbox_sources = frozenset({InboxSource.MENTIONS, InboxSource.COMMENTS})
+    inbox_page_size = 100  # statuses/mentions and comments/to_me: count at most 200
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
@@ -479,6 +485,12 @@ class WeiboAdapter(PlatformAdapter):
             if not items or not isinstance(total, int) or len(found) >= total:
                 break
         return tuple(found)
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """One page of ``statuses/mentions`` or ``comments/to_me``, newest first."""
+        if InboxSource(source) not in self.inbox_sources:
+            return (yield from super().inbox_page(source, cursor))
+        return (yield from weibo_inbox_page(self, InboxSource(source), cursor))
 
     def reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
         """Comment on a weibo (``comment_id == post_id``: ``comments/create``) or answer a

@@ -58,9 +58,10 @@ from smmkit.exceptions import (
 )
 from smmkit.models.content import MediaAsset, PlatformPost
 from smmkit.models.extras import XExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
-from smmkit.platforms import _x_media, _x_wire, oauth
+from smmkit.platforms import _x_inbox, _x_media, _x_wire, oauth
 from smmkit.platforms._adapter import (
     ENDPOINT,
     RECEIVED_AT,
@@ -140,6 +141,8 @@ class XAdapter(PlatformAdapter):
     )
     idempotency = IdempotencyMode.READ_BACK
     requires_token = True
+    inbox_sources = _x_inbox.SOURCES
+    inbox_page_size = 100
     request_id_headers = ("x-transaction-id", "x-request-id")
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
@@ -494,6 +497,10 @@ class XAdapter(PlatformAdapter):
         )
         response = yield from self.exchange(request)
         return self._comments(response, None)
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """Mentions, replies (recent search) and DMs, newest first (see ``_x_inbox``)."""
+        return _x_inbox.inbox_page(self, source, cursor)
 
     def reply(self, post_id: str, comment_id: str, text: str) -> Flow[Comment]:
         """Post ``text`` as a reply to ``comment_id`` (a post in ``post_id``'s conversation)."""
