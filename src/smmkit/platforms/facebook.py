@@ -51,8 +51,10 @@ from smmkit.exceptions import APIError, AuthenticationError, InvalidInputError
 from smmkit.models._base import SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import FacebookExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
+from smmkit.platforms import _facebook_inbox
 from smmkit.platforms._adapter import (
     Capability,
     Flow,
@@ -158,6 +160,10 @@ class FacebookPageAdapter(MetaGraphAdapter):
     )
     idempotency = IdempotencyMode.READ_BACK
     token_endpoints = frozenset({"oauth", "page_token"})
+    inbox_sources = _facebook_inbox.SOURCES
+    inbox_page_size = 50  #: comments, messages or tagged posts per inbox request
+    inbox_posts = 10  #: recent posts whose comments the inbox follows
+    inbox_conversations = 25  #: recently active conversations the inbox follows
 
     @conceals_secrets  # tokens given as plain str stay out of tracebacks
     def __init__(
@@ -449,6 +455,10 @@ class FacebookPageAdapter(MetaGraphAdapter):
             created_at=now,
             in_reply_to=comment_id,
         )
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """Tags, comments on recent posts and Messenger (see ``_facebook_inbox``)."""
+        return _facebook_inbox.inbox_page(self, source, cursor)
 
 
 def _summary(edge: object) -> float:

@@ -54,8 +54,10 @@ from smmkit.exceptions import InvalidInputError, PlatformError, RateLimitError
 from smmkit.models._base import SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import InstagramExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
+from smmkit.platforms import _instagram_inbox
 from smmkit.platforms._adapter import (
     Capability,
     Flow,
@@ -161,6 +163,10 @@ class InstagramAdapter(MetaGraphAdapter):
         }
     )
     idempotency = IdempotencyMode.READ_BACK
+    inbox_sources = _instagram_inbox.SOURCES
+    inbox_page_size = 50  #: comments or tagged media per inbox request
+    inbox_media = 10  #: recent media whose comments the inbox follows
+    inbox_replies = 50  #: replies read under each comment
 
     @conceals_secrets  # tokens given as plain str stay out of tracebacks
     def __init__(
@@ -499,6 +505,10 @@ class InstagramAdapter(MetaGraphAdapter):
             created_at=now,
             in_reply_to=comment_id,
         )
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """Tags and comments on recent media (see ``_instagram_inbox``)."""
+        return _instagram_inbox.inbox_page(self, source, cursor)
 
 
 def _comment(item: Mapping[str, Any], platform: str, post_id: str, parent: str) -> Comment:

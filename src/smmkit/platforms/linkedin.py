@@ -63,8 +63,10 @@ from smmkit.exceptions import (
 )
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import LinkedInExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
+from smmkit.platforms import _linkedin_inbox
 from smmkit.platforms._adapter import (
     RECEIVED_AT,
     Capability,
@@ -167,6 +169,9 @@ class LinkedInAdapter(PlatformAdapter):
     idempotency = IdempotencyMode.READ_BACK
     requires_token = True
     request_id_headers = ("x-li-uuid", "x-li-request-id", "x-request-id")
+    inbox_sources = _linkedin_inbox.SOURCES
+    inbox_page_size = 50  #: comments per inbox request (``count``)
+    inbox_posts = 10  #: recent posts whose comments the inbox follows
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
@@ -483,6 +488,10 @@ class LinkedInAdapter(PlatformAdapter):
             created_at=wire.created_at,
             in_reply_to=wire.parent_comment or post_id,
         )
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """Comments on the author's recent posts (see ``_linkedin_inbox``)."""
+        return _linkedin_inbox.inbox_page(self, source, cursor)
 
     # -- images -----------------------------------------------------------------------
 

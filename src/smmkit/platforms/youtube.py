@@ -64,10 +64,11 @@ from smmkit._secrets import conceals_secrets
 from smmkit.exceptions import AuthenticationError, InvalidInputError, NotFoundError, PlatformError
 from smmkit.models.content import PlatformPost
 from smmkit.models.extras import YouTubeExtras
+from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
+from smmkit.platforms import _youtube_inbox, oauth
 from smmkit.platforms import _youtube_upload as upload
-from smmkit.platforms import oauth
 from smmkit.platforms._adapter import (
     ENDPOINT,
     RECEIVED_AT,
@@ -160,6 +161,9 @@ class YouTubeAdapter(PlatformAdapter):
     idempotency = IdempotencyMode.READ_BACK
     requires_token = True
     request_id_headers = ("x-guploader-uploadid", "x-goog-request-id", "x-request-id")
+    inbox_sources = _youtube_inbox.SOURCES
+    inbox_page_size = 100  #: comment threads per inbox request (1 quota unit each)
+    inbox_channel: str | None = None  #: the channel the inbox reads (asked once if None)
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
@@ -549,3 +553,7 @@ class YouTubeAdapter(PlatformAdapter):
             response,
             lambda r: comment_of(r.json()["snippet"]["topLevelComment"], self.spec.id, video_id),
         )
+
+    def inbox_page(self, source: InboxSource, cursor: str | None) -> Flow[InboxPage]:
+        """New comment threads on the channel, newest first (see ``_youtube_inbox``)."""
+        return _youtube_inbox.inbox_page(self, source, cursor)
