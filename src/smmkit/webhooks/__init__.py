@@ -38,6 +38,7 @@ from smmkit.webhooks._component import (
     component_event_from_element,
     parse_component_event,
 )
+from smmkit.webhooks._inbox import inbox_event_from_message
 from smmkit.webhooks._crypto import (
     BLOCK_SIZE,
     KeySlot,
@@ -101,6 +102,7 @@ __all__ = [
     "compute_signature",
     "decode_encoding_aes_key",
     "encrypted_envelope",
+    "inbox_event_from_message",
     "interaction_from_message",
     "message_from_element",
     "parse_component_event",

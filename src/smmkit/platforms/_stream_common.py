@@ -1,0 +1,118 @@
+"""What every live stream shares: reconnect backoff, recent-key memory, a sync wrapper.
+
+A stream reconnects through the client's :class:`~smmkit.platforms.RetryPolicy` and
+:class:`~smmkit.platforms.Clock`: consecutive failed connections wait as a failed
+request would (capped exponential backoff, a server's ``Retry-After``) and give up
+with the error once the policy says so; a connection that opens resets the count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from typing import TypeVar
+
+from smmkit.exceptions import PlatformError
+from smmkit.platforms._clock import Clock
+from smmkit.platforms._retry import RetryPolicy
+
+__all__ = ["Backoff", "RecentKeys", "iterate_sync"]
+
+T = TypeVar("T")
+
+
+class Backoff:
+    """Consecutive connection failures, waited out (or raised) by a retry policy.
+
+    Example:
+        >>> import asyncio
+        >>> from smmkit.exceptions import TransportError
+        >>> from smmkit.platforms import RetryPolicy, SimulatedClock
+        >>> clock = SimulatedClock()
+        >>> backoff = Backoff(RetryPolicy(max_attempts=3, jitter=0), clock)
+        >>> asyncio.run(backoff.failed(TransportError("reset")))
+        >>> asyncio.run(backoff.failed(TransportError("reset")))
+        >>> clock.slept
+        1.5
+        >>> asyncio.run(backoff.failed(TransportError("reset")))
+        Traceback (most recent call last):
+        ...
+        smmkit.exceptions.TransportError: reset
+    """
+
+    def __init__(self, retry: RetryPolicy, clock: Clock) -> None:
+        self.retry = retry
+        self.clock = clock
+        self.attempt = 0
+        self.reconnects = 0
+        """Connections re-opened after a failure, over the stream's life."""
+
+    def connected(self) -> None:
+        """A connection opened: the next failure starts a fresh count."""
+        self.attempt = 0
+
+    async def failed(self, exc: PlatformError) -> None:
+        """Wait before the next try, or raise ``exc`` when the policy gives up."""
+        self.attempt += 1
+        if not self.retry.should_retry(exc, safe=True, attempt=self.attempt):
+            raise exc
+        self.reconnects += 1
+        await self.clock.asleep(self.retry.wait_seconds(self.attempt, exc))
+
+
+class RecentKeys:
+    """The last ``capacity`` event keys seen: re-deliveries around a reconnect are dropped.
+
+    Example:
+        >>> keys = RecentKeys(capacity=2)
+        >>> [keys.add(k) for k in ("a", "b", "a", "c", "a")]
+        [True, True, False, True, False]
+    """
+
+    __slots__ = ("_keys", "capacity")
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self.capacity = capacity
+        self._keys: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, key: str) -> bool:
+        """True when ``key`` is new (it is remembered), False for a repeat."""
+        if key in self._keys:
+            self._keys.move_to_end(key)
+            return False
+        self._keys[key] = None
+        if len(self._keys) > self.capacity:
+            self._keys.popitem(last=False)
+        return True
+
+
+def iterate_sync(stream: AsyncIterable[T]) -> Iterator[T]:
+    """Iterate an async stream from synchronous code, on an event loop of its own.
+
+    Closing the iterator (or leaving a ``for`` loop and dropping it) closes the stream.
+    Call it where no event loop runs (a script, a worker thread), not inside ``async``
+    code: there, use ``async for``.
+
+    Example:
+        >>> async def numbers():
+        ...     for n in range(3):
+        ...         yield n
+        >>> list(iterate_sync(numbers()))
+        [0, 1, 2]
+    """
+    loop = asyncio.new_event_loop()
+    iterator: AsyncIterator[T] = stream.__aiter__()
+    try:
+        while True:
+            try:
+                item = loop.run_until_complete(iterator.__anext__())
+            except StopAsyncIteration:
+                return
+            yield item
+    finally:
+        aclose = getattr(iterator, "aclose", None)
+        if aclose is not None:
+            loop.run_until_complete(aclose())
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()

@@ -1,0 +1,331 @@
+"""Mastodon's streaming API as a stream of :class:`~smmkit.models.InboxEvent`.
+
+``GET /api/v1/streaming/user`` (the account's notifications), ``.../hashtag?tag=`` and
+``.../public`` answer ``text/event-stream``: named events (``update`` with a Status,
+``notification`` with a Notification, ``delete`` with an id, ...) and ``:thump``
+heartbeats. :class:`MastodonStream` opens one through an :class:`AsyncClient`'s HTTP
+client and token, turns mentions (user stream) and statuses (hashtag and public
+streams, with the watch terms they contain) into inbox events, reconnects through the
+client's retry policy and clock, and after every gap catches up through the REST API
+(``/api/v1/notifications?types[]=mention&min_id=``, ``/api/v1/timelines/tag/:tag``,
+``/api/v1/timelines/public``) from its cursor, so nothing said while it was away is lost
+and nothing is yielded twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, Literal
+
+import httpx
+
+from smmkit.exceptions import InvalidInputError, PlatformError, TransportError
+from smmkit.models.inbox import InboxEvent, InboxKind
+from smmkit.platforms._adapter import Flow
+from smmkit.platforms._client import AsyncClient
+from smmkit.platforms._stream_common import Backoff, RecentKeys
+from smmkit.platforms._stream_sse import SseEvent, SseParser
+from smmkit.platforms.mastodon import MastodonAdapter, _plain_text
+
+__all__ = ["MastodonStream", "mastodon_status_event"]
+
+StreamName = Literal["user", "hashtag", "public"]
+_PAGE = 40
+
+
+def _id_order(value: str) -> tuple[int, str]:
+    # Mastodon ids are decimal strings of growing length: compare as numbers.
+    return (len(value), value)
+
+
+def _watched(text: str, terms: Iterable[str]) -> tuple[str, ...]:
+    folded = text.casefold()
+    return tuple(term for term in terms if term.casefold() in folded)
+
+
+def mastodon_status_event(
+    status: Mapping[str, Any],
+    *,
+    kind: InboxKind = InboxKind.MENTION,
+    watch_terms: tuple[str, ...] = (),
+) -> InboxEvent:
+    """The inbox event of a Mastodon ``Status`` entity (as the API and the stream send it).
+
+    Example:
+        >>> status = {"id": "7", "created_at": "2026-05-01T09:30:00.000Z",
+        ...           "content": "<p>@tea my order &amp; refund?</p>", "in_reply_to_id": "3",
+        ...           "account": {"id": "42", "acct": "ann@social.example"}, "language": "en"}
+        >>> event = mastodon_status_event(status)
+        >>> event.key, event.text, event.author_name, event.parent_id
+        ('mastodon:mention:7', '@tea my order & refund?', 'ann@social.example', '3')
+    """
+    account = status.get("account") or {}
+    at = str(status["created_at"]).replace("Z", "+00:00")
+    reply_to = status.get("in_reply_to_id")
+    return InboxEvent(
+        platform="mastodon",
+        kind=kind,
+        event_id=str(status["id"]),
+        author_id=str(account.get("id") or "unknown"),
+        author_name=account.get("acct"),
+        text=_plain_text(str(status.get("content") or "")),
+        at=datetime.fromisoformat(at),
+        parent_id=None if reply_to is None else str(reply_to),
+        post_id=None if reply_to is None or kind is not InboxKind.COMMENT else str(reply_to),
+        language=status.get("language"),
+        url=status.get("url"),
+        watch_terms=watch_terms,
+    )
+
+
+def _get_json(adapter: MastodonAdapter, path: str, params: Any) -> Flow[Any]:
+    response = yield adapter.request("GET", path, endpoint="listening", params=params)
+    return response.json()
+
+
+class MastodonStream:
+    """A live Mastodon stream of inbox events, reconnecting and catching up by itself.
+
+    ``stream``: ``"user"`` (mentions and direct messages of the client's account, from
+    its notifications), ``"hashtag"`` (statuses tagged ``tag``) or ``"public"`` (every
+    public status; with ``watch_terms``, only those that contain one). ``local=True``
+    keeps hashtag and public streams to the instance's own accounts. ``since`` is a
+    :attr:`cursor` persisted earlier: the stream first catches up from it. Without it,
+    the stream starts now (it still remembers where "now" was, so a later gap is caught
+    up). ``streaming_url`` is the instance's streaming server when it is not the API's
+    host (``/api/v2/instance`` → ``configuration.urls.streaming``).
+
+    Iterate it with ``async for`` inside ``async with`` (the connection closes on
+    exit); :func:`~smmkit.platforms.streams.iterate_sync` iterates it from sync code.
+    """
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        *,
+        stream: StreamName = "user",
+        tag: str | None = None,
+        local: bool = False,
+        watch_terms: Iterable[str] = (),
+        since: str | None = None,
+        streaming_url: str | None = None,
+        idle_timeout: float = 120.0,
+        max_catch_up_pages: int = 25,
+    ) -> None:
+        if not isinstance(client, AsyncClient) or not isinstance(client.adapter, MastodonAdapter):
+            raise InvalidInputError.single(
+                "client", "must be an AsyncClient over a MastodonAdapter", type(client).__name__
+            )
+        if stream not in ("user", "hashtag", "public"):
+            raise InvalidInputError.single("stream", "must be user, hashtag or public", stream)
+        if stream == "hashtag" and not (isinstance(tag, str) and tag.strip("# ")):
+            raise InvalidInputError.single("tag", "a hashtag stream needs a tag", tag)
+        if since is not None and not (isinstance(since, str) and since.isdigit()):
+            raise InvalidInputError.single("since", "must be a cursor this stream gave", since)
+        self._client = client
+        self._adapter: MastodonAdapter = client.adapter
+        self.stream: StreamName = stream
+        self.tag = tag.strip("# ") if tag else None
+        self.local = local
+        self.watch_terms = tuple(watch_terms)
+        self.cursor: str | None = since
+        """Where to resume: persist it, pass it back as ``since=``."""
+        self._caught_up = since is None
+        self._streaming_url = streaming_url
+        self._idle_timeout = idle_timeout
+        self._max_pages = max_catch_up_pages
+        self._recent = RecentKeys()
+        self._me: str | None = None
+        self._generator: AsyncIterator[InboxEvent] | None = None
+        self.backoff = Backoff(client._core.retry, client._core.clock)
+        self.connections = 0
+        """Connections opened so far (1 after the first open; more after reconnects)."""
+
+    # -- iteration ------------------------------------------------------------------
+
+    def __aiter__(self) -> AsyncIterator[InboxEvent]:
+        if self._generator is None:
+            self._generator = self._events()
+        return self._generator
+
+    async def __aenter__(self) -> MastodonStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection (the stream can be opened again from :attr:`cursor`)."""
+        generator, self._generator = self._generator, None
+        aclose = getattr(generator, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    async def _events(self) -> AsyncIterator[InboxEvent]:
+        if self.stream == "user":
+            me = await self._client.run(
+                _get_json(self._adapter, "/api/v1/accounts/verify_credentials", None)
+            )
+            self._me = str(me["id"])
+        while True:
+            failure: PlatformError
+            try:
+                async with self._connect() as lines:
+                    self.backoff.connected()
+                    self.connections += 1
+                    if self.cursor is None:
+                        await self._mark_now()
+                    elif not self._caught_up:
+                        async for event in self._catch_up():
+                            yield event
+                    parser = SseParser()
+                    async for line in lines:
+                        sse = parser.feed(line)
+                        if sse is not None:
+                            for event in self._handle(sse):
+                                yield event
+                failure = TransportError("the streaming server closed the stream")
+            except PlatformError as exc:
+                failure = exc
+            self._caught_up = False
+            await self.backoff.failed(failure)
+
+    # -- the connection ---------------------------------------------------------------
+
+    def _request(self) -> httpx.Request:
+        path, params = "/api/v1/streaming/user", {}
+        if self.stream == "hashtag":
+            path, params = "/api/v1/streaming/hashtag", {"tag": self.tag}
+        elif self.stream == "public":
+            path = "/api/v1/streaming/public"
+        if self.local and self.stream != "user":
+            path += "/local"
+        if self._streaming_url:
+            path = self._streaming_url.rstrip("/") + path
+        request = self._adapter.request("GET", path, endpoint="streaming", params=params)
+        timeout = httpx.Timeout(10.0, read=self._idle_timeout)
+        request.extensions["timeout"] = timeout.as_dict()
+        return request
+
+    @asynccontextmanager
+    async def _connect(self) -> AsyncIterator[AsyncIterator[str]]:
+        client, core = self._client, self._client._core
+        origin = self._request()
+        token = await client._ensure_token()
+        request = core.adapter.authorize(origin, token)
+        request.headers["Accept"] = "text/event-stream"
+        failed: PlatformError | None
+        try:
+            response = await client._http.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            failed = core.transport_error(exc, request, origin=origin)
+        else:
+            failed = None
+        if failed is not None:
+            raise failed
+        try:
+            if response.status_code >= 400:
+                await response.aread()
+                core.answered(request, response, origin=origin, token=token)  # raises
+            yield _lines(response, core.transport_error, request)
+        finally:
+            await response.aclose()
+
+    # -- events ---------------------------------------------------------------------
+
+    def _advance(self, item_id: str) -> None:
+        if self.cursor is None or _id_order(item_id) > _id_order(self.cursor):
+            self.cursor = item_id
+
+    def _fresh(self, event: InboxEvent | None) -> list[InboxEvent]:
+        if event is None or not self._recent.add(event.key):
+            return []
+        return [event]
+
+    def _handle(self, sse: SseEvent) -> list[InboxEvent]:
+        if sse.event == "notification" and self.stream == "user":
+            notification = json.loads(sse.data)
+            event = self._from_notification(notification)
+            self._advance(str(notification["id"]))
+            return self._fresh(event)
+        if sse.event == "update" and self.stream != "user":
+            status = json.loads(sse.data)
+            event = self._from_status(status)
+            self._advance(str(status["id"]))
+            return self._fresh(event)
+        return []  # delete, status.update, filters_changed, ...: nothing said to the brand
+
+    def _from_notification(self, notification: Mapping[str, Any]) -> InboxEvent | None:
+        status = notification.get("status")
+        if notification.get("type") != "mention" or not status:
+            return None
+        kind = InboxKind.MENTION
+        if status.get("visibility") == "direct":
+            kind = InboxKind.DIRECT_MESSAGE
+        elif self._me is not None and str(status.get("in_reply_to_account_id")) == self._me:
+            kind = InboxKind.COMMENT
+        text = _plain_text(str(status.get("content") or ""))
+        return mastodon_status_event(
+            status, kind=kind, watch_terms=_watched(text, self.watch_terms)
+        )
+
+    def _from_status(self, status: Mapping[str, Any]) -> InboxEvent | None:
+        if status.get("reblog"):
+            return None  # a boost says nothing new
+        text = _plain_text(str(status.get("content") or ""))
+        terms = _watched(text, self.watch_terms)
+        if self.stream == "hashtag":
+            terms = (f"#{self.tag}", *(t for t in terms if t != f"#{self.tag}"))
+        elif self.watch_terms and not terms:
+            return None
+        return mastodon_status_event(status, watch_terms=terms)
+
+    # -- catching up --------------------------------------------------------------------
+
+    def _rest(self) -> tuple[str, dict[str, Any]]:
+        if self.stream == "user":
+            return "/api/v1/notifications", {"types[]": "mention"}
+        params: dict[str, Any] = {"local": "true"} if self.local else {}
+        if self.stream == "hashtag":
+            return f"/api/v1/timelines/tag/{self.tag}", params
+        return "/api/v1/timelines/public", params
+
+    async def _mark_now(self) -> None:
+        path, params = self._rest()
+        newest = await self._client.run(_get_json(self._adapter, path, {**params, "limit": 1}))
+        self.cursor = str(newest[0]["id"]) if newest else "0"
+        self._caught_up = True
+
+    async def _catch_up(self) -> AsyncIterator[InboxEvent]:
+        """Everything after :attr:`cursor`, oldest first, page by page (``min_id``)."""
+        path, params = self._rest()
+        for _ in range(self._max_pages):
+            query = {**params, "limit": _PAGE, "min_id": self.cursor}
+            page = await self._client.run(_get_json(self._adapter, path, query))
+            if not page:
+                break
+            for item in sorted(page, key=lambda i: _id_order(str(i["id"]))):
+                if self.stream == "user":
+                    event = self._from_notification(item)
+                else:
+                    event = self._from_status(item)
+                self._advance(str(item["id"]))
+                for fresh in self._fresh(event):
+                    yield fresh
+        self._caught_up = True
+
+
+async def _lines(
+    response: httpx.Response, translate: Any, request: httpx.Request
+) -> AsyncIterator[str]:
+    try:
+        async for line in response.aiter_lines():
+            yield line
+    except httpx.HTTPError as exc:
+        failed: PlatformError = translate(exc, request, origin=request)
+    else:
+        return
+    raise failed
