@@ -42,5 +42,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if stats.inputs:
         callables = {id(pkgutil.resolve_name(name)) for name in stats.exercised}
         terminalreporter.write_line(
-            f"properties: {stats.inputs} inputs tried over {len(callables)} callables"
+            f"properties: {stats.inputs} inputs tried over {len(callables)} callables, "
+            f"{stats.huge} of them with a 1 MB text"
         )

@@ -7,6 +7,7 @@ the runner is given calendars with no client (every entry is skipped, none sent)
 from __future__ import annotations
 
 import re
+import tempfile
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.properties._support import (
+    MEDIA_URLS,
     REFUSED,
     Probe,
     attempt,
@@ -21,16 +23,20 @@ from tests.properties._support import (
     aware_datetimes,
     covers,
     datetimes,
+    extreme_floats,
     extreme_ints,
     fast,
+    hashable_junk,
     isolated_registries,
     junk,
     odd_text,
     outcome,
     posts,
     probe_params,
+    retry_policies,
     run_probe,
     texts,
+    zero_clock,
 )
 
 from smmkit.content.calendar import CalendarEntry, ContentCalendar
@@ -64,6 +70,40 @@ def _tid(result: str, *args: Any, **kwargs: Any) -> None:
 
 def _no_query(result: str, request: httpx.Request) -> None:
     assert result.startswith(request.method)
+
+
+_SENTINEL = "sentinel-token-7f3a9c"
+
+
+def _linkedin_args() -> st.SearchStrategy[tuple[tuple[()], dict[str, Any]]]:
+    authors = st.sampled_from(["urn:li:organization:2414183", "urn:li:person:abc", "urn:li:x:1"])
+    return st.tuples(
+        st.just(()),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "author": st.one_of(st.none(), authors, texts, junk),
+                "access_token": st.one_of(st.none(), st.just(_SENTINEL), texts, junk),
+                "base_url": st.one_of(st.none(), st.sampled_from(MEDIA_URLS), texts, junk),
+                "api_version": st.one_of(st.sampled_from(["202601", "202601.01", "2026"]), junk),
+                "read_back_count": st.one_of(extreme_ints, junk),
+                "read_back_window": st.one_of(st.timedeltas(), junk),
+                "media_loader": st.one_of(st.none(), st.just(lambda asset: b""), junk),
+            },
+        ),
+    )
+
+
+def _conceals(result: Any, *args: Any, **kwargs: Any) -> None:
+    """The access token is in neither ``repr`` nor ``str`` of the adapter."""
+    assert _SENTINEL not in repr(result)
+    assert _SENTINEL not in str(result)
+
+
+def _fresh_budget(result: Any, *args: Any, **kwargs: Any) -> None:
+    assert result.retries_used == 0
+    assert result.retries_left == result.policy.max_attempts - 1
+    assert not result.exhausted
 
 
 PLATFORMS: dict[str, Probe] = {
@@ -172,6 +212,54 @@ PLATFORMS: dict[str, Probe] = {
     "smmkit.platforms.SandboxAdapter": Probe(),
     "smmkit.platforms.SandboxReadBackAdapter": Probe(),
     "smmkit.platforms.bluesky.BlueskyAdapter": Probe(),
+    "smmkit.platforms.linkedin.LinkedInAdapter": Probe(args=_linkedin_args(), check=_conceals),
+    "smmkit.platforms.RetryBudget": Probe(
+        args=st.tuples(
+            st.tuples(st.one_of(retry_policies(), junk)),
+            st.fixed_dictionaries(
+                {"now": st.one_of(st.just(zero_clock), junk)},
+                optional={"deadline": st.one_of(st.none(), extreme_floats, junk)},
+            ),
+        ),
+        check=_fresh_budget,
+        regressions=(((None,), {"now": zero_clock}),),
+    ),
+    "smmkit.platforms.InMemoryMediaLoader": Probe(
+        args=st.tuples(
+            st.tuples(
+                st.one_of(
+                    st.dictionaries(
+                        st.one_of(st.sampled_from(MEDIA_URLS), odd_text, hashable_junk),
+                        st.one_of(st.binary(max_size=8), junk),
+                        max_size=3,
+                    ),
+                    junk,
+                )
+            ),
+            st.just({}),
+        )
+    ),
+    "smmkit.platforms.LocalMediaLoader": Probe(
+        args=st.tuples(
+            st.tuples(
+                st.one_of(
+                    st.sampled_from([tempfile.gettempdir(), "/nonexistent", "/etc/hostname"]),
+                    texts,
+                    junk,
+                )
+            ),
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "url_prefix": st.one_of(
+                        st.none(), st.sampled_from(MEDIA_URLS), st.just("file:///etc/"), texts, junk
+                    ),
+                    "max_bytes": st.one_of(extreme_ints, junk),
+                },
+            ),
+        ),
+        check=lambda result, *a, **k: result.base_dir.is_dir() and result.max_bytes > 0,
+    ),
     "smmkit.platforms.mastodon.MastodonAdapter": Probe(),
     "smmkit.platforms.x.XAdapter": Probe(),
     "smmkit.platforms.facebook.FacebookPageAdapter": Probe(),
@@ -268,11 +356,14 @@ def _first_step(adapter: Any, post: Any) -> Any:
 
 
 @fast(20)
-@given(st.one_of(st.sampled_from(["sandbox", "mastodon"]), junk), st.one_of(posts, junk))
+@given(
+    st.one_of(st.sampled_from(["sandbox", "mastodon", "linkedin"]), junk), st.one_of(posts, junk)
+)
 @covers("smmkit.platforms.publish_flow")
 def test_publish_flow_checks_before_it_sends(adapter: Any, post: Any) -> None:
     from smmkit.models import PlatformPost
     from smmkit.platforms import SandboxAdapter
+    from smmkit.platforms.linkedin import LinkedInAdapter
     from smmkit.platforms.mastodon import MastodonAdapter
 
     if post is REFUSED:
@@ -281,6 +372,8 @@ def test_publish_flow_checks_before_it_sends(adapter: Any, post: Any) -> None:
         adapter = SandboxAdapter(spec=getattr(post, "platform", "mastodon"))
     elif adapter == "mastodon":
         adapter = MastodonAdapter(base_url="https://m.example", access_token="t")
+    elif adapter == "linkedin":  # little-text escaping of the body (#16: linear, 1 MB)
+        adapter = LinkedInAdapter(access_token=_SENTINEL, author="urn:li:person:abc")
     bad = not isinstance(post, PlatformPost) or isinstance(adapter, (str, bytes, type(None)))
     step = outcome(_first_step, adapter, post, bad=bad)
     assert step is REFUSED or isinstance(step, (httpx.Request, object))

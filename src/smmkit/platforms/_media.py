@@ -130,6 +130,9 @@ def load_media(
         b'png'
     """
     require(asset, "asset", MediaAsset, "a MediaAsset")
+    if spec is not None:
+        require(spec, "spec", Platform, "a Platform spec or None")
+    loader = media_loader_or_default(loader)
     if loader is not None:
         data = loader(asset)
         if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -223,10 +226,22 @@ def _next_hop(request: httpx.Request, response: httpx.Response) -> httpx.Request
     )
 
 
-def _check_length(response: httpx.Response, max_bytes: int) -> None:
+def _wanted(response: httpx.Response, max_bytes: int) -> bool:
+    """Whether to read the final answer's body: not an error's (it is not kept); a
+    success whose declared length is over ``max_bytes`` is refused before reading."""
+    if not response.is_success:
+        return False
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_large("media.url", max_bytes, int(declared))
+    return True
+
+
+def _take(content: bytearray, chunk: bytes, max_bytes: int) -> None:
+    """Append ``chunk``; refuse the download once it passes ``max_bytes``."""
+    content += chunk
+    if len(content) > max_bytes:
+        raise too_large("media.url", max_bytes, None)
 
 
 def _final(response: httpx.Response, content: bytes) -> httpx.Response:
@@ -234,6 +249,16 @@ def _final(response: httpx.Response, content: bytes) -> httpx.Response:
     return httpx.Response(
         response.status_code, headers=headers, content=content, request=response.request
     )
+
+
+def _send_failed(
+    exc: httpx.HTTPError | httpx.InvalidURL, request: httpx.Request, platform: str | None
+) -> SmmkitError:
+    """The error of a send that raised (httpx parses a redirect's Location even when it
+    does not follow it: an unparsable one is :data:`_BAD_REDIRECT`)."""
+    if isinstance(exc, httpx.InvalidURL):
+        return MediaSourceError.single("media.url", _BAD_REDIRECT)
+    return _failed(exc, request, platform)
 
 
 def _failed(exc: httpx.HTTPError, request: httpx.Request, platform: str | None) -> MediaFetchError:
@@ -306,23 +331,17 @@ def fetch_media(
         failed: SmmkitError | None = None
         try:
             response = http.send(current, stream=True, follow_redirects=False, auth=None)
-        except httpx.HTTPError as exc:
-            failed = _failed(exc, current, platform)
-        except httpx.InvalidURL:  # httpx parses a redirect's Location even when not following
-            failed = MediaSourceError.single("media.url", _BAD_REDIRECT)
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            failed = _send_failed(exc, current, platform)
         if failed is not None:
             raise failed  # outside the handler: the httpx error stays out of the chain
         try:
             hop = _next_hop(current, response)
             if hop is None:
-                if not response.is_success:
-                    return _final(response, b"")
-                _check_length(response, max_bytes)
                 content = bytearray()
-                for chunk in response.iter_bytes(_CHUNK):
-                    content += chunk
-                    if len(content) > max_bytes:
-                        raise too_large("media.url", max_bytes, None)
+                if _wanted(response, max_bytes):
+                    for chunk in response.iter_bytes(_CHUNK):
+                        _take(content, chunk, max_bytes)
                 return _final(response, bytes(content))
         except httpx.HTTPError as exc:
             failed = _failed(exc, current, platform)
@@ -346,23 +365,17 @@ async def afetch_media(
         failed: SmmkitError | None = None
         try:
             response = await http.send(current, stream=True, follow_redirects=False, auth=None)
-        except httpx.HTTPError as exc:
-            failed = _failed(exc, current, platform)
-        except httpx.InvalidURL:  # httpx parses a redirect's Location even when not following
-            failed = MediaSourceError.single("media.url", _BAD_REDIRECT)
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            failed = _send_failed(exc, current, platform)
         if failed is not None:
             raise failed
         try:
             hop = _next_hop(current, response)
             if hop is None:
-                if not response.is_success:
-                    return _final(response, b"")
-                _check_length(response, max_bytes)
                 content = bytearray()
-                async for chunk in response.aiter_bytes(_CHUNK):
-                    content += chunk
-                    if len(content) > max_bytes:
-                        raise too_large("media.url", max_bytes, None)
+                if _wanted(response, max_bytes):
+                    async for chunk in response.aiter_bytes(_CHUNK):
+                        _take(content, chunk, max_bytes)
                 return _final(response, bytes(content))
         except httpx.HTTPError as exc:
             failed = _failed(exc, current, platform)

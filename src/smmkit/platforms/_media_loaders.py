@@ -56,6 +56,8 @@ class LocalMediaLoader:
         require(max_bytes, "max_bytes", int, "an int")
         if max_bytes <= 0:
             raise InvalidInputError.single("max_bytes", "must be > 0", max_bytes)
+        if not os.fspath(base_dir).strip():  # "" would quietly mean the working directory
+            raise InvalidInputError.single("base_dir", "must name a directory, not be blank")
         try:
             base = Path(base_dir).resolve(strict=True)
         except (OSError, RuntimeError, ValueError):

@@ -32,6 +32,7 @@ deadline. Outside a publish each request has the policy to itself.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from collections.abc import Awaitable, Callable
@@ -42,6 +43,7 @@ from pydantic import Field
 
 from smmkit.exceptions import (
     APIError,
+    InvalidInputError,
     PlatformError,
     RateLimitError,
     ServerError,
@@ -259,6 +261,19 @@ class RetryBudget:
     def __init__(
         self, policy: RetryPolicy, *, now: Callable[[], float], deadline: float | None = None
     ) -> None:
+        if not isinstance(policy, RetryPolicy):
+            raise InvalidInputError.single("policy", "must be a RetryPolicy", policy)
+        if not callable(now):
+            raise InvalidInputError.single("now", "must be a callable returning seconds", now)
+        if deadline is not None and (
+            isinstance(deadline, bool)
+            or not isinstance(deadline, (int, float))
+            or not math.isfinite(deadline)
+            or deadline < 0
+        ):
+            raise InvalidInputError.single(
+                "deadline", "must be a finite number of seconds, 0 or more, or None", deadline
+            )
         self.policy = policy
         self._now = now
         self.deadline_at = None if deadline is None else now() + deadline
@@ -281,7 +296,12 @@ class RetryBudget:
         all, or when it would end past the deadline; the budget is then spent for good
         (``exhausted``): the publish gives up rather than try again without the pause.
         """
-        wait = max(float(wait), 0.0)
+        if isinstance(wait, bool) or not isinstance(wait, (int, float)) or math.isnan(wait):
+            raise InvalidInputError.single("wait", "must be a number of seconds", wait)
+        try:
+            wait = max(float(wait), 0.0)
+        except OverflowError:  # an int beyond float: longer than any budget
+            wait = math.inf
         with self._lock:
             if (
                 self.exhausted
