@@ -59,14 +59,6 @@ class Account:
     did: str
 
 
-@pytest.fixture(scope="module")
-def pds_url() -> str:
-    url = os.environ.get("SMMKIT_BSKY_URL", "")
-    if not url:
-        pytest.skip("SMMKIT_BSKY_URL is not set: start the PDS with scripts/integration/")
-    return url
-
-
 def create_account(url: str) -> Account:
     handle = f"it{uuid.uuid4().hex[:10]}.test"
     password = uuid.uuid4().hex

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -38,14 +37,6 @@ class Account:
     handle: str
     did: str
     jwt: str
-
-
-@pytest.fixture(scope="module")
-def pds_url() -> str:
-    url = os.environ.get("SMMKIT_BSKY_URL", "")
-    if not url:
-        pytest.skip("SMMKIT_BSKY_URL is not set: start the PDS with scripts/integration/")
-    return url
 
 
 def create_account(url: str) -> Account:

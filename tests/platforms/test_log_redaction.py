@@ -7,17 +7,15 @@ send real requests to a server on 127.0.0.1, so httpcore's DEBUG lines run as we
 
 from __future__ import annotations
 
-import json
 import logging
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
+from tests.support.json_server import JsonHandler, serving
 
 from smmkit.models import PlatformPost
 from smmkit.platforms import AsyncClient, Client, Credentials, InMemoryTokenStore
@@ -29,42 +27,19 @@ from smmkit.testing import SENTINEL_SECRET, drive
 TOKEN = "live-token-SENTINEL-7c1d"
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     """WeChat and WeCom, reduced to: a token for the token call, success for the rest."""
 
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        path = self.path.split("?", 1)[0]
+    def body(self, path: str) -> dict[str, Any]:
         if path in ("/cgi-bin/stable_token", "/cgi-bin/gettoken"):
-            body: dict[str, Any] = {"access_token": TOKEN, "expires_in": 7200}
-        else:
-            body = {"errcode": 0, "errmsg": "ok", "msgid": "m1"}
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = _answer
-    do_POST = _answer
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
-        del format, args  # the server's own access log is not under test
+            return {"access_token": TOKEN, "expires_in": 7200}
+        return {"errcode": 0, "errmsg": "ok", "msgid": "m1"}
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(_Handler) as url:
+        yield url
 
 
 def _client(kind: str, adapter: Any) -> Any:

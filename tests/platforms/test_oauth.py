@@ -120,6 +120,16 @@ def token_answer(**fields: Any) -> httpx.Response:
     return httpx.Response(200, json={k: v for k, v in body.items() if v is not None})
 
 
+def exchange(
+    kind: str, provider: OAuthProvider, answer: Answer, *, client: OAuthClient = APP, **options: Any
+) -> tuple[OAuthToken, FakeOAuthServer]:
+    """Run ``provider``'s code exchange (``redirect_uri=CALLBACK``) against ``answer``."""
+    server = FakeOAuthServer(answer)
+    flow = oauth.exchange_code(provider, client=client, redirect_uri=CALLBACK, **options)
+    token: OAuthToken = run(kind, flow, server)
+    return token, server
+
+
 def query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query, keep_blank_values=True)
 
@@ -416,21 +426,13 @@ def test_a_provider_can_be_adapted() -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_x_exchange_uses_basic_auth_and_the_verifier(kind: str) -> None:
-    server = FakeOAuthServer(
-        token_answer(
-            access_token="x-at",
-            expires_in=7200,
-            refresh_token="x-rt",
-            scope="tweet.read offline.access",
-        )
+    answer = token_answer(
+        access_token="x-at",
+        expires_in=7200,
+        refresh_token="x-rt",
+        scope="tweet.read offline.access",
     )
-    token = run(
-        kind,
-        oauth.exchange_code(
-            X, client=APP, code="x-code", redirect_uri=CALLBACK, code_verifier=VERIFIER
-        ),
-        server,
-    )
+    token, server = exchange(kind, X, answer, code="x-code", code_verifier=VERIFIER)
     request = server.seen[0]
     assert (request.method, str(request.url)) == ("POST", "https://api.x.com/2/oauth2/token")
     assert request.headers["content-type"] == "application/x-www-form-urlencoded"
@@ -450,18 +452,9 @@ def test_x_exchange_uses_basic_auth_and_the_verifier(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_x_public_client_sends_its_id_in_the_form(kind: str) -> None:
-    server = FakeOAuthServer(token_answer())
     public = OAuthClient(client_id="public-1")
-    run(
-        kind,
-        oauth.exchange_code(
-            X,
-            client=public,
-            code="c",
-            redirect_uri=CALLBACK,
-            code_verifier=oauth.pkce_pair(VERIFIER),
-        ),
-        server,
+    _, server = exchange(
+        kind, X, token_answer(), client=public, code="c", code_verifier=oauth.pkce_pair(VERIFIER)
     )
     assert "authorization" not in server.seen[0].headers
     assert server.form()["client_id"] == "public-1"
@@ -479,18 +472,14 @@ def test_x_exchange_requires_the_verifier() -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_linkedin_exchange_reads_both_lifetimes(kind: str) -> None:
-    server = FakeOAuthServer(
-        token_answer(
-            access_token="li-at",
-            expires_in=5184000,
-            refresh_token="li-rt",
-            refresh_token_expires_in=31536000,
-            scope="openid,profile,w_member_social",
-        )
+    answer = token_answer(
+        access_token="li-at",
+        expires_in=5184000,
+        refresh_token="li-rt",
+        refresh_token_expires_in=31536000,
+        scope="openid,profile,w_member_social",
     )
-    token = run(
-        kind, oauth.exchange_code(LINKEDIN, client=APP, code="li", redirect_uri=CALLBACK), server
-    )
+    token, server = exchange(kind, LINKEDIN, answer, code="li")
     assert str(server.seen[0].url) == "https://www.linkedin.com/oauth/v2/accessToken"
     assert server.form() == {
         "grant_type": "authorization_code",
@@ -510,10 +499,8 @@ def test_linkedin_exchange_reads_both_lifetimes(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_meta_exchange_is_a_get_on_the_pinned_version(kind: str) -> None:
-    server = FakeOAuthServer(token_answer(access_token="EAAshort", expires_in=5400))
-    token = run(
-        kind, oauth.exchange_code(META, client=APP, code="fb-code", redirect_uri=CALLBACK), server
-    )
+    answer = token_answer(access_token="EAAshort", expires_in=5400)
+    token, server = exchange(kind, META, answer, code="fb-code")
     request = server.seen[0]
     assert request.method == "GET"
     assert request.url.path == f"/{META_GRAPH_VERSION}/oauth/access_token"
@@ -529,22 +516,14 @@ def test_meta_exchange_is_a_get_on_the_pinned_version(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_google_exchange(kind: str) -> None:
-    server = FakeOAuthServer(
-        token_answer(
-            access_token="ya29.a",
-            expires_in=3599,
-            refresh_token="1//rt",
-            scope="https://www.googleapis.com/auth/youtube.upload openid",
-            id_token="eyJ.id.token",
-        )
+    answer = token_answer(
+        access_token="ya29.a",
+        expires_in=3599,
+        refresh_token="1//rt",
+        scope="https://www.googleapis.com/auth/youtube.upload openid",
+        id_token="eyJ.id.token",
     )
-    token = run(
-        kind,
-        oauth.exchange_code(
-            GOOGLE, client=APP, code="4/0A", redirect_uri=CALLBACK, code_verifier=VERIFIER
-        ),
-        server,
-    )
+    token, server = exchange(kind, GOOGLE, answer, code="4/0A", code_verifier=VERIFIER)
     assert str(server.seen[0].url) == "https://oauth2.googleapis.com/token"
     assert server.form()["code_verifier"] == VERIFIER
     assert server.form()["client_secret"] == "app-secret-123456"
@@ -554,20 +533,16 @@ def test_google_exchange(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_tiktok_exchange_uses_client_key_and_reads_open_id(kind: str) -> None:
-    server = FakeOAuthServer(
-        token_answer(
-            access_token="act.1",
-            expires_in=86400,
-            open_id="open-1",
-            refresh_token="rft.1",
-            refresh_expires_in=31536000,
-            scope="user.info.basic,video.publish",
-            token_type="Bearer",
-        )
+    answer = token_answer(
+        access_token="act.1",
+        expires_in=86400,
+        open_id="open-1",
+        refresh_token="rft.1",
+        refresh_expires_in=31536000,
+        scope="user.info.basic,video.publish",
+        token_type="Bearer",
     )
-    token = run(
-        kind, oauth.exchange_code(TIKTOK, client=APP, code="tt", redirect_uri=CALLBACK), server
-    )
+    token, server = exchange(kind, TIKTOK, answer, code="tt")
     assert str(server.seen[0].url) == "https://open.tiktokapis.com/v2/oauth/token/"
     assert server.form() == {
         "grant_type": "authorization_code",

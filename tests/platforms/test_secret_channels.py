@@ -22,15 +22,14 @@ import copy
 import json
 import logging
 import pickle
-import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
+from tests.support.json_server import JsonHandler, serving
 
 from smmkit.exceptions import (
     AuthenticationError,
@@ -546,46 +545,27 @@ def test_a_refused_callback_leaves_no_key_in_frames() -> None:
 # -- logs of a real exchange ----------------------------------------------------------------------
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     """Token and API answers that set a session cookie and echo a credential header."""
 
-    def _answer(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        path = self.path.split("?", 1)[0]
+    extra_headers: ClassVar[Mapping[str, str]] = {
+        "Set-Cookie": f"session={COOKIE}; Path=/; HttpOnly",
+        "X-Echo-Authorization": f"Bearer {ACCESS}",
+        "X-Refresh-Token": REFRESH,
+    }
+
+    def body(self, path: str) -> dict[str, Any]:
         if path in ("/cgi-bin/stable_token", "/oauth/token"):
-            body: dict[str, Any] = {"access_token": ACCESS, "expires_in": 7200}
-        else:
-            # both a WeChat success and a Mastodon status
-            body = {"errcode": 0, "errmsg": "ok", "msgid": "m1", "id": "1",
-                    "created_at": "2026-01-01T00:00:00Z"}  # fmt: skip
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Set-Cookie", f"session={COOKIE}; Path=/; HttpOnly")
-        self.send_header("X-Echo-Authorization", f"Bearer {ACCESS}")
-        self.send_header("X-Refresh-Token", REFRESH)
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = _answer
-    do_POST = _answer
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
-        del format, args
+            return {"access_token": ACCESS, "expires_in": 7200}
+        # both a WeChat success and a Mastodon status
+        return {"errcode": 0, "errmsg": "ok", "msgid": "m1", "id": "1",
+                "created_at": "2026-01-01T00:00:00Z"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(_Handler) as url:
+        yield url
 
 
 @pytest.mark.parametrize("platform", ["wechat_oa", "mastodon"])

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -230,12 +230,7 @@ def _receive_ticket(component: WeChatComponentAdapter, clock: SimulatedClock) ->
 
 def _connect(component: WeChatComponentAdapter, wechat: FakeWeChat, clock: SimulatedClock) -> None:
     _receive_ticket(component, clock)
-    with Client(
-        component,
-        token_store=component.store,
-        clock=clock,
-        http_client=httpx.Client(transport=httpx.MockTransport(wechat)),
-    ) as client:
+    with _client(component, component.store, wechat, clock) as client:
         code = client.run(component.pre_auth_code())
         url = component.authorization_url(code, redirect_uri="https://agency.example/cb")
         assert url.startswith(
@@ -244,6 +239,31 @@ def _connect(component: WeChatComponentAdapter, wechat: FakeWeChat, clock: Simul
         auth = client.run(component.query_auth("queryauthcode@@@1"))
     assert auth.authorizer_appid == "wx_oa1" and auth.func_info == (1, 15)
     component.save_authorization(auth)
+
+
+def _client(
+    adapter: Any,
+    store: TokenStore,
+    handler: Callable[[httpx.Request], httpx.Response],
+    clock: SimulatedClock,
+) -> Client:
+    """A sync client of ``adapter`` over ``store``, answered by ``handler``."""
+    return Client(
+        adapter,
+        token_store=store,
+        clock=clock,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+
+
+def _connected(
+    wechat: FakeWeChat, clock: SimulatedClock
+) -> tuple[InMemoryTokenStore, WeChatComponentAdapter]:
+    """A component over a fresh store, with a ticket and ``wx_oa1`` authorized."""
+    store = InMemoryTokenStore()
+    component = _component(store)
+    _connect(component, wechat, clock)
+    return store, component
 
 
 def _post() -> PlatformPost:
@@ -356,9 +376,7 @@ def test_publish_with_an_authorizer_token_and_renewal_before_expiry(
 def test_single_flight_across_threads_and_authorizers(
     wechat: FakeWeChat, clock: SimulatedClock
 ) -> None:
-    store = InMemoryTokenStore()
-    component = _component(store)
-    _connect(component, wechat, clock)
+    store, component = _connected(wechat, clock)
     wechat.refresh_tokens["wx_oa2"] = "refreshtoken@@@r2"
     store.put(
         authorizer_token_key("wx_oa2"), Token(access_token="old", refresh_token="refreshtoken@@@r2")
@@ -370,12 +388,7 @@ def test_single_flight_across_threads_and_authorizers(
 
     def worker(appid: str) -> None:
         oa = WeChatOfficialAccountAdapter(authorizer=component.authorizer(appid))
-        with Client(
-            oa,
-            token_store=component.store,
-            clock=clock,
-            http_client=httpx.Client(transport=httpx.MockTransport(wechat)),
-        ) as client:
+        with _client(oa, component.store, wechat, clock) as client:
             barrier.wait()
             results.append(client.publish(_post()).ok)
 
@@ -392,9 +405,7 @@ def test_single_flight_across_threads_and_authorizers(
 def test_a_component_token_wechat_refuses_is_renewed_once(
     wechat: FakeWeChat, clock: SimulatedClock
 ) -> None:
-    store = InMemoryTokenStore()
-    component = _component(store)
-    _connect(component, wechat, clock)
+    store, component = _connected(wechat, clock)
     clock.advance(7200)  # the authorizer token expired; the stored component token is
     stale = store.get(component.token_key)
     assert stale is not None
@@ -403,12 +414,7 @@ def test_a_component_token_wechat_refuses_is_renewed_once(
         stale.model_copy(update={"expires_at": datetime(2030, 1, 1, tzinfo=timezone.utc)}),
     )
     oa = WeChatOfficialAccountAdapter(authorizer=component.authorizer("wx_oa1"))
-    with Client(
-        oa,
-        token_store=component.store,
-        clock=clock,
-        http_client=httpx.Client(transport=httpx.MockTransport(wechat)),
-    ) as client:
+    with _client(oa, component.store, wechat, clock) as client:
         assert client.publish(_post()).ok
     assert wechat.calls["/cgi-bin/component/api_authorizer_token"] == 2  # refused, then ok
     assert wechat.calls["/cgi-bin/component/api_component_token"] == 2
@@ -417,18 +423,11 @@ def test_a_component_token_wechat_refuses_is_renewed_once(
 def test_the_component_store_is_required_for_renewals(
     wechat: FakeWeChat, clock: SimulatedClock
 ) -> None:
-    store = InMemoryTokenStore()
-    component = _component(store)
-    _connect(component, wechat, clock)
+    store, component = _connected(wechat, clock)
     clock.advance(7200)
     oa = WeChatOfficialAccountAdapter(authorizer=component.authorizer("wx_oa1"))
     with (
-        Client(
-            oa,
-            token_store=store,  # the bare store: no component lock
-            clock=clock,
-            http_client=httpx.Client(transport=httpx.MockTransport(wechat)),
-        ) as client,
+        _client(oa, store, wechat, clock) as client,  # the bare store: no component lock
         pytest.raises(InvalidInputError, match=r"token_store=component\.store"),
     ):
         client.publish(_post())
@@ -457,12 +456,7 @@ def test_component_codes_are_typed_with_code_and_request_id(
         {"errcode": code, "errmsg": f"refused rid: 6142cae2-160a288b-{code:08x}"}
     ]
     with (
-        Client(
-            component,
-            token_store=component.store,
-            clock=clock,
-            http_client=httpx.Client(transport=httpx.MockTransport(wechat)),
-        ) as client,
+        _client(component, component.store, wechat, clock) as client,
         pytest.raises(kind) as caught,
     ):
         client.run(component.pre_auth_code())
@@ -474,18 +468,11 @@ def test_component_codes_are_typed_with_code_and_request_id(
 def test_an_invalid_refresh_token_says_authorize_again(
     wechat: FakeWeChat, clock: SimulatedClock
 ) -> None:
-    store = InMemoryTokenStore()
-    component = _component(store)
-    _connect(component, wechat, clock)
+    _, component = _connected(wechat, clock)
     wechat.refresh_tokens["wx_oa1"] = "refreshtoken@@@rotated-by-reauthorization"
     clock.advance(7200)
     oa = WeChatOfficialAccountAdapter(authorizer=component.authorizer("wx_oa1"))
-    with Client(
-        oa,
-        token_store=component.store,
-        clock=clock,
-        http_client=httpx.Client(transport=httpx.MockTransport(wechat)),
-    ) as client:
+    with _client(oa, component.store, wechat, clock) as client:
         result = client.publish(_post())
     assert isinstance(result.exception, AuthorizerRefreshTokenError)
     assert result.exception.code == 61023
@@ -496,12 +483,7 @@ def test_an_invalid_refresh_token_says_authorize_again(
 def test_no_ticket_yet_is_a_ticket_error(clock: SimulatedClock) -> None:
     component = _component(InMemoryTokenStore())
     with (
-        Client(
-            component,
-            token_store=component.store,
-            clock=clock,
-            http_client=httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(500))),
-        ) as client,
+        _client(component, component.store, lambda r: httpx.Response(500), clock) as client,
         pytest.raises(ComponentTicketError),
     ):
         client.run(component.pre_auth_code())
@@ -531,19 +513,12 @@ def test_secrets_stay_out_of_reprs_logs_and_errors(
     wechat: FakeWeChat, clock: SimulatedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    store = InMemoryTokenStore()
-    component = _component(store)
-    _connect(component, wechat, clock)
+    store, component = _connected(wechat, clock)
     oa = WeChatOfficialAccountAdapter(authorizer=component.authorizer("wx_oa1"))
     clock.advance(7200)  # the OA client renews both tokens, then WeChat echoes secrets
     echo = f"invalid media {SECRET} {TICKET} cat-5 aat-6 refreshtoken@@@SENTINEL-r1"
     wechat.fail["/cgi-bin/draft/add"] = [{"errcode": 40007, "errmsg": echo}] * 5
-    with Client(
-        oa,
-        token_store=component.store,
-        clock=clock,
-        http_client=httpx.Client(transport=httpx.MockTransport(wechat)),
-    ) as client:
+    with _client(oa, component.store, wechat, clock) as client:
         result = client.publish(_post())
     assert not result.ok
     tokens = [*wechat.component_tokens, *wechat.authorizer_tokens]

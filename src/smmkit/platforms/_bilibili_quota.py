@@ -11,13 +11,11 @@ several workers can be combined.
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime
-from typing import Any
 
 from smmkit.exceptions import InvalidInputError, RateLimitError
-from smmkit.models._base import require_aware
 from smmkit.platforms._bilibili_wire import BEIJING, seconds_to_beijing_midnight
+from smmkit.platforms._quota_days import DailyCounts, local_day
 
 __all__ = ["NON_REGULAR_DAILY_LIMIT", "BilibiliDailyLimitError", "SubmissionQuota"]
 
@@ -40,11 +38,10 @@ def beijing_day(now: datetime) -> date:
         >>> beijing_day(datetime(2026, 3, 1, 16, 30, tzinfo=timezone.utc)).isoformat()
         '2026-03-02'
     """
-    require_aware(now, "now", "must be a timezone-aware datetime")
-    return now.astimezone(BEIJING).date()
+    return local_day(now, BEIJING)
 
 
-class SubmissionQuota:
+class SubmissionQuota(DailyCounts[date]):
     """Submissions per Beijing day, against ``daily_limit`` (``None``: no limit, for a
     regular member, 正式会员).
 
@@ -65,22 +62,11 @@ class SubmissionQuota:
             raise InvalidInputError.single(
                 "daily_limit", "must be an int >= 0 or None", daily_limit
             )
+        super().__init__()  # counts per Beijing day; spent: days Bilibili said so
         self.daily_limit = daily_limit
-        self._used: dict[date, int] = {}
-        self._spent: set[date] = set()  # days Bilibili said the limit was reached
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"SubmissionQuota(daily_limit={self.daily_limit!r}, days={len(self._used)})"
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
 
     def used(self, *, now: datetime) -> int:
         """Submissions counted on ``now``'s Beijing day."""
@@ -139,8 +125,5 @@ class SubmissionQuota:
         if other.daily_limit != self.daily_limit:
             raise InvalidInputError.single("other", "has another daily_limit; cannot merge")
         merged = SubmissionQuota(daily_limit=self.daily_limit)
-        for source in (self, other):
-            for day, count in source._used.items():
-                merged._used[day] = merged._used.get(day, 0) + count
-            merged._spent |= source._spent
+        merged._add_counts(self, other)
         return merged

@@ -12,7 +12,7 @@ The WebSocket client is ``websockets`` (the ``firehose`` extra).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Iterable, Iterator
 
 import httpx
 
@@ -27,7 +27,7 @@ from smmkit.models.inbox import InboxEvent
 from smmkit.platforms._clock import Clock, SystemClock
 from smmkit.platforms._firehose import BrandWatch, decode_frame, frame_events
 from smmkit.platforms._retry import RetryPolicy
-from smmkit.platforms._stream_common import Backoff
+from smmkit.platforms._stream_common import Backoff, Disconnected, ReconnectingStream
 
 __all__ = ["BlueskyFirehose", "parse_cursor"]
 
@@ -61,7 +61,7 @@ def _websocket_url(base_url: str, cursor: int | None) -> str:
     return str(url.copy_with(scheme=scheme, path=path, params=params))
 
 
-class BlueskyFirehose:
+class BlueskyFirehose(ReconnectingStream[InboxEvent]):
     """Mentions, comments, replies and quotes of the brand, live from a PDS's event stream.
 
     ``base_url`` is the PDS (``https://pds.example``; a relay works too), ``dids`` the
@@ -95,12 +95,9 @@ class BlueskyFirehose:
         self.base_url = base_url
         self._open_timeout = open_timeout
         self._max_bytes = max_message_bytes
-        self.backoff = Backoff(retry or RetryPolicy(), clock or SystemClock())
-        self.connections = 0
-        """Connections opened so far (1 after the first open; more after reconnects)."""
+        super().__init__(Backoff(retry or RetryPolicy(), clock or SystemClock()))
         self.frames = 0
         """Frames decoded so far (all types, also those with nothing for the brand)."""
-        self._generator: AsyncIterator[InboxEvent] | None = None
 
     @property
     def cursor(self) -> str | None:
@@ -109,51 +106,31 @@ class BlueskyFirehose:
             return None
         return f"{self._seq}:{self._done}" if self._done else str(self._seq)
 
-    def __aiter__(self) -> AsyncIterator[InboxEvent]:
-        if self._generator is None:
-            self._generator = self._events()
-        return self._generator
-
-    async def __aenter__(self) -> BlueskyFirehose:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection; a new stream from :attr:`cursor` picks up from here."""
-        generator, self._generator = self._generator, None
-        aclose = getattr(generator, "aclose", None)
-        if aclose is not None:
-            await aclose()
-
-    async def _events(self) -> AsyncIterator[InboxEvent]:
+    async def _connection(self) -> AsyncGenerator[InboxEvent, None]:
         try:
             from websockets.asyncio.client import connect
             from websockets.exceptions import InvalidStatus, WebSocketException
         except ImportError:  # pragma: no cover - the extra is in the test environment
             raise MissingExtraError("websockets", extra="firehose") from None
-        while True:
-            url = _websocket_url(self.base_url, self._seq)
-            failure: PlatformError
-            try:
-                async with connect(
-                    url, open_timeout=self._open_timeout, max_size=self._max_bytes
-                ) as socket:
-                    self.backoff.connected()
-                    self.connections += 1
-                    async for message in socket:
-                        if isinstance(message, str):
-                            continue  # the protocol sends binary frames only
-                        for event in self._frame(message):
-                            yield event
-                failure = TransportError("the PDS closed the event stream", platform="bluesky")
-            except InvalidStatus as exc:
-                status = exc.response.status_code
-                failure = ServerError(f"subscribeRepos answered {status}", status=status)
-            except (OSError, TimeoutError, WebSocketException) as exc:
-                failure = TransportError(f"event stream failed: {exc!r}", platform="bluesky")
-            await self.backoff.failed(failure)
+        url = _websocket_url(self.base_url, self._seq)
+        failure: PlatformError
+        try:
+            async with connect(
+                url, open_timeout=self._open_timeout, max_size=self._max_bytes
+            ) as socket:
+                self._opened()
+                async for message in socket:
+                    if isinstance(message, str):
+                        continue  # the protocol sends binary frames only
+                    for event in self._frame(message):  # an error frame ends the stream
+                        yield event
+            failure = TransportError("the PDS closed the event stream", platform="bluesky")
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            failure = ServerError(f"subscribeRepos answered {status}", status=status)
+        except (OSError, TimeoutError, WebSocketException) as exc:
+            failure = TransportError(f"event stream failed: {exc!r}", platform="bluesky")
+        raise Disconnected(failure)
 
     def _frame(self, message: bytes) -> Iterator[InboxEvent]:
         frame = decode_frame(message)

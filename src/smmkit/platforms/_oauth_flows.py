@@ -34,6 +34,7 @@ __all__ = [
     "require_text",
     "revoke",
     "scope_list",
+    "unreadable",
 ]
 
 OOB_REDIRECT = "urn:ietf:wg:oauth:2.0:oob"
@@ -154,6 +155,19 @@ def _request(
     return httpx.Request(method, url, data=params, headers=headers, extensions=extensions)
 
 
+def unreadable(
+    provider: OAuthProvider, exc: Exception, request: httpx.Request, response: httpx.Response
+) -> APIError:
+    """The error for an answer of ``provider`` that could not be read (raise it unchained)."""
+    return unexpected_answer(
+        exc,
+        request,
+        response,
+        platform=provider.name,
+        request_id_headers=provider.request_id_headers,
+    )
+
+
 def _checked(response: httpx.Response) -> httpx.Response:
     """``response`` if it is a success; else raise the provider's typed error.
 
@@ -178,13 +192,7 @@ def _body(provider: OAuthProvider, response: httpx.Response) -> dict[str, Any]:
                 raise TypeError("not a JSON object")
         return body
     except (LookupError, ValueError, TypeError) as exc:
-        failed = unexpected_answer(
-            exc,
-            response.request,
-            response,
-            platform=provider.name,
-            request_id_headers=provider.request_id_headers,
-        )
+        failed = unreadable(provider, exc, response.request, response)
     raise failed  # outside the handler: a JSONDecodeError holds the body (the tokens)
 
 
@@ -245,13 +253,7 @@ def _token(
             id_token=id_token if isinstance(id_token, str) and id_token else None,
         )
     except (LookupError, TypeError, ValueError) as exc:
-        failed = unexpected_answer(
-            exc,
-            response.request,
-            response,
-            platform=provider.name,
-            request_id_headers=provider.request_id_headers,
-        )
+        failed = unreadable(provider, exc, response.request, response)
     raise failed
 
 
@@ -487,13 +489,7 @@ def _revoke_flow(
     if provider.revoke_auth == "bearer" and response.content:
         body = _body(provider, response)
         if body.get("success") is False:  # Meta answers {"success": true}
-            failed = unexpected_answer(
-                ValueError("success: false"),
-                request,
-                response,
-                platform=provider.name,
-                request_id_headers=provider.request_id_headers,
-            )
+            failed = unreadable(provider, ValueError("success: false"), request, response)
             failed.outcome_unknown = False
             raise failed
 
@@ -556,11 +552,5 @@ def _register_flow(
             raise TypeError("client_id")
         return OAuthClient(client_id=client_id, client_secret=secret)
     except (LookupError, TypeError, ValueError) as exc:
-        failed = unexpected_answer(
-            exc,
-            request,
-            response,
-            platform=provider.name,
-            request_id_headers=provider.request_id_headers,
-        )
+        failed = unreadable(provider, exc, request, response)
     raise failed

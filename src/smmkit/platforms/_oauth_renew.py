@@ -29,9 +29,9 @@ from smmkit.platforms._oauth_flows import (
     _seconds,
     _secret,
     require_provider,
+    unreadable,
 )
 from smmkit.platforms._oauth_models import OAuthClient, OAuthProvider, RenewedRefreshToken
-from smmkit.platforms._translate import unexpected_answer
 
 __all__ = ["renew_refresh_token"]
 
@@ -88,11 +88,5 @@ def _renew_flow(
         expires = None if lifetime is None else now + timedelta(seconds=lifetime)
         return RenewedRefreshToken(refresh_token=value, expires_at=expires)
     except (LookupError, TypeError, ValueError) as exc:
-        failed = unexpected_answer(
-            exc,
-            request,
-            response,
-            platform=provider.name,
-            request_id_headers=provider.request_id_headers,
-        )
+        failed = unreadable(provider, exc, request, response)
     raise failed

@@ -1,4 +1,5 @@
-"""What every live stream shares: reconnect backoff, recent-key memory, a sync wrapper.
+"""What every live stream shares: the reconnect loop and its backoff, recent-key memory,
+a sync wrapper.
 
 A stream reconnects through the client's :class:`~smmkit.platforms.RetryPolicy` and
 :class:`~smmkit.platforms.Clock`: consecutive failed connections wait as a failed
@@ -10,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
-from typing import TypeVar
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterator
+from contextlib import aclosing
+from typing import Generic, TypeVar
+
+from typing_extensions import Self
 
 from smmkit.exceptions import PlatformError
 from smmkit.platforms._clock import Clock
 from smmkit.platforms._retry import RetryPolicy
 
-__all__ = ["Backoff", "RecentKeys", "iterate_sync"]
+__all__ = ["Backoff", "Disconnected", "RecentKeys", "ReconnectingStream", "iterate_sync"]
 
 T = TypeVar("T")
 
@@ -59,6 +63,102 @@ class Backoff:
             raise exc
         self.reconnects += 1
         await self.clock.asleep(self.retry.wait_seconds(self.attempt, exc))
+
+
+class Disconnected(Exception):
+    """How one connection of a :class:`ReconnectingStream` ends: ``failure`` is the error
+    the retry policy weighs (the server closed the stream, a transport error, a status).
+
+    Example:
+        >>> from smmkit.exceptions import TransportError
+        >>> Disconnected(TransportError("closed")).failure
+        TransportError('closed')
+    """
+
+    def __init__(self, failure: PlatformError) -> None:
+        super().__init__(failure)
+        self.failure = failure
+
+
+class ReconnectingStream(Generic[T]):
+    """A live stream of items over connections that drop, re-opened through a
+    :class:`Backoff`; iterate it with ``async for`` inside ``async with``.
+
+    A subclass gives :meth:`_connection`, the items of one connection: it calls
+    :meth:`_opened` once the connection is open and ends by raising
+    :class:`Disconnected` (any other exception ends the stream). :meth:`_start` runs
+    once, before the first connection.
+
+    Example:
+        >>> import asyncio
+        >>> from smmkit.exceptions import TransportError
+        >>> from smmkit.platforms import RetryPolicy, SimulatedClock
+        >>> class Numbers(ReconnectingStream[int]):
+        ...     async def _connection(self):
+        ...         self._opened()
+        ...         yield self.connections
+        ...         raise Disconnected(TransportError("closed"))
+        >>> async def first(count):
+        ...     got = []
+        ...     async with Numbers(Backoff(RetryPolicy(jitter=0), SimulatedClock())) as stream:
+        ...         async for n in stream:
+        ...             got.append(n)
+        ...             if len(got) == count:
+        ...                 return got, stream.backoff.reconnects
+        >>> asyncio.run(first(3))
+        ([1, 2, 3], 2)
+    """
+
+    def __init__(self, backoff: Backoff) -> None:
+        self.backoff = backoff
+        self.connections = 0
+        """Connections opened so far (1 after the first open; more after reconnects)."""
+        self._generator: AsyncIterator[T] | None = None
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        if self._generator is None:
+            self._generator = self._events()
+        return self._generator
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection; a new stream from :attr:`cursor` picks up from here."""
+        generator, self._generator = self._generator, None
+        aclose = getattr(generator, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    def _opened(self) -> None:
+        """A connection opened: count it, and start the backoff's count afresh."""
+        self.backoff.connected()
+        self.connections += 1
+
+    async def _start(self) -> None:
+        """What the stream does once, before its first connection (nothing here)."""
+
+    def _connection(self) -> AsyncGenerator[T, None]:
+        """The items of one connection, ended by :class:`Disconnected`."""
+        raise NotImplementedError
+
+    async def _events(self) -> AsyncIterator[T]:
+        await self._start()
+        while True:
+            failure: PlatformError | None = None
+            try:
+                # closed with the stream: leaving a loop closes the connection at once
+                async with aclosing(self._connection()) as connection:
+                    async for item in connection:
+                        yield item
+            except Disconnected as ended:
+                failure = ended.failure
+            if failure is None:
+                raise RuntimeError(f"{type(self).__name__}._connection ended without Disconnected")
+            await self.backoff.failed(failure)  # outside the handler: nothing chained
 
 
 class RecentKeys:

@@ -15,7 +15,7 @@ and nothing is yielded twice.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, Literal
@@ -26,7 +26,12 @@ from smmkit.exceptions import InvalidInputError, PlatformError, TransportError
 from smmkit.models.inbox import InboxEvent, InboxKind
 from smmkit.platforms._adapter import Flow
 from smmkit.platforms._client import AsyncClient
-from smmkit.platforms._stream_common import Backoff, RecentKeys
+from smmkit.platforms._stream_common import (
+    Backoff,
+    Disconnected,
+    RecentKeys,
+    ReconnectingStream,
+)
 from smmkit.platforms._stream_sse import SseEvent, SseParser
 from smmkit.platforms.mastodon import MastodonAdapter, _plain_text
 
@@ -86,7 +91,7 @@ def _get_json(adapter: MastodonAdapter, path: str, params: Any) -> Flow[Any]:
     return response.json()
 
 
-class MastodonStream:
+class MastodonStream(ReconnectingStream[InboxEvent]):
     """A live Mastodon stream of inbox events, reconnecting and catching up by itself.
 
     ``stream``: ``"user"`` (mentions and direct messages of the client's account, from
@@ -125,6 +130,7 @@ class MastodonStream:
             raise InvalidInputError.single("tag", "a hashtag stream needs a tag", tag)
         if since is not None and not (isinstance(since, str) and since.isdigit()):
             raise InvalidInputError.single("since", "must be a cursor this stream gave", since)
+        super().__init__(Backoff(client._core.retry, client._core.clock))
         self._client = client
         self._adapter: MastodonAdapter = client.adapter
         self.stream: StreamName = stream
@@ -139,59 +145,37 @@ class MastodonStream:
         self._max_pages = max_catch_up_pages
         self._recent = RecentKeys()
         self._me: str | None = None
-        self._generator: AsyncIterator[InboxEvent] | None = None
-        self.backoff = Backoff(client._core.retry, client._core.clock)
-        self.connections = 0
-        """Connections opened so far (1 after the first open; more after reconnects)."""
 
     # -- iteration ------------------------------------------------------------------
 
-    def __aiter__(self) -> AsyncIterator[InboxEvent]:
-        if self._generator is None:
-            self._generator = self._events()
-        return self._generator
-
-    async def __aenter__(self) -> MastodonStream:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection (the stream can be opened again from :attr:`cursor`)."""
-        generator, self._generator = self._generator, None
-        aclose = getattr(generator, "aclose", None)
-        if aclose is not None:
-            await aclose()
-
-    async def _events(self) -> AsyncIterator[InboxEvent]:
+    async def _start(self) -> None:
         if self.stream == "user":
             me = await self._client.run(
                 _get_json(self._adapter, "/api/v1/accounts/verify_credentials", None)
             )
             self._me = str(me["id"])
-        while True:
-            failure: PlatformError
-            try:
-                async with self._connect() as lines:
-                    self.backoff.connected()
-                    self.connections += 1
-                    if self.cursor is None:
-                        await self._mark_now()
-                    elif not self._caught_up:
-                        async for event in self._catch_up():
+
+    async def _connection(self) -> AsyncGenerator[InboxEvent, None]:
+        failure: PlatformError
+        try:
+            async with self._connect() as lines:
+                self._opened()
+                if self.cursor is None:
+                    await self._mark_now()
+                elif not self._caught_up:
+                    async for event in self._catch_up():
+                        yield event
+                parser = SseParser()
+                async for line in lines:
+                    sse = parser.feed(line)
+                    if sse is not None:
+                        for event in self._handle(sse):
                             yield event
-                    parser = SseParser()
-                    async for line in lines:
-                        sse = parser.feed(line)
-                        if sse is not None:
-                            for event in self._handle(sse):
-                                yield event
-                failure = TransportError("the streaming server closed the stream")
-            except PlatformError as exc:
-                failure = exc
-            self._caught_up = False
-            await self.backoff.failed(failure)
+            failure = TransportError("the streaming server closed the stream")
+        except PlatformError as exc:
+            failure = exc
+        self._caught_up = False
+        raise Disconnected(failure)
 
     # -- the connection ---------------------------------------------------------------
 

@@ -15,14 +15,13 @@ and commutative) and pickles, so workers' counts can be combined.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smmkit.exceptions import InvalidInputError, RateLimitError
-from smmkit.models._base import require_aware
+from smmkit.platforms._quota_days import DailyCounts, local_day
 
 __all__ = [
     "DEFAULT_COSTS",
@@ -68,8 +67,7 @@ def pacific_day(now: datetime) -> date:
         >>> pacific_day(datetime(2026, 7, 2, 6, 59, tzinfo=timezone.utc)).isoformat()
         '2026-07-01'
     """
-    require_aware(now, "now", "must be a timezone-aware datetime")
-    return now.astimezone(_PACIFIC).date()
+    return local_day(now, _PACIFIC)
 
 
 def seconds_to_reset(now: datetime) -> float:
@@ -99,7 +97,7 @@ def _count(value: object, field: str) -> int:
     return value
 
 
-class QuotaTracker:
+class QuotaTracker(DailyCounts[tuple[date, str]]):
     """Quota units spent per (Pacific day, bucket): consulted before each call.
 
     ``limits`` maps a bucket to its daily allowance (default :data:`DEFAULT_LIMITS`),
@@ -133,26 +131,15 @@ class QuotaTracker:
                     f"costs.{method}", "must be (bucket, units) with a bucket of limits", entry
                 )
             _count(entry[1], f"costs.{method}")
+        super().__init__()  # units per (day, bucket); spent: buckets Google said are empty
         self.limits: Mapping[str, int] = chosen
         self.costs: Mapping[str, tuple[str, int]] = table
-        self._used: dict[tuple[date, str], int] = {}
-        self._spent_out: set[tuple[date, str]] = set()  # buckets Google said are empty
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"QuotaTracker(limits={dict(self.limits)!r}, days={len(self._days())})"
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-
     def _days(self) -> set[date]:
-        return {day for day, _ in self._used} | {day for day, _ in self._spent_out}
+        return {day for day, _ in self._used} | {day for day, _ in self._spent}
 
     def cost(self, method: str) -> tuple[str, int]:
         """The bucket and units of one call of ``method``."""
@@ -165,7 +152,7 @@ class QuotaTracker:
     def remaining(self, bucket: str, *, now: datetime) -> int:
         """Units of ``bucket`` left today (0 once Google said the bucket is spent)."""
         day = pacific_day(now)
-        if (day, bucket) in self._spent_out:
+        if (day, bucket) in self._spent:
             return 0
         return max(0, self.limits.get(bucket, 0) - self._used.get((day, bucket), 0))
 
@@ -215,7 +202,7 @@ class QuotaTracker:
     def spent_out(self, method: str, *, now: datetime) -> None:
         """Record that Google answered ``quotaExceeded`` for ``method``'s bucket today."""
         with self._lock:
-            self._spent_out.add((pacific_day(now), self.cost(method)[0]))
+            self._spent.add((pacific_day(now), self.cost(method)[0]))
 
     def merge(self, other: QuotaTracker) -> QuotaTracker:
         """A tracker holding both trackers' units (same limits and costs required).
@@ -232,8 +219,5 @@ class QuotaTracker:
         if dict(other.limits) != dict(self.limits) or dict(other.costs) != dict(self.costs):
             raise InvalidInputError.single("other", "has other limits or costs; cannot merge")
         merged = QuotaTracker(limits=self.limits, costs=self.costs)
-        for source in (self, other):
-            for key, units in source._used.items():
-                merged._used[key] = merged._used.get(key, 0) + units
-            merged._spent_out |= source._spent_out
+        merged._add_counts(self, other)
         return merged

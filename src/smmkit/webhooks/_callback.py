@@ -225,9 +225,11 @@ class _Callback:
             raise MalformedPayloadError("timestamp or nonce is missing")
         return timestamp, nonce
 
-    def _open_encrypted(
+    def _decrypt(
         self, q: Mapping[str, str], body: str | bytes, now: datetime | None
-    ) -> VerifiedCallback:
+    ) -> tuple[str, KeySlot, str, str]:
+        """An encrypted POST's plaintext XML, the key slot that opened it, its timestamp
+        and nonce: ``msg_signature`` over the ciphertext and the replay window first."""
         crypto = self._need_crypto()
         outer = parse_xml(body, max_bytes=self.max_bytes)
         encrypt = (outer.findtext("Encrypt") or "").strip()
@@ -236,6 +238,12 @@ class _Callback:
         self._verify(q, "msg_signature", encrypt)
         timestamp, nonce = self._replay(q, now)
         xml, slot = crypto.decrypt_with_slot(encrypt)
+        return xml, slot, timestamp, nonce
+
+    def _open_encrypted(
+        self, q: Mapping[str, str], body: str | bytes, now: datetime | None
+    ) -> VerifiedCallback:
+        xml, slot, timestamp, nonce = self._decrypt(q, body, now)
         message = message_from_element(parse_xml(xml, max_bytes=self.max_bytes))
         return VerifiedCallback(
             message=message,

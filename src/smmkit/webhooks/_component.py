@@ -286,14 +286,7 @@ class WeChatComponentCallback(_Callback):
             raise SignatureError("unencrypted callback refused: component pushes are encrypted")
         if "signature" in q:
             self._verify(q)
-        crypto = self._need_crypto()
-        outer = parse_xml(body, max_bytes=self.max_bytes)
-        encrypt = (outer.findtext("Encrypt") or "").strip()
-        if not encrypt:
-            raise MalformedPayloadError("encrypted callback has no Encrypt element")
-        self._verify(q, "msg_signature", encrypt)
-        timestamp, nonce = self._replay(q, now)
-        xml, slot = crypto.decrypt_with_slot(encrypt)
+        xml, slot, timestamp, nonce = self._decrypt(q, body, now)
         event = component_event_from_element(parse_xml(xml, max_bytes=self.max_bytes))
         del xml  # holds the ticket in clear
         if event.app_id != self.receive_id:
