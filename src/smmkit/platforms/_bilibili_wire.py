@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -48,6 +47,7 @@ from smmkit.exceptions import (
     TokenExpiredError,
 )
 from smmkit.models._base import SmmkitModel
+from smmkit.platforms._answers import json_object
 from smmkit.platforms._errors import ErrorInfo, status_error
 
 __all__ = [
@@ -124,14 +124,6 @@ def sign(
     }
 
 
-def _object(content: bytes) -> dict[str, Any] | None:
-    try:
-        body = json.loads(content) if content else None
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
 def body_request_id(content: bytes) -> str | None:
     """The ``request_id`` an answer's body carries, if any.
 
@@ -139,7 +131,7 @@ def body_request_id(content: bytes) -> str | None:
         >>> body_request_id(b'{"code": 0, "request_id": "7b753a28"}')
         '7b753a28'
     """
-    body = _object(content)
+    body = json_object(content)
     rid = body.get("request_id") if body else None
     return rid if isinstance(rid, str) and rid else None
 
@@ -188,7 +180,7 @@ def error_info(
         >>> info.kind.__name__, info.code
         ('TokenExpiredError', -101)
     """
-    body = _object(response.content)
+    body = json_object(response.content)
     code = body.get("code") if body else None
     if isinstance(code, str) and code.lstrip("-").isdigit():
         code = int(code)

@@ -18,7 +18,6 @@ their sources:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -30,6 +29,7 @@ from pydantic import ConfigDict, Field
 
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import SmmkitModel
+from smmkit.platforms._answers import json_object
 from smmkit.platforms._checks import require
 from smmkit.text._serialize import from_little, to_little, unescaped_little
 
@@ -186,11 +186,8 @@ def error_fields(content: bytes) -> tuple[str | None, str | int | None, int | No
         ...              b'"code":"REVOKED_ACCESS_TOKEN","message":"The token is revoked"}')
         ('The token is revoked', 'REVOKED_ACCESS_TOKEN', 65601, False)
     """
-    try:
-        body = json.loads(content) if content else None
-    except ValueError:
-        return None, None, None, False
-    if not isinstance(body, dict):
+    body = json_object(content)
+    if body is None:
         return None, None, None, False
     message = body.get("message")
     service = body.get("serviceErrorCode")

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -66,8 +65,16 @@ from smmkit.exceptions import (
     TokenExpiredError,
 )
 from smmkit.models.platform import Platform
-from smmkit.platforms._adapter import ENDPOINT, RECEIVED_AT, Flow, Now, PlatformAdapter, Wait
+from smmkit.platforms._adapter import ENDPOINT, RECEIVED_AT, Flow, PlatformAdapter
+from smmkit.platforms._answers import (
+    RequestIds,
+    json_object,
+    request_of,
+    send_noting,
+    wait_out,
+)
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._bearer import secret_or_none
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, status_error
 from smmkit.platforms._media import MediaLoader, media_loader_or_default
@@ -85,6 +92,7 @@ __all__ = [
     "MetaGraphAdapter",
     "MetaUsage",
     "content_key",
+    "created_id",
     "graph_time",
     "usage_from",
 ]
@@ -97,7 +105,6 @@ DUPLICATE_CODES = frozenset({506})
 SERVER_CODES = frozenset({1, 2})
 USAGE_HEADERS = ("x-app-usage", "x-page-usage", "x-business-use-case-usage")
 OWN_AUTH = "smmkit.meta.own_auth"  # request extension: it carries its own (user) token
-_MAX_PACING_WAIT = 60.0
 _NODE = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
 
 
@@ -183,6 +190,20 @@ def content_key(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def created_id(response: httpx.Response) -> str:
+    """The ``id`` a Graph answer to a create carries (a ``TypeError`` when it has none,
+    read by :func:`~smmkit.platforms._translate.read_answer` as an unexpected answer).
+
+    Example:
+        >>> created_id(httpx.Response(200, json={"id": "1001_42"}))
+        '1001_42'
+    """
+    value = response.json()["id"]
+    if not isinstance(value, str) or not value:
+        raise TypeError("the answer carries no id")
+    return value
+
+
 def graph_time(value: object) -> datetime:
     """A Graph API time (``2026-01-01T08:00:00+0000``) as an aware datetime.
 
@@ -197,11 +218,8 @@ def graph_time(value: object) -> datetime:
 
 
 def _error_body(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        body = json.loads(response.content) if response.content else None
-    except ValueError:
-        return None
-    error = body.get("error") if isinstance(body, dict) else None
+    body = json_object(response.content)
+    error = body.get("error") if body is not None else None
     return error if isinstance(error, dict) else None
 
 
@@ -213,14 +231,6 @@ def _int(value: object) -> int | None:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return None
-
-
-def request_of(response: httpx.Response) -> httpx.Request | None:
-    """The request of ``response``, or ``None`` for a response built by hand."""
-    try:
-        return response.request
-    except RuntimeError:
-        return None
 
 
 class MetaGraphAdapter(PlatformAdapter):
@@ -254,15 +264,15 @@ class MetaGraphAdapter(PlatformAdapter):
         api_version: str = META_GRAPH_VERSION,
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
-        self._access_token = _secret(access_token, "access_token")
-        self._user_token = _secret(user_token, "user_token")
+        self._access_token = secret_or_none(access_token, "access_token")
+        self._user_token = secret_or_none(user_token, "user_token")
         require(api_version, "api_version", str, "a str such as 'v26.0'")
         if not re.fullmatch(r"v\d{1,3}\.\d", api_version):
             raise InvalidInputError.single("api_version", "must look like 'v26.0'", api_version)
         self.api_version = api_version
         self._media_loader = media_loader_or_default(media_loader)
         self._usage: MetaUsage | None = None
-        self._traces: weakref.WeakKeyDictionary[httpx.Request, str] = weakref.WeakKeyDictionary()
+        self._traces = RequestIds()  # fbtrace_id of error bodies, by request
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, account={self.account!r})"
@@ -302,25 +312,15 @@ class MetaGraphAdapter(PlatformAdapter):
     def exchange(self, request: httpx.Request) -> Flow[httpx.Response]:
         """Send ``request`` (a step of a flow), minding and recording Meta's usage headers."""
         if self._usage is not None and self._usage.percent >= 100:
-            now: datetime = yield Now()
-            wait = self._usage.wait(now.timestamp())
-            if wait > _MAX_PACING_WAIT:
-                raise RateLimitError(
-                    f"Meta says the call budget is spent for {wait:.0f} s more; nothing was sent",
-                    platform=self.platform_id,
-                    retry_after=wait,
-                    outcome_unknown=False,
-                    retries_exhausted=True,
-                )
-            if wait > 0:
-                yield Wait(wait)
+            yield from wait_out(
+                self.platform_id,
+                self._usage.wait,
+                lambda wait: (
+                    f"Meta says the call budget is spent for {wait:.0f} s more; nothing was sent"
+                ),
+            )
             self._usage = None
-        try:
-            response: httpx.Response = yield request
-        except PlatformError as exc:
-            if exc.request_id is None:
-                exc.request_id = self._traces.get(request)
-            raise
+        response = yield from send_noting(request, self._traces)
         self._note(response)
         return response
 
@@ -413,13 +413,6 @@ class MetaGraphAdapter(PlatformAdapter):
             return Token(access_token=self._access_token)
         token = yield from self.user_access()
         return token
-
-
-def _secret(value: object, field: str) -> SecretStr | None:
-    if value is None:
-        return None
-    require(value, field, (str, SecretStr), "a str, a SecretStr or None")
-    return value if isinstance(value, SecretStr) else SecretStr(str(value))
 
 
 def node_id(value: object, field: str) -> str:

@@ -19,7 +19,6 @@ their sources (developers.tiktok.com, read 2026-12-06):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -38,6 +37,7 @@ from smmkit.exceptions import (
     ServerError,
 )
 from smmkit.models._base import SmmkitModel
+from smmkit.platforms._answers import json_object
 from smmkit.platforms._errors import status_error
 
 __all__ = [
@@ -124,11 +124,8 @@ def envelope_error(content: bytes) -> tuple[str | None, str | None, str | None]:
         >>> envelope_error(b"<html>")
         (None, None, None)
     """
-    try:
-        body = json.loads(content) if content else None
-    except ValueError:
-        return None, None, None
-    error = body.get("error") if isinstance(body, dict) else None
+    body = json_object(content)
+    error = body.get("error") if body is not None else None
     if not isinstance(error, dict):
         return None, None, None
     code, message = error.get("code"), error.get("message")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import ipaddress
-import json
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -30,6 +29,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from smmkit.exceptions import InvalidInputError
 from smmkit.models._base import SmmkitModel
+from smmkit.platforms._answers import json_object
 from smmkit.platforms._checks import require
 from smmkit.text import EntityKind, HashtagForm, extract_entities
 
@@ -252,11 +252,8 @@ def error_fields(content: bytes) -> tuple[int | None, str | None, str | None]:
         ...              b'"request":"/2/statuses/share.json"}')
         (21327, 'expired_token', '/2/statuses/share.json')
     """
-    try:
-        body = json.loads(content) if content else None
-    except ValueError:
-        return None, None, None
-    if not isinstance(body, dict):
+    body = json_object(content)
+    if body is None:
         return None, None, None
     raw = body.get("error_code")
     code: int | None = None

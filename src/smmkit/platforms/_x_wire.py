@@ -11,7 +11,6 @@ have answered with the older names for years.
 from __future__ import annotations
 
 import html
-import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -31,6 +30,7 @@ from smmkit.exceptions import (
     RateLimitError,
 )
 from smmkit.models._base import SmmkitModel
+from smmkit.platforms._answers import json_object
 from smmkit.platforms._errors import ErrorInfo, status_error
 
 __all__ = [
@@ -179,16 +179,6 @@ def rate_limit_from(headers: httpx.Headers) -> XRateLimit | None:
     )
 
 
-def _body(response: httpx.Response) -> dict[str, Any] | None:
-    if not response.content:
-        return None
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
 _PROBLEM_KINDS: Mapping[str, type[APIError]] = {
     "resource-not-found": NotFoundError,
     "not-authorized-for-resource": PermissionDeniedError,
@@ -237,7 +227,7 @@ def problem_info(response: httpx.Response) -> ErrorInfo | None:
         ('DuplicateContentError', 'Forbidden')
     """
     status = response.status_code
-    body = _body(response) or {}
+    body = json_object(response.content) or {}
     errors = body.get("errors")
     problems: Sequence[Any] = errors if isinstance(errors, list) else ()
     if status < 400 and not (problems and "data" not in body):

@@ -7,7 +7,6 @@ request the adapter builds.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -28,6 +27,7 @@ from smmkit.exceptions import (
 from smmkit.models._base import SmmkitModel
 from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import YouTubeExtras
+from smmkit.platforms._answers import json_object
 from smmkit.platforms._errors import ErrorInfo, status_error
 from smmkit.platforms._results import Comment, PublishReceipt, PublishStatus
 from smmkit.platforms._youtube_quota import YouTubeQuotaError
@@ -290,23 +290,7 @@ def require_id(value: object, field: str) -> str:
     return value
 
 
-def request_of(response: httpx.Response) -> httpx.Request | None:
-    """The request of ``response``, or ``None`` for a response built without one."""
-    try:
-        return response.request
-    except RuntimeError:
-        return None
-
-
 # -- errors --------------------------------------------------------------------------
-
-
-def _body(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        body = json.loads(response.content) if response.content else None
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
 
 
 def google_error(
@@ -327,7 +311,7 @@ def google_error(
         ('YouTubeQuotaError', 'quotaExceeded', 600.0)
     """
     status = response.status_code
-    body = _body(response)
+    body = json_object(response.content)
     error = body.get("error") if body else None
     if not isinstance(error, dict):
         if status < 400:

@@ -67,12 +67,13 @@ from smmkit.platforms._adapter import (
     Flow,
     IdempotencyMode,
     Now,
-    PlatformAdapter,
     lifetime,
     observations,
     received_at,
 )
+from smmkit.platforms._answers import request_of
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._bearer import BearerTokenAdapter, secret_or_none
 from smmkit.platforms._bilibili_quota import (
     NON_REGULAR_DAILY_LIMIT,
     BilibiliDailyLimitError,
@@ -159,7 +160,7 @@ class _Upload:
     charged: bool = False
 
 
-class BilibiliAdapter(PlatformAdapter):
+class BilibiliAdapter(BearerTokenAdapter):
     """The Bilibili open platform for one member (UP主) who authorized the app.
 
     ``credentials`` are the app's ``client_id`` and app secret (they sign every
@@ -200,6 +201,11 @@ class BilibiliAdapter(PlatformAdapter):
     requires_token = True
     request_id_headers = (_REQUEST_ID, "x-bili-trace-id", "bili-trace-id")
     inbox_sources = frozenset()  # no comment, mention or message API for apps
+    oauth_provider = oauth.BILIBILI
+    token_missing = (
+        "BilibiliAdapter needs access_token= or a refresh_token in credentials "
+        "(the member authorizes the app again)"
+    )
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
@@ -219,8 +225,7 @@ class BilibiliAdapter(PlatformAdapter):
         nonce: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
-        if access_token is not None:
-            require(access_token, "access_token", (str, SecretStr), "a str, a SecretStr or None")
+        self._access_token = secret_or_none(access_token, "access_token")
         require(upload_url, "upload_url", str, "an http(s) URL (str)")
         if not upload_url.startswith(("https://", "http://")):
             raise InvalidInputError.single("upload_url", "must be an http(s) URL", upload_url)
@@ -238,9 +243,6 @@ class BilibiliAdapter(PlatformAdapter):
         require(poll_seconds, "poll_seconds", (int, float), "a number of seconds")
         if not 0 < poll_seconds < 86400:
             raise InvalidInputError.single("poll_seconds", "must be > 0 s", poll_seconds)
-        self._access_token = (
-            SecretStr(access_token) if isinstance(access_token, str) else access_token
-        )
         self._upload_url = upload_url
         self._media_loader = media_loader_or_default(media_loader)
         self.quota = quota if quota is not None else SubmissionQuota()
@@ -253,11 +255,6 @@ class BilibiliAdapter(PlatformAdapter):
 
     def __repr__(self) -> str:
         return f"BilibiliAdapter(base_url={str(self.base_url)!r}, account={self.account!r})"
-
-    @property
-    def can_refresh(self) -> bool:
-        """True when a refused token can be replaced (credentials, no fixed token)."""
-        return self._access_token is None and self.credentials is not None
 
     # -- requests, tokens and errors ---------------------------------------------------
 
@@ -291,25 +288,13 @@ class BilibiliAdapter(PlatformAdapter):
         """The configured token, or a refresh through ``smmkit.platforms.oauth``."""
         if self._access_token is not None:
             return Token(access_token=self._access_token)
-        app = self._app()
-        refresh_token = (current.refresh_token if current else None) or app.refresh_token
-        if refresh_token is None:
-            raise AuthenticationError(
-                "BilibiliAdapter needs access_token= or a refresh_token in credentials "
-                "(the member authorizes the app again)",
-                platform=self.platform_id,
-            )
-        client = oauth.OAuthClient.from_credentials(app)
-        fresh = yield from oauth.refresh(oauth.BILIBILI, client=client, refresh_token=refresh_token)
-        return fresh.to_token()
+        self._app()  # the app's credentials sign every request: say so first
+        return (yield from self.refreshed_token(current))
 
     def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
         """Bilibili's ``code`` (also in HTTP 200) as a typed error; the day's limit
         (127009) waits until midnight Beijing and is recorded in :attr:`quota`."""
-        try:
-            request: httpx.Request | None = response.request
-        except RuntimeError:
-            request = None
+        request = request_of(response)
         if request is not None and oauth.is_oauth_request(request):
             return oauth.oauth_error_info(response)
         submit = request is not None and request.url.path.endswith("/archive/add-by-utoken")

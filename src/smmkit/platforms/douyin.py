@@ -84,6 +84,7 @@ from smmkit.platforms._adapter import (
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._bearer import secret_or_none
 from smmkit.platforms._checks import require
 from smmkit.platforms._douyin_auth import DouyinReauthorizeError, refresh_token_flow
 from smmkit.platforms._douyin_inbox import comment_page
@@ -177,8 +178,7 @@ class DouyinAdapter(PlatformAdapter):
                 "open_id", "is required: the account's open_id (or credentials.account)"
             )
         require(open_id, "open_id", str, "the account's open_id (str)")
-        if access_token is not None:
-            require(access_token, "access_token", (str, SecretStr), "a str, a SecretStr or None")
+        self._access_token = secret_or_none(access_token, "access_token")
         if access_token is None and credentials is None:
             raise InvalidInputError.single("credentials", "give access_token or credentials")
         require(part_bytes, "part_bytes", int, "an int")
@@ -195,9 +195,6 @@ class DouyinAdapter(PlatformAdapter):
         require(renew_limit, "renew_limit", int, "an int")
         self.open_id = open_id
         self.watch_posts = watched_posts(watch_posts)
-        self._access_token = (
-            SecretStr(access_token) if isinstance(access_token, str) else access_token
-        )
         self.scopes: frozenset[str] | None = None if scopes is None else wire.scopes_of(scopes)
         self._media_loader = media_loader_or_default(media_loader)
         self.part_bytes = part_bytes

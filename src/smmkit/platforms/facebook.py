@@ -71,6 +71,7 @@ from smmkit.platforms._meta_graph import (
     OWN_AUTH,
     MetaGraphAdapter,
     content_key,
+    created_id,
     graph_time,
     node_id,
 )
@@ -118,13 +119,6 @@ class FacebookPage(SmmkitModel):
 
     id: str
     name: str
-
-
-def _id(response: httpx.Response) -> str:
-    value = response.json()["id"]
-    if not isinstance(value, str) or not value:
-        raise TypeError("the answer carries no id")
-    return value
 
 
 class FacebookPageAdapter(MetaGraphAdapter):
@@ -283,7 +277,7 @@ class FacebookPageAdapter(MetaGraphAdapter):
         payload = self._payload(post)
         request = self.graph("POST", self.page_id, "feed", endpoint="feed", json=payload)
         response = yield from self.exchange(request)
-        return self._receipt(read_answer(self, response, _id), idempotency_key)
+        return self._receipt(read_answer(self, response, created_id), idempotency_key)
 
     def find_published(
         self, post: PlatformPost, *, idempotency_key: str | None = None
@@ -360,7 +354,7 @@ class FacebookPageAdapter(MetaGraphAdapter):
         response = yield from self.exchange(request)
         return MediaHandle(
             platform=self.spec.id,
-            media_id=read_answer(self, response, _id),
+            media_id=read_answer(self, response, created_id),
             kind=asset.kind,
             state=MediaState.READY,
         )
@@ -448,7 +442,7 @@ class FacebookPageAdapter(MetaGraphAdapter):
         now: datetime = yield Now()
         return Comment(
             platform=self.spec.id,
-            id=read_answer(self, response, _id),
+            id=read_answer(self, response, created_id),
             post_id=post_id,
             author_id=self.page_id,
             text=text,

@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import httpx
 from pydantic import SecretStr
 
 from smmkit._secrets import conceals_secrets
@@ -69,7 +68,13 @@ from smmkit.platforms._adapter import (
 )
 from smmkit.platforms._auth import Credentials
 from smmkit.platforms._errors import mark_outcome_unknown, outcome_unknown
-from smmkit.platforms._meta_graph import MetaGraphAdapter, content_key, graph_time, node_id
+from smmkit.platforms._meta_graph import (
+    MetaGraphAdapter,
+    content_key,
+    created_id,
+    graph_time,
+    node_id,
+)
 from smmkit.platforms._results import Comment, PublishReceipt, PublishStatus
 from smmkit.platforms._translate import read_answer
 from smmkit.platforms.oauth import META_GRAPH_VERSION
@@ -121,13 +126,6 @@ class _Plan:
     payload: dict[str, Any]
     caption: str
     children: list[str] = field(default_factory=list)
-
-
-def _id(response: httpx.Response) -> str:
-    value = response.json()["id"]
-    if not isinstance(value, str) or not value:
-        raise TypeError("the answer carries no id")
-    return value
 
 
 class InstagramAdapter(MetaGraphAdapter):
@@ -278,7 +276,7 @@ class InstagramAdapter(MetaGraphAdapter):
             "POST", self.ig_user_id, "media", endpoint="containers", safe=True, json=payload
         )
         response = yield from self.exchange(request)
-        return read_answer(self, response, _id)
+        return read_answer(self, response, created_id)
 
     def _status(self, container: str) -> Flow[str]:
         params = {"fields": "status_code,status"}
@@ -380,7 +378,7 @@ class InstagramAdapter(MetaGraphAdapter):
             )
             try:
                 response = yield from self.exchange(request)
-                media_id = read_answer(self, response, _id)
+                media_id = read_answer(self, response, created_id)
             except PlatformError as exc:
                 if not outcome_unknown(exc):
                     raise
@@ -498,7 +496,7 @@ class InstagramAdapter(MetaGraphAdapter):
         now: datetime = yield Now()
         return Comment(
             platform=self.spec.id,
-            id=read_answer(self, response, _id),
+            id=read_answer(self, response, created_id),
             post_id=post_id,
             author_id=self.ig_user_id,
             text=text,

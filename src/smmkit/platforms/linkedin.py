@@ -66,19 +66,19 @@ from smmkit.models.extras import LinkedInExtras
 from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
-from smmkit.platforms import _linkedin_inbox
+from smmkit.platforms import _linkedin_inbox, oauth
 from smmkit.platforms._adapter import (
     RECEIVED_AT,
     Capability,
     Flow,
     IdempotencyMode,
     Now,
-    PlatformAdapter,
     lifetime,
     observations,
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._bearer import BearerTokenAdapter, secret_or_none
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, status_error
 from smmkit.platforms._linkedin_wire import (
@@ -133,7 +133,7 @@ _POLL_SECONDS = 1.0
 _MAX_REMEMBERED = 256
 
 
-class LinkedInAdapter(PlatformAdapter):
+class LinkedInAdapter(BearerTokenAdapter):
     """The LinkedIn REST API for one author: a page (``urn:li:organization:…``, needs the
     Community Management API and ``w_organization_social``) or a member
     (``urn:li:person:…``, ``w_member_social``).
@@ -172,6 +172,8 @@ class LinkedInAdapter(PlatformAdapter):
     inbox_sources = _linkedin_inbox.SOURCES
     inbox_page_size = 50  #: comments per inbox request (``count``)
     inbox_posts = 10  #: recent posts whose comments the inbox follows
+    oauth_provider = oauth.LINKEDIN
+    token_missing = _RECONNECT
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
@@ -194,8 +196,7 @@ class LinkedInAdapter(PlatformAdapter):
                 raise InvalidInputError.single(
                     "author", "must be urn:li:organization:<id> or urn:li:person:<id>", author
                 )
-        if access_token is not None:
-            require(access_token, "access_token", (str, SecretStr), "a str, a SecretStr or None")
+        self._access_token = secret_or_none(access_token, "access_token")
         require(api_version, "api_version", str, "a YYYYMM version (str)")
         if not (len(api_version) in (6, 9) and api_version[:6].isdigit()):
             raise InvalidInputError.single(
@@ -206,9 +207,6 @@ class LinkedInAdapter(PlatformAdapter):
             raise InvalidInputError.single("read_back_count", "must be 1..100", read_back_count)
         require(read_back_window, "read_back_window", timedelta, "a timedelta")
         self._author = author
-        self._access_token = (
-            SecretStr(access_token) if isinstance(access_token, str) else access_token
-        )
         self.api_version = api_version
         self._media_loader = media_loader_or_default(media_loader)
         self._read_back_count = read_back_count
@@ -218,11 +216,6 @@ class LinkedInAdapter(PlatformAdapter):
 
     def __repr__(self) -> str:
         return f"LinkedInAdapter(author={self._author!r}, account={self.account!r})"
-
-    @property
-    def can_refresh(self) -> bool:
-        """True when a refused token can be replaced (OAuth refresh credentials)."""
-        return self._access_token is None and self.credentials is not None
 
     # -- requests, tokens and errors -----------------------------------------------
 
@@ -239,27 +232,9 @@ class LinkedInAdapter(PlatformAdapter):
             return super().authorize(request, token)
         return request
 
-    def fetch_token(self, current: Token | None) -> Flow[Token]:
-        """The configured token, or a refresh through ``smmkit.platforms.oauth``."""
-        if self._access_token is not None:
-            return Token(access_token=self._access_token)
-        creds = self.credentials
-        refresh_token = (current.refresh_token if current else None) or (
-            creds.refresh_token if creds else None
-        )
-        if creds is None or refresh_token is None:
-            raise AuthenticationError(_RECONNECT, platform=self.platform_id)
-        from smmkit.platforms import oauth  # the OAuth flows sit beside the clients
-
-        client = oauth.OAuthClient.from_credentials(creds)
-        fresh = yield from oauth.refresh(oauth.LINKEDIN, client=client, refresh_token=refresh_token)
-        return fresh.to_token()
-
     def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
         """LinkedIn's error body: ``code``/``serviceErrorCode``/``message``, typed."""
         if oauth_answer(response):
-            from smmkit.platforms import oauth
-
             return oauth.oauth_error_info(response)
         status = response.status_code
         if status < 400:

@@ -62,6 +62,7 @@ from smmkit.platforms._adapter import (
     received_at,
 )
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._bearer import BearerTokenAdapter, secret_or_none
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, mark_delivered
 from smmkit.platforms._mastodon_inbox import MastodonInbox
@@ -192,7 +193,7 @@ def _plain_text(content: str) -> str:
     return html.unescape(text).strip()
 
 
-class MastodonAdapter(MastodonInbox):
+class MastodonAdapter(MastodonInbox, BearerTokenAdapter):
     """The Mastodon client API, for one account on one instance.
 
     Authenticate with the account's OAuth ``access_token`` (scopes ``read write``, or
@@ -244,27 +245,17 @@ class MastodonAdapter(MastodonInbox):
         media_loader: MediaLoader | None = None,
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
-        if access_token is not None:
-            require(access_token, "access_token", (str, SecretStr), "a str, a SecretStr or None")
-        if isinstance(access_token, str):
-            access_token = SecretStr(access_token)
-        self._access_token = access_token
+        self._access_token = secret_or_none(access_token, "access_token")
         self._media_loader = media_loader_or_default(media_loader)
 
     def __repr__(self) -> str:
         return f"MastodonAdapter(base_url={str(self.base_url)!r}, account={self.account!r})"
 
-    @property
-    def can_refresh(self) -> bool:
-        """True when a rejected token can be replaced (OAuth refresh credentials)."""
-        return self._access_token is None and self.credentials is not None
-
     # -- tokens and errors ----------------------------------------------------------
 
-    def fetch_token(self, current: Token | None) -> Flow[Token]:
-        """The configured access token, or an OAuth refresh at ``/oauth/token``."""
-        if self._access_token is not None:
-            return Token(access_token=self._access_token)
+    def refreshed_token(self, current: Token | None) -> Flow[Token]:
+        """A token from the instance's ``/oauth/token`` (no fixed ``access_token``): the
+        refresh token's grant, or without one an app token (``client_credentials``)."""
         creds = self.credentials
         if creds is None:
             raise AuthenticationError(

@@ -32,7 +32,6 @@ Example:
 from __future__ import annotations
 
 import json
-import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
@@ -56,17 +55,19 @@ from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import TikTokExtras
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
+from smmkit.platforms import oauth
 from smmkit.platforms._adapter import (
     RECEIVED_AT,
     Capability,
     Flow,
     IdempotencyMode,
     Now,
-    PlatformAdapter,
     lifetime,
     observations,
 )
+from smmkit.platforms._answers import RequestIds, request_of, send_noting
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._bearer import BearerTokenAdapter, secret_or_none
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, outcome_unknown
 from smmkit.platforms._media import MediaLoader, load_media, media_loader_or_default, media_type
@@ -117,7 +118,7 @@ _RECONNECT = (
 )
 
 
-class TikTokAdapter(PlatformAdapter):
+class TikTokAdapter(BearerTokenAdapter):
     """The TikTok Content Posting API for one creator's authorisation.
 
     Give ``access_token`` (from :func:`smmkit.platforms.oauth.exchange_code` with the
@@ -153,6 +154,8 @@ class TikTokAdapter(PlatformAdapter):
     idempotency = IdempotencyMode.READ_BACK
     requires_token = True
     request_id_headers = ("x-tt-logid",)
+    oauth_provider = oauth.TIKTOK
+    token_missing = _RECONNECT
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
@@ -171,8 +174,7 @@ class TikTokAdapter(PlatformAdapter):
         media_loader: MediaLoader | None = None,
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
-        if access_token is not None:
-            require(access_token, "access_token", (str, SecretStr), "a str, a SecretStr or None")
+        self._access_token = secret_or_none(access_token, "access_token")
         if mode not in SCOPES:
             raise InvalidInputError.single("mode", "must be 'direct' or 'inbox'", mode)
         if privacy_level is not None:
@@ -192,9 +194,6 @@ class TikTokAdapter(PlatformAdapter):
         if not 0 <= chunk_retries <= 10:
             raise InvalidInputError.single("chunk_retries", "must be 0..10", chunk_retries)
         require(read_back_window, "read_back_window", timedelta, "a timedelta")
-        self._access_token = (
-            SecretStr(access_token) if isinstance(access_token, str) else access_token
-        )
         self.mode = mode
         self._privacy_level = privacy_level
         self._verified = tuple(verified_prefixes)
@@ -203,15 +202,10 @@ class TikTokAdapter(PlatformAdapter):
         self._read_back_window = read_back_window
         self._media_loader = media_loader_or_default(media_loader)
         self._tasks: OrderedDict[str, PublishTask] = OrderedDict()
-        self._log_ids: weakref.WeakKeyDictionary[httpx.Request, str] = weakref.WeakKeyDictionary()
+        self._log_ids = RequestIds()
 
     def __repr__(self) -> str:
         return f"TikTokAdapter(mode={self.mode!r}, account={self.account!r})"
-
-    @property
-    def can_refresh(self) -> bool:
-        """True when a refused token can be replaced (OAuth refresh credentials)."""
-        return self._access_token is None and self.credentials is not None
 
     # -- requests, tokens, errors --------------------------------------------------
 
@@ -224,13 +218,7 @@ class TikTokAdapter(PlatformAdapter):
 
     def _send(self, request: httpx.Request) -> Flow[httpx.Response]:
         """Send ``request``; a refusal carries TikTok's ``log_id`` as its request id."""
-        try:
-            response: httpx.Response = yield request
-        except PlatformError as exc:
-            if exc.request_id is None:
-                exc.request_id = self._log_ids.get(request)
-            raise
-        return response
+        return (yield from send_noting(request, self._log_ids))
 
     def _answer(self, request: httpx.Request) -> Flow[tuple[httpx.Response, dict[str, Any]]]:
         """The answer to ``request`` and its ``data`` object (an unreadable one is an
@@ -248,31 +236,10 @@ class TikTokAdapter(PlatformAdapter):
             return super().authorize(request, token)
         return request
 
-    def fetch_token(self, current: Token | None) -> Flow[Token]:
-        """The configured token, or a refresh through ``smmkit.platforms.oauth``."""
-        if self._access_token is not None:
-            return Token(access_token=self._access_token)
-        creds = self.credentials
-        refresh_token = (current.refresh_token if current else None) or (
-            creds.refresh_token if creds else None
-        )
-        if creds is None or refresh_token is None:
-            raise AuthenticationError(_RECONNECT, platform=self.platform_id)
-        from smmkit.platforms import oauth  # the OAuth flows sit beside the clients
-
-        client = oauth.OAuthClient.from_credentials(creds)
-        fresh = yield from oauth.refresh(oauth.TIKTOK, client=client, refresh_token=refresh_token)
-        return fresh.to_token()
-
     def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
         """TikTok's ``error`` object (``code`` other than ``ok``, even under HTTP 200), typed."""
-        try:
-            request: httpx.Request | None = response.request
-        except RuntimeError:  # a response built without its request
-            request = None
+        request = request_of(response)
         if request is not None and "/oauth/" in request.url.path:
-            from smmkit.platforms import oauth
-
             return oauth.oauth_error_info(response)
         code, message, log_id = envelope_error(response.content)
         status = response.status_code

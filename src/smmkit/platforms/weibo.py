@@ -66,18 +66,20 @@ from smmkit.models.extras import WeiboExtras
 from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
+from smmkit.platforms import oauth
 from smmkit.platforms._adapter import (
     RECEIVED_AT,
     Capability,
     Flow,
     IdempotencyMode,
     Now,
-    PlatformAdapter,
     lifetime,
     observations,
     received_at,
 )
+from smmkit.platforms._answers import request_of
 from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._bearer import BearerTokenAdapter, secret_or_none
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, mark_outcome_unknown, status_error
 from smmkit.platforms._media import (
@@ -127,7 +129,7 @@ _MAX_PAGES = 50
 _EXPIRY_MARGIN = 60.0  # a token with less left than this is treated as expired
 
 
-class WeiboAdapter(PlatformAdapter):
+class WeiboAdapter(BearerTokenAdapter):
     """One Weibo account through an app on open.weibo.com (``statuses/share``).
 
     ``bound_domain`` is the app's bound safe domain (or a list of them): a post must link
@@ -169,6 +171,8 @@ class WeiboAdapter(PlatformAdapter):
     request_id_headers = ("x-request-id", "request-id")
     inbox_sources = frozenset({InboxSource.MENTIONS, InboxSource.COMMENTS})
     inbox_page_size = 100  # statuses/mentions and comments/to_me: count at most 200
+    oauth_provider = oauth.WEIBO
+    token_missing = _RECONNECT
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
@@ -189,8 +193,7 @@ class WeiboAdapter(PlatformAdapter):
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
         self.bound_domains = bound_domains(bound_domain)
-        if access_token is not None:
-            require(access_token, "access_token", (str, SecretStr), "a str, a SecretStr or None")
+        self._access_token = secret_or_none(access_token, "access_token")
         if expires_at is not None:
             require(expires_at, "expires_at", datetime, "an aware datetime or None")
             if expires_at.tzinfo is None:
@@ -203,9 +206,6 @@ class WeiboAdapter(PlatformAdapter):
         if not 1 <= read_back_count <= 100:
             raise InvalidInputError.single("read_back_count", "must be 1..100", read_back_count)
         require(read_back_window, "read_back_window", timedelta, "a timedelta")
-        self._access_token = (
-            SecretStr(access_token) if isinstance(access_token, str) else access_token
-        )
         self._expires_at = expires_at
         self._topics = topics
         self._check_token = check_token
@@ -215,11 +215,6 @@ class WeiboAdapter(PlatformAdapter):
 
     def __repr__(self) -> str:
         return f"WeiboAdapter(bound_domain={self.bound_domains!r}, account={self.account!r})"
-
-    @property
-    def can_refresh(self) -> bool:
-        """True when a refused token can be replaced (a refresh token, mobile SDK apps)."""
-        return self._access_token is None and self.credentials is not None
 
     # -- tokens and errors ----------------------------------------------------------
 
@@ -238,8 +233,6 @@ class WeiboAdapter(PlatformAdapter):
         """The configured token with its expiry (``oauth2/get_token_info`` when unknown),
         or a refresh through ``smmkit.platforms.oauth``; an expired token is an
         :class:`~smmkit.exceptions.AuthenticationError` saying to reconnect."""
-        from smmkit.platforms import oauth  # the OAuth flows sit beside the clients
-
         if self._access_token is not None:
             expires = self._expires_at
             if expires is None and self._check_token:
@@ -254,28 +247,16 @@ class WeiboAdapter(PlatformAdapter):
                         platform=self.platform_id,
                     )
             return Token(access_token=self._access_token, expires_at=expires)
-        creds = self.credentials
-        refresh_token = (current.refresh_token if current else None) or (
-            creds.refresh_token if creds else None
-        )
-        if creds is None or refresh_token is None:
-            raise AuthenticationError(_RECONNECT, platform=self.platform_id)
-        client = oauth.OAuthClient.from_credentials(creds)
-        fresh = yield from oauth.refresh(oauth.WEIBO, client=client, refresh_token=refresh_token)
-        return fresh.to_token()
+        return (yield from self.refreshed_token(current))
 
     def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
         """Weibo's ``{"error", "error_code", "request"}`` as smmkit's typed errors."""
         code, error, _ = error_fields(response.content)
         status = response.status_code
         if code is None:
-            from smmkit.platforms import oauth
-
-            try:
-                if oauth.is_oauth_request(response.request):
-                    return oauth.oauth_error_info(response)
-            except RuntimeError:  # a response built without its request
-                pass
+            request = request_of(response)
+            if request is not None and oauth.is_oauth_request(request):
+                return oauth.oauth_error_info(response)
             if status < 400:
                 return None
             kind = status_error(status) or APIError

@@ -69,13 +69,13 @@ from smmkit.platforms._adapter import (
     Flow,
     IdempotencyMode,
     Now,
-    PlatformAdapter,
-    Wait,
     lifetime,
     observations,
     received_at,
 )
-from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._answers import request_of, wait_out
+from smmkit.platforms._auth import Credentials
+from smmkit.platforms._bearer import BearerTokenAdapter, secret_or_none
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, mark_delivered
 from smmkit.platforms._media import MediaLoader, media_loader_or_default
@@ -87,8 +87,6 @@ __all__ = ["NON_PUBLIC_METRICS_DAYS", "XAdapter"]
 
 NON_PUBLIC_METRICS_DAYS = 30
 """X returns non-public and organic metrics only for posts created in the last 30 days."""
-
-_MAX_PACING_WAIT = 60.0  # an empty window closer than this is waited for, not reported
 
 
 def _created(response: httpx.Response) -> XWirePost:
@@ -103,7 +101,7 @@ def _fields(names: tuple[str, ...]) -> str:
     return ",".join(names)
 
 
-class XAdapter(PlatformAdapter):
+class XAdapter(BearerTokenAdapter):
     """X API v2 for one account, with an OAuth 2.0 user-context token.
 
     ``access_token`` is the user's token (scopes ``tweet.read tweet.write users.read
@@ -144,6 +142,11 @@ class XAdapter(PlatformAdapter):
     inbox_sources = _x_inbox.SOURCES
     inbox_page_size = 100
     request_id_headers = ("x-transaction-id", "x-request-id")
+    oauth_provider = oauth.X
+    token_missing = (
+        "XAdapter needs access_token=, or credentials= with the user's refresh_token"
+        " (authorize with the offline.access scope)"
+    )
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
@@ -160,10 +163,7 @@ class XAdapter(PlatformAdapter):
         chunk_bytes: int = _x_media.CHUNK_BYTES,
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
-        if access_token is not None:
-            require(access_token, "access_token", (str, SecretStr), "a str, a SecretStr or None")
-        if isinstance(access_token, str):
-            access_token = SecretStr(access_token)
+        self._access_token = secret_or_none(access_token, "access_token")
         if user_id is not None:
             require(user_id, "user_id", str, "a str (the numeric user id) or None")
             if not user_id.isdigit():
@@ -176,7 +176,6 @@ class XAdapter(PlatformAdapter):
             require(value, field, int, "an int")
             if isinstance(value, bool) or not low <= value <= high:
                 raise InvalidInputError.single(field, f"must be from {low} to {high}", value)
-        self._access_token = access_token
         self._user_id = user_id
         self._media_loader = media_loader_or_default(media_loader)
         self._non_public = non_public_metrics
@@ -186,11 +185,6 @@ class XAdapter(PlatformAdapter):
 
     def __repr__(self) -> str:
         return f"XAdapter(base_url={str(self.base_url)!r}, account={self.account!r})"
-
-    @property
-    def can_refresh(self) -> bool:
-        """True when a rejected token can be replaced (credentials, no fixed token)."""
-        return self._access_token is None and self.credentials is not None
 
     @property
     def rate_limits(self) -> Mapping[str, XRateLimit]:
@@ -209,18 +203,13 @@ class XAdapter(PlatformAdapter):
         endpoint = str(request.extensions.get(ENDPOINT, "default"))
         state = self._limits.get(endpoint)
         if state is not None and 0 in (state.remaining, state.day_remaining):
-            now: datetime = yield Now()
-            wait = state.wait(now.timestamp())
-            if wait > _MAX_PACING_WAIT:
-                raise RateLimitError(
-                    f"X's {endpoint} window is empty for {wait:.0f} s more; nothing was sent",
-                    platform=self.platform_id,
-                    retry_after=wait,
-                    outcome_unknown=False,
-                    retries_exhausted=True,
-                )
-            if wait > 0:
-                yield Wait(wait)
+            yield from wait_out(
+                self.platform_id,
+                state.wait,
+                lambda wait: (
+                    f"X's {endpoint} window is empty for {wait:.0f} s more; nothing was sent"
+                ),
+            )
             self._limits.pop(endpoint, None)
         response: httpx.Response = yield request
         self._note_limits(response)
@@ -228,35 +217,16 @@ class XAdapter(PlatformAdapter):
 
     def _note_limits(self, response: httpx.Response) -> None:
         state = _x_wire.rate_limit_from(response.headers)
-        request = _request_of(response)
+        request = request_of(response)
         if state is not None and request is not None:
             self._limits[str(request.extensions.get(ENDPOINT, "default"))] = state
 
     # -- tokens and errors ---------------------------------------------------------
 
-    def fetch_token(self, current: Token | None) -> Flow[Token]:
-        """The configured access token, or a refresh with X's OAuth 2.0 token endpoint."""
-        if self._access_token is not None:
-            return Token(access_token=self._access_token)
-        creds = self.credentials
-        refresh_token = (current.refresh_token if current else None) or (
-            creds.refresh_token if creds else None
-        )
-        if creds is None or refresh_token is None:
-            raise AuthenticationError(
-                "XAdapter needs access_token=, or credentials= with the user's refresh_token"
-                " (authorize with the offline.access scope)",
-                platform=self.platform_id,
-            )
-        token = yield from oauth.refresh(
-            oauth.X, client=oauth.OAuthClient.from_credentials(creds), refresh_token=refresh_token
-        )
-        return token.to_token()
-
     def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
         """X's problem answers (see ``_x_wire.problem_info``); a 401 is an expired token
         only when it can be refreshed; a 429 waits for the reset of the empty window."""
-        request = _request_of(response)
+        request = request_of(response)
         if request is not None and oauth.is_oauth_request(request):
             return oauth.oauth_error_info(response)  # the token endpoint's own errors
         info = _x_wire.problem_info(response)
@@ -535,13 +505,6 @@ class XAdapter(PlatformAdapter):
 
 def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-
-
-def _request_of(response: httpx.Response) -> httpx.Request | None:
-    try:
-        return response.request
-    except RuntimeError:  # a response built by hand, without its request
-        return None
 
 
 def _segment(value: object, field: str) -> str:

@@ -61,7 +61,7 @@ import httpx
 from pydantic import SecretStr
 
 from smmkit._secrets import conceals_secrets
-from smmkit.exceptions import AuthenticationError, InvalidInputError, NotFoundError, PlatformError
+from smmkit.exceptions import InvalidInputError, NotFoundError, PlatformError
 from smmkit.models.content import PlatformPost
 from smmkit.models.extras import YouTubeExtras
 from smmkit.models.inbox import InboxPage, InboxSource
@@ -76,12 +76,13 @@ from smmkit.platforms._adapter import (
     Flow,
     IdempotencyMode,
     Now,
-    PlatformAdapter,
     lifetime,
     observations,
     received_at,
 )
-from smmkit.platforms._auth import Credentials, Token
+from smmkit.platforms._answers import request_of
+from smmkit.platforms._auth import Credentials
+from smmkit.platforms._bearer import BearerTokenAdapter, secret_or_none
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo
 from smmkit.platforms._media import MediaLoader, load_media, media_loader_or_default, media_type
@@ -103,7 +104,6 @@ from smmkit.platforms._youtube_wire import (
     marker_tag,
     match_upload,
     receipt_of,
-    request_of,
     require_id,
     the_video,
     video_resource,
@@ -119,7 +119,7 @@ __all__ = [
 ]
 
 
-class YouTubeAdapter(PlatformAdapter):
+class YouTubeAdapter(BearerTokenAdapter):
     """YouTube Data API v3 for one channel, with an OAuth 2.0 user token.
 
     ``access_token`` is the user's token (scopes ``youtube.upload`` and
@@ -164,6 +164,11 @@ class YouTubeAdapter(PlatformAdapter):
     inbox_sources = _youtube_inbox.SOURCES
     inbox_page_size = 100  #: comment threads per inbox request (1 quota unit each)
     inbox_channel: str | None = None  #: the channel the inbox reads (asked once if None)
+    oauth_provider = oauth.GOOGLE
+    token_missing = (
+        "YouTubeAdapter needs access_token=, or credentials= with the user's"
+        " refresh_token (authorize with access_type=offline)"
+    )
 
     @conceals_secrets  # an access token given as a plain str stays out of tracebacks
     def __init__(
@@ -183,10 +188,7 @@ class YouTubeAdapter(PlatformAdapter):
         max_stalls: int = 5,
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, spec=spec)
-        if access_token is not None:
-            require(access_token, "access_token", (str, SecretStr), "a str, a SecretStr or None")
-        if isinstance(access_token, str):
-            access_token = SecretStr(access_token)
+        self._access_token = secret_or_none(access_token, "access_token")
         require(upload_url, "upload_url", str, "a str (the upload endpoint's URL)")
         if not upload_url.startswith(("https://", "http://")):
             raise InvalidInputError.single("upload_url", "must be an http(s) URL", upload_url)
@@ -206,7 +208,6 @@ class YouTubeAdapter(PlatformAdapter):
             raise InvalidInputError.single(
                 "chunk_bytes", "must be a multiple of 256 KiB (262144)", chunk_bytes
             )
-        self._access_token = access_token
         self._upload_url = upload_url
         self._media_loader = media_loader_or_default(media_loader)
         self.quota = quota if quota is not None else QuotaTracker()
@@ -220,11 +221,6 @@ class YouTubeAdapter(PlatformAdapter):
 
     def __repr__(self) -> str:
         return f"YouTubeAdapter(base_url={str(self.base_url)!r}, account={self.account!r})"
-
-    @property
-    def can_refresh(self) -> bool:
-        """True when a rejected token can be replaced (credentials, no fixed token)."""
-        return self._access_token is None and self.credentials is not None
 
     def default_rates(self) -> Mapping[str, RequestRate]:
         """None: YouTube's limits are daily quotas, counted by :attr:`quota`, not rates."""
@@ -281,27 +277,6 @@ class YouTubeAdapter(PlatformAdapter):
         return (yield from self._call(method, request))
 
     # -- tokens and errors -----------------------------------------------------------
-
-    def fetch_token(self, current: Token | None) -> Flow[Token]:
-        """The configured access token, or a refresh with Google's token endpoint."""
-        if self._access_token is not None:
-            return Token(access_token=self._access_token)
-        creds = self.credentials
-        refresh_token = (current.refresh_token if current else None) or (
-            creds.refresh_token if creds else None
-        )
-        if creds is None or refresh_token is None:
-            raise AuthenticationError(
-                "YouTubeAdapter needs access_token=, or credentials= with the user's"
-                " refresh_token (authorize with access_type=offline)",
-                platform=self.platform_id,
-            )
-        token = yield from oauth.refresh(
-            oauth.GOOGLE,
-            client=oauth.OAuthClient.from_credentials(creds),
-            refresh_token=refresh_token,
-        )
-        return token.to_token()
 
     def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
         """Google's error answer (:func:`~smmkit.platforms._youtube_wire.google_error`);
