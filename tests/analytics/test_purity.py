@@ -22,6 +22,7 @@ def test_no_io_or_clock_imports() -> None:
     problems = []
     for path in _sources():
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        top_level = {id(node) for node in tree.body}
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -29,6 +30,10 @@ def test_no_io_or_clock_imports() -> None:
                 names = [node.module or ""]
             else:
                 continue
+            if path.name.endswith("_numpy.py") and id(node) not in top_level:
+                # an optional engine (issue 20): numpy imported inside its function only,
+                # so the package imports and works without it
+                names = [n for n in names if n != "numpy"]
             problems += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN_MODULES]
     assert problems == []
 
