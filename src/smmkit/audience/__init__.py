@@ -4,7 +4,9 @@ The playbook's interaction chapter as pure functions: :func:`segment_users` (and
 NumPy twin :func:`segment_columns`) puts every user in one lifecycle stage with a reason;
 :func:`default_playbook` and :func:`plan_actions` say what to do for each stage;
 :func:`find_koc_candidates` and :func:`score_kol` find and vet advocates; campaigns and
-:func:`curate_ugc` run scenario campaigns and feature the best user posts.
+:func:`curate_ugc` run scenario campaigns and feature the best user posts;
+:class:`InboxState` (``smmkit.audience.inbox``) is the unified inbox: de-duplicated,
+threaded, assigned, with response SLAs, and :func:`reply_call` answers on the right client.
 """
 
 import typing as _typing
@@ -23,6 +25,15 @@ from smmkit.audience.campaigns import (
     festival_story_campaign,
     hot_topic_campaign,
     product_campaign,
+)
+from smmkit.audience.inbox import (
+    AssignmentRule,
+    InboxConfig,
+    InboxItem,
+    InboxState,
+    ReplyCall,
+    SlaPolicy,
+    reply_call,
 )
 from smmkit.audience.influencers import (
     CreatorPost,
@@ -60,6 +71,7 @@ from smmkit.audience.profile import AudienceProfile, GenderSkew, PurchaseChannel
 __all__ = [
     "ActionKind",
     "ActionPlan",
+    "AssignmentRule",
     "AudienceProfile",
     "CampaignKind",
     "CampaignMechanics",
@@ -68,6 +80,9 @@ __all__ = [
     "CurationResult",
     "FollowerSnapshot",
     "GenderSkew",
+    "InboxConfig",
+    "InboxItem",
+    "InboxState",
     "Incentive",
     "IncentiveKind",
     "InteractionBatch",
@@ -78,6 +93,7 @@ __all__ = [
     "LifecycleAccumulator",
     "LifecycleRules",
     "PurchaseChannel",
+    "ReplyCall",
     "Reward",
     "RewardKind",
     "RfmScore",
@@ -85,6 +101,7 @@ __all__ = [
     "SegmentAction",
     "SegmentPlaybook",
     "Segmentation",
+    "SlaPolicy",
     "SuspicionFlag",
     "UgcSubmission",
     "UserAssignment",
@@ -96,6 +113,7 @@ __all__ = [
     "normalize_tag",
     "plan_actions",
     "product_campaign",
+    "reply_call",
     "score_kol",
     "segment_columns",
     "segment_users",

@@ -6,7 +6,10 @@ The playbook's fourth chapter ("from firefighting to immunity") as code:
 * :func:`default_analyzer` scores Chinese and English sentiment without downloads;
 * :class:`CrisisMonitor` turns a stream of mentions into typed signals;
 * :func:`assess` tiers them (minor / major / critical) with reasons;
-* :func:`response_plan`, :func:`sla_status` and :func:`freeze_window` run the response;
+* :func:`response_plan`, :func:`sla_status` and :func:`freeze_window` run the response
+  (:class:`SlaClock` is the one SLA model, shared with the inbox of ``smmkit.audience``);
+* :func:`watch_stream` and :func:`awatch_stream` feed a live stream into a monitor and
+  yield :class:`TierChange` values, with bounded memory;
 * :func:`recovery_status` and :func:`recovery_suggestions` close the loop.
 """
 
@@ -31,9 +34,9 @@ from smmkit.crisis.response import (
     ResponseTimings,
     SlaItem,
     SlaReport,
-    SlaState,
     freeze_window,
     response_plan,
+    sla_item,
     sla_status,
 )
 from smmkit.crisis.sentiment import (
@@ -47,6 +50,8 @@ from smmkit.crisis.sentiment import (
     default_analyzer,
     label_for,
 )
+from smmkit.crisis.sla import SlaClock, SlaState
+from smmkit.crisis.stream import TierChange, awatch_stream, watch_stream
 from smmkit.crisis.tiering import TieringRules, assess
 from smmkit.crisis.watchlist import (
     RISK_PACKS,
@@ -76,11 +81,13 @@ __all__ = [
     "SentimentAnalyzer",
     "SentimentLabel",
     "SentimentScore",
+    "SlaClock",
     "SlaItem",
     "SlaReport",
     "SlaState",
     "SnowNLPAnalyzer",
     "TermKind",
+    "TierChange",
     "TieringRules",
     "TransformersAnalyzer",
     "VaderAnalyzer",
@@ -90,6 +97,7 @@ __all__ = [
     "WindowStats",
     "WindowTable",
     "assess",
+    "awatch_stream",
     "default_analyzer",
     "detect_signals",
     "fold",
@@ -101,7 +109,9 @@ __all__ = [
     "replay_incident",
     "response_plan",
     "risk_pack",
+    "sla_item",
     "sla_status",
+    "watch_stream",
 ]
 
 _public.set_public_module(globals(), __all__, __name__)

@@ -59,6 +59,14 @@ class DetectionConfig(SmmkitModel):
     spread_min_count: int = Field(default=3, ge=1)
     spread_span: int = Field(default=6, ge=1)
     samples: int = Field(default=3, ge=0)
+    horizon: timedelta | None = timedelta(days=28)
+
+    @field_validator("horizon")
+    @classmethod
+    def _positive_horizon(cls, horizon: timedelta | None) -> timedelta | None:
+        if horizon is not None and horizon <= timedelta(0):
+            raise ValueError("must be positive (or None: keep every window)")
+        return horizon
 
     @field_validator("window")
     @classmethod
@@ -72,6 +80,28 @@ class DetectionConfig(SmmkitModel):
     def window_seconds(self) -> int:
         """The window length in seconds."""
         return int(self.window.total_seconds())
+
+    @property
+    def lookback(self) -> int:
+        """How many windows before a window its rules read (weekly baselines, spread).
+
+        Example:
+            >>> DetectionConfig().lookback  # four weeks of hours
+            672
+        """
+        return max(self.baseline_weeks * (_WEEK // self.window_seconds), self.spread_span)
+
+    @property
+    def horizon_windows(self) -> int | None:
+        """``horizon`` in whole windows (rounded up); ``None`` keeps every window.
+
+        Example:
+            >>> DetectionConfig().horizon_windows  # 28 days of hours
+            672
+        """
+        if self.horizon is None:
+            return None
+        return -(-int(self.horizon.total_seconds()) // self.window_seconds)
 
 
 class WindowStats(SmmkitModel):
@@ -233,6 +263,21 @@ class WindowTable:
         for kept in out.samples.values():
             kept.sort()
         return out
+
+    def evict(self, before: int) -> None:
+        """Forget the counts and samples of every window before window ``before``.
+
+        Example:
+            >>> t = WindowTable(DetectionConfig())
+            >>> t.evict(10)
+            >>> t.windows()
+            ()
+        """
+        integer(before, "before")
+        for w in [w for w in self.counts if w < before]:
+            del self.counts[w]
+        for key in [k for k in self.samples if k[0] < before]:
+            del self.samples[key]
 
     def windows(self) -> tuple[int, ...]:
         """Every window with at least one mention, in order.

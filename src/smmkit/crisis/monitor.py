@@ -55,7 +55,7 @@ class CrisisMonitor:
         True
     """
 
-    __slots__ = ("_emitted", "_table", "analyzer", "config", "watchlist")
+    __slots__ = ("_emitted", "_evicted_to", "_table", "analyzer", "config", "watchlist")
 
     def __init__(
         self,
@@ -73,6 +73,7 @@ class CrisisMonitor:
         self.config = DetectionConfig() if config is None else config
         self._table = WindowTable(self.config)
         self._emitted: set[tuple[str, str, str, tuple[str, ...]]] = set()
+        self._evicted_to: int | None = None
 
     def feed(self, mentions: Iterable[Mention]) -> tuple[CrisisSignal, ...]:
         """Count ``mentions`` and return the signals not reported before, in time order.
@@ -89,26 +90,62 @@ class CrisisMonitor:
             >>> len(first) > 0, mon.feed(incident_mentions()[:0])
             (True, ())
         """
+        return tuple(s for s, new in self._feed(mentions) if new)
+
+    def _feed(self, mentions: Iterable[Mention]) -> list[tuple[CrisisSignal, bool]]:
+        """Count ``mentions``; every signal of the live windows they touched, each with
+        whether it is new. Windows that had fallen beyond the horizon are counted (their
+        counts feed later baselines) but not detected: their history may be gone."""
+        live = self._live_from()
         touched = self._table.add(mentions, self.watchlist, self.analyzer)
-        fresh: list[CrisisSignal] = []
+        out: list[tuple[CrisisSignal, bool]] = []
         for window in touched:
+            if live is not None and window < live:
+                continue
             for signal in detect_signals(self._table, window):
                 key = _key(signal)
-                if key not in self._emitted:
+                new = key not in self._emitted
+                if new:
                     self._emitted.add(key)
-                    fresh.append(signal)
-        return tuple(fresh)
+                out.append((signal, new))
+        self._evict()
+        return out
+
+    def _live_from(self) -> int | None:
+        """The first window whose detection is exact (``None``: every window)."""
+        horizon = self.config.horizon_windows
+        latest = max(self._table.counts, default=None)
+        return None if horizon is None or latest is None else latest - horizon
+
+    def _evict(self) -> None:
+        """Forget what lies beyond the horizon: windows older than the horizon plus the
+        rules' lookback, and reported alerts older than the horizon."""
+        live = self._live_from()
+        if live is None or live == self._evicted_to:
+            return
+        self._evicted_to = live
+        self._table.evict(live - self.config.lookback)
+        old = set()
+        for key in self._emitted:
+            window = _window_of_key(self._table, key[0])
+            if window is not None and window < live:
+                old.add(key)
+        self._emitted -= old
 
     def alerts(self) -> tuple[CrisisSignal, ...]:
-        """Every signal the state supports, recomputed over all windows, in time order.
+        """Every signal the state supports, recomputed over the windows within the
+        horizon (``config.horizon`` before the newest mention; all windows when it is
+        ``None``), in time order.
 
         Example:
             >>> CrisisMonitor(Watchlist([])).alerts()
             ()
         """
+        live = self._live_from()
         out: list[CrisisSignal] = []
         for window in self._table.windows():
-            out.extend(detect_signals(self._table, window))
+            if live is None or window >= live:
+                out.extend(detect_signals(self._table, window))
         return tuple(out)
 
     def window_stats(self, topic: str = "*") -> tuple[WindowStats, ...]:
@@ -229,6 +266,7 @@ class CrisisMonitor:
         out = CrisisMonitor(self.watchlist, analyzer=self.analyzer, config=self.config)
         out._table = self._table.merge(other._table)
         out._emitted = self._emitted | other._emitted
+        out._evict()
         return out
 
     def to_json(self) -> str:
@@ -289,6 +327,7 @@ class CrisisMonitor:
             t.counts.setdefault(w, {})[(p, topic)] = [v, n]
         t.samples = state.samples
         mon._emitted = state.emitted
+        mon._evict()
         return mon
 
     def __eq__(self, other: object) -> bool:
@@ -300,6 +339,16 @@ class CrisisMonitor:
 
     def __repr__(self) -> str:
         return f"CrisisMonitor({len(self._table.counts)} windows, {len(self._emitted)} alerts)"
+
+
+def _window_of_key(table: WindowTable, at: str) -> int | None:
+    """The window of a reported alert's time (``None`` for a hand-edited, unreadable one:
+    such a key is kept rather than failing)."""
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    return None if when.utcoffset() is None else table.window_of(when)
 
 
 def _overlaps(signal: CrisisSignal, topic: str, monitor: CrisisMonitor) -> bool:

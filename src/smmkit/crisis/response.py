@@ -20,6 +20,7 @@ from enum import Enum
 from pydantic import Field
 
 from smmkit.crisis._checks import instance_of, items_of
+from smmkit.crisis.sla import SlaClock, SlaState
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import Blackout, Crisis, CrisisStatus, Severity, SlaDeadline
 from smmkit.models._base import AwareDatetime, SmmkitModel, require_aware
@@ -31,11 +32,13 @@ __all__ = [
     "ResponsePlan",
     "ResponseStep",
     "ResponseTimings",
+    "SlaClock",
     "SlaItem",
     "SlaReport",
     "SlaState",
     "freeze_window",
     "response_plan",
+    "sla_item",
     "sla_status",
 ]
 
@@ -253,20 +256,6 @@ class ActionRecord(SmmkitModel):
     note: str = ""
 
 
-class SlaState(str, Enum):
-    """Where one checklist item stands.
-
-    Example:
-        >>> SlaState.BREACHED.value
-        'breached'
-    """
-
-    DONE = "done"
-    DONE_LATE = "done_late"
-    PENDING = "pending"
-    BREACHED = "breached"
-
-
 class SlaItem(SmmkitModel):
     """One step's state: done, done late, pending or breached (with how late).
 
@@ -342,29 +331,35 @@ def sla_status(
     first_done: dict[ResponseAction, datetime] = {}
     for record in sorted(records, key=lambda r: r.at):
         first_done.setdefault(record.action, record.at)
-    items = []
-    for action, deadline in due:
-        done = first_done.get(action)
-        if done is not None:
-            late = done > deadline
-            items.append(
-                SlaItem(
-                    action=action,
-                    due=deadline,
-                    state=SlaState.DONE_LATE if late else SlaState.DONE,
-                    done_at=done,
-                    overdue_by=done - deadline if late else None,
-                )
-            )
-        elif now > deadline:
-            items.append(
-                SlaItem(
-                    action=action, due=deadline, state=SlaState.BREACHED, overdue_by=now - deadline
-                )
-            )
-        else:
-            items.append(SlaItem(action=action, due=deadline, state=SlaState.PENDING))
+    items = [
+        sla_item(action, SlaClock(due=deadline, done_at=first_done.get(action)), now=now)
+        for action, deadline in due
+    ]
     return SlaReport(now=now, items=tuple(items))
+
+
+def sla_item(action: ResponseAction, clock: SlaClock, *, now: datetime) -> SlaItem:
+    """``action``'s :class:`SlaItem` at ``now``, read from its :class:`SlaClock`.
+
+    The one way a deadline becomes a report line: :func:`sla_status` and the inbox
+    (:class:`smmkit.audience.inbox.InboxState`) both use it.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> c = _example_crisis()
+        >>> clock = SlaClock(due=c.detected_at + timedelta(hours=1))
+        >>> sla_item(ResponseAction.FIRST_REPLY, clock, now=c.detected_at).state.value
+        'pending'
+    """
+    instance_of(action, ResponseAction, "action")
+    instance_of(clock, SlaClock, "clock")
+    return SlaItem(
+        action=action,
+        due=clock.due,
+        state=clock.state(now=now),
+        done_at=clock.done_at,
+        overdue_by=clock.overdue_by(now=now),
+    )
 
 
 def freeze_window(crisis: Crisis, *, timings: ResponseTimings | None = None) -> Blackout | None:
