@@ -53,8 +53,27 @@ _PROBLEM_ERRORS = (
 )
 
 
+#: the platform errors of the client modules (their own module, not smmkit.exceptions)
+_CLIENT_ERRORS = {
+    "smmkit.platforms.youtube.YouTubeQuotaError",
+    "smmkit.platforms.bilibili.BilibiliDailyLimitError",
+    "smmkit.platforms.bilibili.BilibiliReviewRejectedError",
+    "smmkit.platforms.douyin.DouyinReauthorizeError",
+    "smmkit.platforms.wechat_component.WeChatComponentError",
+    "smmkit.platforms.wechat_component.ComponentIPNotAllowedError",
+    "smmkit.platforms.wechat_component.ComponentTicketError",
+    "smmkit.platforms.wechat_component.AuthorizerRefreshTokenError",
+}
+
+
 def test_the_kinds_are_all_found() -> None:
-    assert len(ERRORS) == 36  # 31, NotPicklable, TokenUnavailable and 3 media errors (#16)
+    # 36 in smmkit.exceptions (31, NotPicklable, TokenUnavailable and 3 media errors, #16)
+    # and the 8 client errors of _CLIENT_ERRORS: YouTubeQuotaError, BilibiliDailyLimitError,
+    # BilibiliReviewRejectedError, DouyinReauthorizeError and the four WeChat component
+    # errors (WeChatComponentError, ComponentIPNotAllowedError, ComponentTicketError,
+    # AuthorizerRefreshTokenError); each is a PlatformError built by _build.
+    assert len(ERRORS) == 44
+    assert {name for name, _ in ERRORS} >= _CLIENT_ERRORS
     assert len(ENUMS) > 50
     assert {name for name, _ in PROTOCOLS} >= {"smmkit.platforms.Clock"}
     covered = (
@@ -115,10 +134,13 @@ def _build(cls: type[BaseException], data: st.DataObject) -> tuple[BaseException
         "url": data.draw(st.none() | odd_text),
         "delivered": data.draw(st.lists(odd_text, max_size=3)),
     }
-    if cls in (errors.RateLimitError, errors.ServerError):
+    if issubclass(cls, (errors.RateLimitError, errors.ServerError)):  # and the quota errors
         kwargs["retry_after"] = data.draw(st.none() | st.floats(allow_nan=True))
     platform_error = cls(text, **kwargs)
     assert platform_error.delivered == tuple(kwargs["delivered"])
+    assert platform_error.platform == kwargs["platform"]
+    if "retry_after" in kwargs:
+        assert getattr(platform_error, "retry_after", None) is kwargs["retry_after"]
     return platform_error, [text]
 
 

@@ -22,9 +22,10 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from smmkit.exceptions import MalformedPayloadError, MissingExtraError
+from smmkit.exceptions import InvalidInputError, MalformedPayloadError, MissingExtraError
 from smmkit.models._base import SmmkitModel
 from smmkit.models.inbox import InboxEvent, InboxKind
+from smmkit.platforms._checks import require
 
 __all__ = ["BrandWatch", "FirehoseFrame", "decode_frame", "frame_events"]
 
@@ -78,6 +79,50 @@ class FirehoseFrame:
     error: tuple[str, str] | None = None
     info: str | None = None
 
+    def __post_init__(self) -> None:
+        require(self.type, "type", str, "a str")
+        if self.seq is not None:
+            require(self.seq, "seq", int, "an int or None")
+        for name in ("repo", "time", "info"):
+            if getattr(self, name) is not None:
+                require(getattr(self, name), name, str, "a str or None")
+        for index, op in enumerate(require(self.ops, "ops", list, "a list of operations")):
+            _check_op(op, f"ops[{index}]")
+        require(self.records, "records", dict, "a dict of CID to record")
+        if self.error is not None and not (
+            isinstance(self.error, tuple)
+            and len(self.error) == 2
+            and all(isinstance(part, str) for part in self.error)
+        ):
+            raise InvalidInputError.single(
+                "error", "must be a (name, message) pair of str or None", self.error
+            )
+
+
+def _check_op(op: object, field: str) -> None:
+    """One ``(action, path, cid)`` of :attr:`FirehoseFrame.ops`."""
+    if not (isinstance(op, tuple) and len(op) == 3):
+        raise InvalidInputError.single(field, "must be an (action, path, cid) triple", op)
+    require(op[0], f"{field}.action", str, "a str")
+    require(op[1], f"{field}.path", str, "a str")
+    if op[2] is not None:
+        require(op[2], f"{field}.cid", bytes, "bytes or None")
+
+
+def _text(value: object) -> str | None:
+    """``value`` when it is a str (a field of a decoded frame), else ``None``."""
+    return value if isinstance(value, str) else None
+
+
+def _map(value: object) -> dict[Any, Any]:
+    """``value`` when it is a map (a part of a decoded record), else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[Any]:
+    """``value`` when it is a list (a part of a decoded record), else an empty one."""
+    return value if isinstance(value, list) else []
+
 
 def decode_frame(data: bytes) -> FirehoseFrame:
     """Decode one ``subscribeRepos`` message (bytes, as the WebSocket delivered them).
@@ -90,9 +135,10 @@ def decode_frame(data: bytes) -> FirehoseFrame:
         >>> frame.type, frame.seq
         ('#identity', 7)
     """
+    require(data, "data", (bytes, bytearray, memoryview), "bytes")
     ipld = _libipld()
     try:
-        header, body = ipld.decode_dag_cbor_multi(data)
+        header, body = ipld.decode_dag_cbor_multi(bytes(data))
     except Exception as exc:  # libipld raises ValueError and friends for bad CBOR
         raise MalformedPayloadError(f"firehose frame is not two DAG-CBOR values: {exc}") from None
     if not isinstance(header, dict) or not isinstance(body, dict):
@@ -104,24 +150,32 @@ def decode_frame(data: bytes) -> FirehoseFrame:
     kind = str(header.get("t") or "")
     seq = body.get("seq")
     frame = FirehoseFrame(
-        type=kind, seq=seq if isinstance(seq, int) else None, time=body.get("time")
+        type=kind,
+        seq=seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
+        time=_text(body.get("time")),
     )
     if kind == "#info":
         frame.info = str(body.get("name"))
     if kind != "#commit":
         return frame
-    frame.repo = body.get("repo")
+    frame.repo = _text(body.get("repo"))
     wanted = False
-    for op in body.get("ops") or ():
-        path, cid = op.get("path", ""), op.get("cid")
-        frame.ops.append((op.get("action", ""), path, cid))
-        wanted = wanted or (op.get("action") == "create" and path.startswith(_POST + "/"))
+    for raw in _list(body.get("ops")):
+        op = _map(raw)
+        action, path, cid = (
+            _text(op.get("action")) or "",
+            _text(op.get("path")) or "",
+            op.get("cid"),
+        )
+        frame.ops.append((action, path, cid if isinstance(cid, bytes) else None))
+        wanted = wanted or (action == "create" and path.startswith(_POST + "/"))
     blocks = body.get("blocks")
     if wanted and blocks:  # the CAR is decoded only when a new post is in it
         try:
-            frame.records = ipld.decode_car(blocks)[1]
+            records = ipld.decode_car(blocks)[1]
         except Exception as exc:
             raise MalformedPayloadError(f"commit blocks are not a CAR file: {exc}") from None
+        frame.records = records if isinstance(records, dict) else {}
     return frame
 
 
@@ -146,19 +200,17 @@ def _did_of(uri: Any) -> str | None:
 
 
 def _quoted(record: Mapping[str, Any]) -> str | None:
-    embed = record.get("embed")
-    if not isinstance(embed, dict):
-        return None
-    inner = embed.get("record")
+    inner = _map(record.get("embed")).get("record")
     if isinstance(inner, dict) and isinstance(inner.get("record"), dict):
         inner = inner["record"]  # recordWithMedia
-    return inner.get("uri") if isinstance(inner, dict) else None
+    return _text(inner.get("uri")) if isinstance(inner, dict) else None
 
 
 def _mentions(record: Mapping[str, Any], dids: frozenset[str]) -> bool:
-    for facet in record.get("facets") or ():
-        for feature in facet.get("features") or () if isinstance(facet, dict) else ():
-            if feature.get("$type") == _MENTION and feature.get("did") in dids:
+    for facet in _list(record.get("facets")):
+        for raw in _list(_map(facet).get("features")):
+            feature = _map(raw)
+            if feature.get("$type") == _MENTION and _text(feature.get("did")) in dids:
                 return True
     return False
 
@@ -169,8 +221,8 @@ def _classify(
     """(kind, parent, thread root, brand post) of a post, or None when it is not to us."""
     reply = record.get("reply")
     if isinstance(reply, dict):
-        parent = (reply.get("parent") or {}).get("uri")
-        root = (reply.get("root") or {}).get("uri")
+        parent = _text(_map(reply.get("parent")).get("uri"))
+        root = _text(_map(reply.get("root")).get("uri"))
         brand_root = root if _did_of(root) in dids else None
         if _did_of(parent) in dids:
             kind = InboxKind.COMMENT if parent == root else InboxKind.REPLY
@@ -197,6 +249,10 @@ def frame_events(
     a ``mention`` with ``watch_terms``. The brand's own posts are skipped. ``dids`` is
     ``frozenset(watch.dids)``, passed in by callers that decode many frames.
     """
+    require(frame, "frame", FirehoseFrame, "a FirehoseFrame")
+    require(watch, "watch", BrandWatch, "a BrandWatch")
+    if dids is not None:
+        require(dids, "dids", frozenset, "a frozenset of DIDs or None")
     if frame.type != "#commit" or not frame.records or frame.repo is None:
         return []
     dids = dids if dids is not None else frozenset(watch.dids)
@@ -229,7 +285,7 @@ def frame_events(
                 thread_id=root,
                 parent_id=parent,
                 post_id=post,
-                language=langs[0] if isinstance(langs, list) and langs else None,
+                language=_text(langs[0]) if isinstance(langs, list) and langs else None,
                 watch_terms=terms,
             )
         )

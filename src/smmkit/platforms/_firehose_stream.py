@@ -24,10 +24,11 @@ from smmkit.exceptions import (
     TransportError,
 )
 from smmkit.models.inbox import InboxEvent
+from smmkit.platforms._checks import require, require_number
 from smmkit.platforms._clock import Clock, SystemClock
 from smmkit.platforms._firehose import BrandWatch, decode_frame, frame_events
 from smmkit.platforms._retry import RetryPolicy
-from smmkit.platforms._stream_common import Backoff, Disconnected, ReconnectingStream
+from smmkit.platforms._stream_common import Backoff, Disconnected, ReconnectingStream, strings
 
 __all__ = ["BlueskyFirehose", "parse_cursor"]
 
@@ -45,6 +46,7 @@ def parse_cursor(cursor: str | None) -> tuple[int | None, int]:
     """
     if cursor is None:
         return None, 0
+    require(cursor, "cursor", str, "a cursor this stream gave (a str) or None")
     seq, _, done = cursor.partition(":")
     if not seq.isdigit() or (done and not done.isdigit()):
         raise InvalidInputError.single("cursor", "must be a cursor this stream gave", cursor)
@@ -52,7 +54,10 @@ def parse_cursor(cursor: str | None) -> tuple[int | None, int]:
 
 
 def _websocket_url(base_url: str, cursor: int | None) -> str:
-    url = httpx.URL(base_url)
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, ValueError):  # non-printable characters, lone surrogates
+        raise InvalidInputError.single("base_url", "is not a URL", base_url) from None
     scheme = {"http": "ws", "https": "wss"}.get(url.scheme, url.scheme)
     if scheme not in ("ws", "wss"):
         raise InvalidInputError.single("base_url", "must be an http(s) or ws(s) URL", base_url)
@@ -88,7 +93,17 @@ class BlueskyFirehose(ReconnectingStream[InboxEvent]):
     ) -> None:
         if not isinstance(base_url, str):
             raise InvalidInputError.single("base_url", "must be a str", type(base_url).__name__)
-        self.watch = BrandWatch(dids=tuple(dids), watch_terms=tuple(watch_terms))
+        self.watch = BrandWatch(
+            dids=strings(dids, "dids"), watch_terms=strings(watch_terms, "watch_terms")
+        )
+        if retry is not None:
+            require(retry, "retry", RetryPolicy, "a RetryPolicy or None")
+        if clock is not None:
+            require(clock, "clock", Clock, "a Clock or None")
+        if require_number(open_timeout, "open_timeout") <= 0:
+            raise InvalidInputError.single("open_timeout", "must be > 0", open_timeout)
+        if require(max_message_bytes, "max_message_bytes", int, "an int") < 1:
+            raise InvalidInputError.single("max_message_bytes", "must be >= 1", max_message_bytes)
         self._dids = frozenset(self.watch.dids)
         self._seq, self._done = parse_cursor(cursor)
         _websocket_url(base_url, None)  # refuse a bad URL now, not at the first iteration

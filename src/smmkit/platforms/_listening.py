@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from smmkit.exceptions import APIError, InvalidInputError, UnsupportedOperationError
 from smmkit.models.inbox import InboxEvent, InboxPage, InboxSource
 from smmkit.platforms._adapter import Flow, PlatformAdapter
+from smmkit.platforms._checks import require
 
 __all__ = ["InboxSync", "WalkCursor", "inbox_source", "walk_page"]
 
@@ -60,11 +61,8 @@ def inbox_source(adapter: PlatformAdapter, source: InboxSource | str) -> InboxSo
         smmkit.exceptions.InvalidInputError: source: must be one of mentions, comments, \
 direct_messages (got 'likes')
     """
-    try:
-        chosen = InboxSource(source)
-    except ValueError:
-        names = ", ".join(s.value for s in InboxSource)
-        raise InvalidInputError.single("source", f"must be one of {names}", source) from None
+    require(adapter, "adapter", PlatformAdapter, "a PlatformAdapter")
+    chosen = _source(source)
     if chosen not in adapter.inbox_sources:
         readable = ", ".join(sorted(s.value for s in adapter.inbox_sources)) or "none"
         raise UnsupportedOperationError(
@@ -73,6 +71,15 @@ direct_messages (got 'likes')
             platform=adapter.platform_id,
         )
     return chosen
+
+
+def _source(source: object) -> InboxSource:
+    """``source`` as an :class:`~smmkit.models.InboxSource`, or a typed error listing them."""
+    try:
+        return InboxSource(source)
+    except ValueError:
+        names = ", ".join(s.value for s in InboxSource)
+        raise InvalidInputError.single("source", f"must be one of {names}", source) from None
 
 
 class InboxSync:
@@ -159,6 +166,12 @@ class WalkCursor:
     bottom: str | None = None
     page: str | None = None
 
+    def __post_init__(self) -> None:
+        for name in ("floor", "top", "bottom", "page"):
+            part = getattr(self, name)
+            if part is not None:
+                require(part, name, str, "a str or None")
+
     def encode(self) -> str:
         """The cursor as an opaque, URL-safe string."""
         raw = json.dumps([self.floor, self.top, self.bottom, self.page], separators=(",", ":"))
@@ -214,10 +227,16 @@ def walk_page(
         >>> [e.event_id for e in last.events], last.more, WalkCursor.decode(last.cursor).floor
         (['7'], False, '0009')
     """
+    source = _source(source)
+    require(cursor, "cursor", WalkCursor, "a WalkCursor")
+    if next_page is not None:
+        require(next_page, "next_page", str, "a str or None")
+    require(items, "items", Iterable, "an iterable of (key, event) pairs")
     fresh: list[InboxEvent] = []
     top, bottom = cursor.top, cursor.bottom
     ended = next_page is None
-    for key, event in items:
+    for index, item in enumerate(items):
+        key, event = _walk_item(item, index)
         if cursor.floor is not None and key <= cursor.floor:
             ended = True  # the rest of the list was delivered by an earlier walk
             continue
@@ -233,3 +252,16 @@ def walk_page(
     else:
         after = WalkCursor(floor=cursor.floor, top=top, bottom=bottom, page=next_page)
     return InboxPage(source=source, events=tuple(fresh), cursor=after.encode(), more=not ended)
+
+
+def _walk_item(item: object, index: int) -> tuple[str, InboxEvent | None]:
+    """One ``(key, event)`` pair of :func:`walk_page`'s ``items``, checked."""
+    field = f"items[{index}]"
+    pair = require(item, field, tuple, "a (key, event) pair")
+    if len(pair) != 2:
+        raise InvalidInputError.single(field, "must be a (key, event) pair", f"{len(pair)} items")
+    key = require(pair[0], f"{field}.key", str, "a str")
+    event = pair[1]
+    if event is not None:
+        require(event, f"{field}.event", InboxEvent, "an InboxEvent or None")
+    return key, event

@@ -296,7 +296,11 @@ class RetryBudget:
         all, or when it would end past the deadline; the budget is then spent for good
         (``exhausted``): the publish gives up rather than try again without the pause.
         """
-        if isinstance(wait, bool) or not isinstance(wait, (int, float)) or math.isnan(wait):
+        if (
+            isinstance(wait, bool)
+            or not isinstance(wait, (int, float))
+            or (isinstance(wait, float) and math.isnan(wait))
+        ):
             raise InvalidInputError.single("wait", "must be a number of seconds", wait)
         try:
             wait = max(float(wait), 0.0)

@@ -11,19 +11,49 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
 from contextlib import aclosing
 from typing import Generic, TypeVar
 
 from typing_extensions import Self
 
-from smmkit.exceptions import PlatformError
+from smmkit.exceptions import InvalidInputError, PlatformError
+from smmkit.platforms._checks import require
 from smmkit.platforms._clock import Clock
 from smmkit.platforms._retry import RetryPolicy
 
-__all__ = ["Backoff", "Disconnected", "RecentKeys", "ReconnectingStream", "iterate_sync"]
+__all__ = [
+    "Backoff",
+    "Disconnected",
+    "RecentKeys",
+    "ReconnectingStream",
+    "iterate_sync",
+    "strings",
+]
 
 T = TypeVar("T")
+
+
+def strings(values: object, field: str) -> tuple[str, ...]:
+    """An iterable of str (DIDs, watch terms) as a tuple; one str alone is refused.
+
+    Example:
+        >>> strings(["refund", "broken"], "watch_terms")
+        ('refund', 'broken')
+        >>> strings("refund", "watch_terms")
+        Traceback (most recent call last):
+        ...
+        smmkit.exceptions.InvalidInputError: watch_terms: must be an iterable of str, not one \
+str (got 'str')
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InvalidInputError.single(
+            field, "must be an iterable of str, not one str", type(values).__name__
+        )
+    items = tuple(values)
+    for index, item in enumerate(items):
+        require(item, f"{field}[{index}]", str, "a str")
+    return items
 
 
 class Backoff:

@@ -25,12 +25,14 @@ import httpx
 from smmkit.exceptions import InvalidInputError, PlatformError, TransportError
 from smmkit.models.inbox import InboxEvent, InboxKind
 from smmkit.platforms._adapter import Flow
+from smmkit.platforms._checks import require, require_number
 from smmkit.platforms._client import AsyncClient
 from smmkit.platforms._stream_common import (
     Backoff,
     Disconnected,
     RecentKeys,
     ReconnectingStream,
+    strings,
 )
 from smmkit.platforms._stream_sse import SseEvent, SseParser
 from smmkit.platforms.mastodon import MastodonAdapter, _plain_text
@@ -67,23 +69,49 @@ def mastodon_status_event(
         >>> event.key, event.text, event.author_name, event.parent_id
         ('mastodon:mention:7', '@tea my order & refund?', 'ann@social.example', '3')
     """
+    require(status, "status", Mapping, "a Mapping (a Status entity)")
+    kind = _kind(kind)
+    require(watch_terms, "watch_terms", tuple, "a tuple of str")
+    status_id: str | int = require(status.get("id"), "status.id", (str, int), "a str or an int")
     account = status.get("account") or {}
-    at = str(status["created_at"]).replace("Z", "+00:00")
+    require(account, "status.account", Mapping, "a Mapping (an Account entity) or None")
     reply_to = status.get("in_reply_to_id")
     return InboxEvent(
         platform="mastodon",
         kind=kind,
-        event_id=str(status["id"]),
+        event_id=str(status_id),
         author_id=str(account.get("id") or "unknown"),
         author_name=account.get("acct"),
         text=_plain_text(str(status.get("content") or "")),
-        at=datetime.fromisoformat(at),
+        at=_created_at(status.get("created_at")),
         parent_id=None if reply_to is None else str(reply_to),
         post_id=None if reply_to is None or kind is not InboxKind.COMMENT else str(reply_to),
         language=status.get("language"),
         url=status.get("url"),
         watch_terms=watch_terms,
     )
+
+
+def _kind(kind: object) -> InboxKind:
+    try:
+        return InboxKind(kind)
+    except ValueError:
+        names = ", ".join(k.value for k in InboxKind)
+        raise InvalidInputError.single("kind", f"must be one of {names}", kind) from None
+
+
+def _created_at(value: object) -> datetime:
+    """A Status's ``created_at`` (ISO 8601 with a zone) as an aware datetime."""
+    text = require(value, "status.created_at", str, "an ISO 8601 time (a str)")
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInputError.single(
+            "status.created_at", "is not an ISO 8601 time", text
+        ) from None
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidInputError.single("status.created_at", "must carry a time zone", text)
+    return at
 
 
 def _get_json(adapter: MastodonAdapter, path: str, params: Any) -> Flow[Any]:
@@ -130,13 +158,21 @@ class MastodonStream(ReconnectingStream[InboxEvent]):
             raise InvalidInputError.single("tag", "a hashtag stream needs a tag", tag)
         if since is not None and not (isinstance(since, str) and since.isdigit()):
             raise InvalidInputError.single("since", "must be a cursor this stream gave", since)
+        require(local, "local", bool, "a bool")
+        terms = strings(watch_terms, "watch_terms")
+        if streaming_url is not None:
+            require(streaming_url, "streaming_url", str, "a str or None")
+        if require_number(idle_timeout, "idle_timeout") <= 0:
+            raise InvalidInputError.single("idle_timeout", "must be > 0", idle_timeout)
+        if require(max_catch_up_pages, "max_catch_up_pages", int, "an int") < 1:
+            raise InvalidInputError.single("max_catch_up_pages", "must be >= 1", max_catch_up_pages)
         super().__init__(Backoff(client._core.retry, client._core.clock))
         self._client = client
         self._adapter: MastodonAdapter = client.adapter
         self.stream: StreamName = stream
         self.tag = tag.strip("# ") if tag else None
         self.local = local
-        self.watch_terms = tuple(watch_terms)
+        self.watch_terms = terms
         self.cursor: str | None = since
         """Where to resume: persist it, pass it back as ``since=``."""
         self._caught_up = since is None

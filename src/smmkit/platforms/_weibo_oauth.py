@@ -106,12 +106,24 @@ def weibo_token_info(
         raise InvalidInputError.single("access_token", "must not be empty")
     request = httpx.Request(
         "POST",
-        url,
+        _endpoint(url),
         data={"access_token": value},
         headers={"Accept": "application/json"},
         extensions={ENDPOINT: "oauth", SAFE: True, OAUTH_PROVIDER: WEIBO},
     )
     return _info_flow(request)
+
+
+def _endpoint(url: object) -> httpx.URL:
+    """``url`` as an absolute http(s) URL (the token endpoint, or a sandbox's)."""
+    text = require(url, "url", str, "a str")
+    try:
+        parsed = httpx.URL(text)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise InvalidInputError.single("url", "is not a URL", url) from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InvalidInputError.single("url", "must be an absolute http(s) URL", url)
+    return parsed
 
 
 def _info_flow(request: httpx.Request) -> Flow[WeiboTokenInfo]:

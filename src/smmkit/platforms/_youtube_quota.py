@@ -21,6 +21,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smmkit.exceptions import InvalidInputError, RateLimitError
+from smmkit.models._base import require_aware
+from smmkit.platforms._checks import require
 from smmkit.platforms._quota_days import DailyCounts, local_day
 
 __all__ = [
@@ -77,6 +79,7 @@ def seconds_to_reset(now: datetime) -> float:
         >>> seconds_to_reset(datetime(2026, 1, 1, 8, 0, tzinfo=timezone.utc))  # 00:00 PST
         86400.0
     """
+    require_aware(now, "now", "must be a timezone-aware datetime")
     local = now.astimezone(_PACIFIC)
     midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), _PACIFIC)
     return max(1.0, (midnight - now).total_seconds())
@@ -95,6 +98,14 @@ def _count(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInputError.single(field, "must be an int >= 0", value)
     return value
+
+
+def _table(value: object, field: str) -> dict[str, Any]:
+    """A mapping with str keys (bucket or method names), copied."""
+    table: dict[str, Any] = dict(require(value, field, Mapping, "a mapping"))
+    for key in table:
+        require(key, f"{field}[{key!r}]", str, "a str (a name)")
+    return table
 
 
 class QuotaTracker(DailyCounts[tuple[date, str]]):
@@ -121,10 +132,10 @@ class QuotaTracker(DailyCounts[tuple[date, str]]):
         limits: Mapping[str, int] | None = None,
         costs: Mapping[str, tuple[str, int]] | None = None,
     ) -> None:
-        chosen = dict(DEFAULT_LIMITS if limits is None else limits)
+        chosen = _table(DEFAULT_LIMITS if limits is None else limits, "limits")
         for bucket, limit in chosen.items():
             _count(limit, f"limits.{bucket}")
-        table = dict(DEFAULT_COSTS if costs is None else costs)
+        table = _table(DEFAULT_COSTS if costs is None else costs, "costs")
         for method, entry in table.items():
             if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] in chosen):
                 raise InvalidInputError.single(
@@ -143,7 +154,7 @@ class QuotaTracker(DailyCounts[tuple[date, str]]):
 
     def cost(self, method: str) -> tuple[str, int]:
         """The bucket and units of one call of ``method``."""
-        return self.costs.get(method, (UNITS, 1))
+        return self.costs.get(require(method, "method", str, "a str (an API method)"), (UNITS, 1))
 
     def used(self, bucket: str, *, now: datetime) -> int:
         """Units of ``bucket`` spent on ``now``'s Pacific day."""
