@@ -27,7 +27,7 @@ from typing import ClassVar
 from pydantic import SecretStr
 
 from smmkit.exceptions import AuthenticationError
-from smmkit.platforms import oauth
+from smmkit.platforms import _oauth_core as oauth
 from smmkit.platforms._adapter import Flow, PlatformAdapter
 from smmkit.platforms._auth import Token
 from smmkit.platforms._checks import require

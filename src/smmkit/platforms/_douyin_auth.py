@@ -40,7 +40,7 @@ class DouyinReauthorizeError(AuthenticationError):
 def refresh_token_flow(adapter: DouyinAdapter, current: Token | None) -> Flow[Token]:
     """Flow: a fresh user token for ``adapter``, renewing the refresh token first when it
     runs out within ``adapter.renew_margin`` and may still be renewed."""
-    from smmkit.platforms import oauth  # the OAuth flows sit beside the clients
+    from smmkit.platforms import _oauth_core as oauth  # the OAuth flows sit beside the clients
 
     creds = adapter.credentials
     refresh_token = (current.refresh_token if current else None) or (

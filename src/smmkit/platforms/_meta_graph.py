@@ -78,7 +78,7 @@ from smmkit.platforms._bearer import secret_or_none
 from smmkit.platforms._checks import require
 from smmkit.platforms._errors import ErrorInfo, status_error
 from smmkit.platforms._media import MediaLoader, media_loader_or_default
-from smmkit.platforms.oauth import (
+from smmkit.platforms._oauth_core import (
     META,
     META_GRAPH_VERSION,
     OAuthClient,

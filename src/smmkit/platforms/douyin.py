@@ -259,7 +259,7 @@ class DouyinAdapter(PlatformAdapter):
     def parse_error(self, response: httpx.Response) -> ErrorInfo | None:
         """Douyin's ``data.error_code`` (in HTTP 200) as a typed error; ``extra.logid``
         becomes the request id when no ``x-tt-logid`` header carries one."""
-        from smmkit.platforms import oauth
+        from smmkit.platforms import _oauth_core as oauth
 
         if oauth.is_oauth_request(response.request):
             return oauth.oauth_error_info(response)

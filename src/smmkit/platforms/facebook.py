@@ -75,6 +75,7 @@ from smmkit.platforms._meta_graph import (
     graph_time,
     node_id,
 )
+from smmkit.platforms._oauth_core import META_GRAPH_VERSION
 from smmkit.platforms._results import (
     Comment,
     MediaHandle,
@@ -83,7 +84,6 @@ from smmkit.platforms._results import (
     PublishStatus,
 )
 from smmkit.platforms._translate import read_answer
-from smmkit.platforms.oauth import META_GRAPH_VERSION
 
 __all__ = ["FacebookPage", "FacebookPageAdapter", "PAGE_INSIGHTS", "POST_INSIGHTS"]
 

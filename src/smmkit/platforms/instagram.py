@@ -75,9 +75,9 @@ from smmkit.platforms._meta_graph import (
     graph_time,
     node_id,
 )
+from smmkit.platforms._oauth_core import META_GRAPH_VERSION
 from smmkit.platforms._results import Comment, PublishReceipt, PublishStatus
 from smmkit.platforms._translate import read_answer
-from smmkit.platforms.oauth import META_GRAPH_VERSION
 
 __all__ = ["InstagramAdapter", "MEDIA_INSIGHTS", "PublishingLimit", "QUOTA_TTL_SECONDS"]
 

@@ -55,7 +55,7 @@ from smmkit.models.content import MediaAsset, MediaKind, PlatformPost
 from smmkit.models.extras import TikTokExtras
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
-from smmkit.platforms import oauth
+from smmkit.platforms import _oauth_core as oauth
 from smmkit.platforms._adapter import (
     RECEIVED_AT,
     Capability,

@@ -66,7 +66,7 @@ from smmkit.models.extras import WeiboExtras
 from smmkit.models.inbox import InboxPage, InboxSource
 from smmkit.models.metrics import MetricObservation
 from smmkit.models.platform import Platform
-from smmkit.platforms import oauth
+from smmkit.platforms import _oauth_core as oauth
 from smmkit.platforms._adapter import (
     RECEIVED_AT,
     Capability,
