@@ -4,7 +4,8 @@ Both do the same four things around every request an adapter yields, in the same
 order: pace it (token bucket), put the token on it, send it through the injected
 ``httpx`` client, and translate the answer into a response or a
 :class:`~smmkit.exceptions.PlatformError` (``_http``). The retry loop around that is
-tenacity, fed by one :class:`RetryPolicy`. The only differences between the drivers
+tenacity, fed by one :class:`RetryPolicy` and entered only once a first attempt has
+failed (most requests need no retry). The only differences between the drivers
 are ``await`` and the kind of lock around a token refresh; everything a platform does
 lives in its adapter and is written once.
 
@@ -433,7 +434,11 @@ class AsyncClient:
     async def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
         core = self._core
         origin = request
-        delay = core.paced(await core.rate_limiter.areserve(core.bucket(request)))
+        key = core.bucket(request)
+        limiter = core.rate_limiter
+        delay = core.paced(
+            limiter.reserve(key) if core.reserves_inline else await limiter.areserve(key)
+        )
         if delay > 0:
             await core.clock.asleep(delay)
         token = None

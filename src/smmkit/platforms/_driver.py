@@ -5,7 +5,8 @@ Both do the same four things around every request an adapter yields, in the same
 order: pace it (token bucket), put the token on it, send it through the injected
 ``httpx`` client, and translate the answer into a response or a
 :class:`~smmkit.exceptions.PlatformError` (``_http``). The retry loop around that is
-tenacity, fed by one :class:`RetryPolicy`. The only differences between the drivers
+tenacity, fed by one :class:`RetryPolicy` and entered only once a first attempt has
+failed (most requests need no retry). The only differences between the drivers
 are ``await`` and the kind of lock around a token refresh; everything a platform does
 lives in its adapter and is written once.
 
@@ -26,8 +27,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -189,10 +190,20 @@ class _Core:
         self.token_key = f"{adapter.name or adapter.platform_id}:{adapter.account}"
         self._token: Token | None = None
         self._rejected: Token | None = None
+        self._buckets: dict[str, BucketKey] = {}
+        # A limiter that keeps RateLimiter.areserve reserves in memory: the async driver
+        # asks it directly instead of through a coroutine (the Redis one does I/O).
+        self.reserves_inline = type(self.rate_limiter).areserve is RateLimiter.areserve
         install_log_redaction()
 
     def bucket(self, request: httpx.Request) -> BucketKey:
-        return BucketKey(self.adapter.platform_id, self.adapter.account, endpoint_of(request))
+        endpoint = endpoint_of(request)
+        key = self._buckets.get(endpoint)
+        if key is None:
+            key = BucketKey(self.adapter.platform_id, self.adapter.account, endpoint)
+            if len(self._buckets) < 256:  # endpoint names are few; keep it bounded anyway
+                self._buckets[endpoint] = key
+        return key
 
     def check(
         self, request: httpx.Request, response: httpx.Response, *, origin: httpx.Request
@@ -377,14 +388,23 @@ class _Core:
         return redact_error(exc, secrets, stop=outer)
 
 
-@contextmanager
-def spending(budget: RetryBudget) -> Iterator[RetryBudget]:
-    """Make ``budget`` the one every request of this thread or task takes retries from."""
-    token = _BUDGET.set(budget)
-    try:
-        yield budget
-    finally:
-        _BUDGET.reset(token)
+class spending:  # named as the function it replaced: ``with spending(budget):``
+    """Make ``budget`` the one every request of this thread or task takes retries from.
+
+    A class rather than a generator-based context manager: it is entered on every publish.
+    """
+
+    __slots__ = ("_budget", "_token")
+
+    def __init__(self, budget: RetryBudget) -> None:
+        self._budget = budget
+
+    def __enter__(self) -> RetryBudget:
+        self._token = _BUDGET.set(self._budget)
+        return self._budget
+
+    def __exit__(self, *exc_info: object) -> None:
+        _BUDGET.reset(self._token)
 
 
 def _answer(
