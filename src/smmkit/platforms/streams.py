@@ -11,7 +11,8 @@
   :func:`smmkit.webhooks.inbox_event_from_message`.
 
 Streams are async iterators (the primary API); :func:`iterate_sync` iterates any of
-them from synchronous code. Each has a ``cursor`` to persist and pass back.
+them from synchronous code, :func:`merge_streams` several of them as one. Each has a
+``cursor`` to persist and pass back.
 
 Example:
     >>> import asyncio
@@ -26,6 +27,7 @@ from smmkit.platforms._firehose import BrandWatch, FirehoseFrame, decode_frame, 
 from smmkit.platforms._firehose_stream import BlueskyFirehose
 from smmkit.platforms._stream_common import iterate_sync
 from smmkit.platforms._stream_mastodon import MastodonStream, mastodon_status_event
+from smmkit.platforms._stream_merge import merge_streams
 from smmkit.platforms._stream_sse import SseEvent, SseParser
 
 __all__ = [
@@ -39,4 +41,5 @@ __all__ = [
     "frame_events",
     "iterate_sync",
     "mastodon_status_event",
+    "merge_streams",
 ]
