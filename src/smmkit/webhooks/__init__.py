@@ -38,7 +38,6 @@ from smmkit.webhooks._component import (
     component_event_from_element,
     parse_component_event,
 )
-from smmkit.webhooks._inbox import inbox_event_from_message
 from smmkit.webhooks._crypto import (
     BLOCK_SIZE,
     KeySlot,
@@ -49,6 +48,7 @@ from smmkit.webhooks._crypto import (
     pkcs7_unpad,
     verify_signature,
 )
+from smmkit.webhooks._inbox import inbox_event_from_message
 from smmkit.webhooks._models import (
     CallbackMessage,
     EventMessage,
