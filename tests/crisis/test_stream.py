@@ -314,7 +314,7 @@ EVENTS = 250_000  # a quarter million keeps CI quick; 1,000,000 measured 5.6 MB 
 PEAK_BOUND = 32 * 1024 * 1024  # bytes; the events alone would take > 250 MB
 
 
-def _stream() -> Iterator[Mention]:
+def _long_stream() -> Iterator[Mention]:
     texts = ("茶意好喝", "今天开会", "茶意拉肚子，太差了", "Chayi tea time")
     platforms = ("weibo", "douyin", "xiaohongshu")
     for i in range(EVENTS):
@@ -333,7 +333,7 @@ def test_a_long_stream_passes_through_in_bounded_memory() -> None:
     tracemalloc.start()
     try:
         changes = 0
-        for _ in watch_stream(_stream(), monitor, max_pending=1000):
+        for _ in watch_stream(_long_stream(), monitor, max_pending=1000):
             changes += 1
         _, peak = tracemalloc.get_traced_memory()
     finally:
