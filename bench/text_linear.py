@@ -7,7 +7,7 @@ scheme-less domains, LinkedIn markup, long thread bodies) at 1 KB, 10 KB, 100 KB
 1 MB. The table gives the time at each size and the growth from one size to the next:
 linear is about 10x, quadratic 100x. Times under a millisecond make noisy ratios.
 
-Run: /work/venv/bin/python bench/text_linear.py [--quick]   (--quick stops at 100 KB)
+Run: python bench/text_linear.py [--quick]   (--quick stops at 100 KB)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from itertools import pairwise
 from typing import Any
 
 from smmkit.catalog import get_platform_spec
-from smmkit.content import adapt
+from smmkit.content import adapt, render_adaptations
 from smmkit.content._markup import html_text
 from smmkit.models import ContentPiece
 from smmkit.text import (
@@ -125,6 +125,14 @@ CASES: list[tuple[str, str, Callable[[int], Any], Callable[[Any], object]]] = [
         lambda s: split_thread(s, "weibo"),
     ),
     ("split_thread x", "no spaces", lambda n: "a" * n, lambda s: split_thread(s, "x")),
+    ("split_thread x", "regional indicators", flags, lambda s: split_thread(s, "x")),
+    ("split_thread bluesky", "regional indicators", flags, lambda s: split_thread(s, "bluesky")),
+    (
+        "render_adaptations x",
+        "regional indicators",
+        flags,
+        lambda s: render_adaptations(s, ["x"]),
+    ),
     ("adapt x", "long body", piece, lambda p: adapt(p, "x")),
     ("adapt x threads", "long body", piece, lambda p: adapt(p, "x", allow_threads=True)),
     ("adapt linkedin", "long body", piece, lambda p: adapt(p, "linkedin")),

@@ -129,7 +129,8 @@ def test_adapt_all_reports_every_platform(piece: Any, platforms: Any, extra: Any
 
 @fast(20)
 @given(
-    # 1 MB texts: test_huge.py (a recorded defect: tens of seconds each)
+    # 1 MB texts: test_huge.py, once per platform under a time bound (here up to three
+    # platforms per draw would cost CI tens of seconds on a rare draw)
     st.one_of(modest_texts, junk),
     st.one_of(st.none(), st.lists(platform, max_size=3), junk),
     st.one_of(st.none(), odd_text, junk),

@@ -78,6 +78,9 @@ CASES: dict[str, tuple[Callable[[int], str], Callable[[str], object]]] = {
     ),
     "split_thread prose": (lambda n: _sized(PROSE, n), lambda s: split_thread(s, "mastodon")),
     "split_thread no spaces": (lambda n: "a" * n, lambda s: split_thread(s, "x")),
+    # Each candidate part used to be counted in full: 1 MB of flags took over 40 s.
+    "split_thread x flags": (lambda n: _sized(RI, n), lambda s: split_thread(s, "x")),
+    "split_thread bluesky flags": (lambda n: _sized(RI, n), lambda s: split_thread(s, "bluesky")),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable
 from functools import cached_property
 
@@ -19,7 +20,7 @@ from smmkit.catalog import PlatformLike, resolve_platform
 from smmkit.models._base import SmmkitModel
 from smmkit.models.platform import CountingRule, Platform, TextRule
 from smmkit.text._checks import require_spec, require_text
-from smmkit.text._emoji import find_emoji
+from smmkit.text._emoji import EmojiTally
 from smmkit.text._graphemes import grapheme_count
 from smmkit.text._urls import find_urls
 
@@ -139,6 +140,19 @@ def _weighted_counter(rule: TextRule) -> Counter:
             total += delta * (n - len(pattern.sub("", s)))
         return total
 
+    def emoji_delta(seg: str) -> int:
+        """What an emoji sequence adds to the code points' weights (memoised)."""
+        d = emoji_cache.get(seg)
+        if d is None:
+            d = emoji_cache[seg] = emoji_w - weight_sum(seg)
+        return d
+
+    def url_weight(seg: str) -> int:
+        return ascii_w * len(seg) if ascii_w is not None and seg.isascii() else weight_sum(seg)
+
+    # Cutting bisects over prefixes of one text: the tally rescans only what changed.
+    tally = EmojiTally(emoji_delta)
+
     def count(text: str) -> tuple[int, tuple[str, ...]]:
         if text.isascii() and ascii_w is not None:
             if "\r" in text:
@@ -159,33 +173,49 @@ def _weighted_counter(rule: TextRule) -> Counter:
             text = text.replace("\r\n", "\n")
         total = weight_sum(text)
         urls = find_urls(text) if url_w is not None and "." in text else ()
-        emoji = find_emoji(text)
-        if urls or emoji:
-            # twitter-text skips len(url), which can be shorter than the match when a
-            # scheme-less domain had non-ASCII parts; counting follows it exactly.
-            spans = [(a, 0, a + len(u)) for a, _b, u, _s in urls]
-            spans.extend((a, 1, b) for a, b in emoji)
-            if urls and emoji:
-                spans.sort()
-            cursor = 0
-            for a, kind, b in spans:
-                if a < cursor:
-                    continue
-                seg = text[a:b]
-                if kind == 0:
-                    seg_w = ascii_w * (b - a) if ascii_w is not None and seg.isascii() else None
-                    total += url_w - (weight_sum(seg) if seg_w is None else seg_w)  # type: ignore[operator]
-                else:
-                    seg_w = emoji_cache.get(seg)
-                    if seg_w is None:
-                        seg_w = emoji_cache[seg] = weight_sum(seg)
-                    total += emoji_w - seg_w
-                cursor = b
+        if urls:
+            spans = tally.spans(text)
+            total += spans[2][-1]
+            total += _url_delta(text, urls, spans, url_w=url_w, url_weight=url_weight)  # type: ignore[arg-type]
+        else:
+            total += tally.total(text)
         if "\ufffe" in text or "\ufeff" in text or "\uffff" in text:
             return total // scale, tuple(dict.fromkeys(_X_INVALID.findall(text)))
         return total // scale, ()
 
     return count
+
+
+def _url_delta(
+    text: str,
+    urls: list[tuple[int, int, str, str]],
+    spans: tuple[list[int], list[int], list[int]],
+    *,
+    url_w: int,
+    url_weight: Callable[[str], int],
+) -> int:
+    """What the URLs change in a weighted count that counted every emoji.
+
+    twitter-text reads URLs and emoji in the order they start (a URL first at a tie),
+    skipping any that starts inside the one read before: a URL inside an emoji is not
+    counted, nor an emoji inside a URL. It skips ``len(url)``, which can be shorter than
+    the match when a scheme-less domain had non-ASCII parts. ``spans`` are the emoji's
+    ``(starts, ends, sums)`` (:meth:`EmojiTally.spans`).
+    """
+    starts, ends, sums = spans
+    out = 0
+    cursor = 0  # where the last URL counted ends
+    for a, _b, u, _s in urls:
+        if a < cursor:
+            continue
+        k = bisect_left(starts, a) - 1  # the last emoji starting before the URL
+        if k >= 0 and ends[k] > a and starts[k] >= cursor:
+            continue  # inside an emoji that was counted
+        b = a + len(u)
+        out += url_w - url_weight(text[a:b])
+        out -= sums[bisect_left(starts, b)] - sums[k + 1]  # the emoji inside it are not
+        cursor = b
+    return out
 
 
 def _fixed_urls(text: str, rule: TextRule) -> tuple[str, int]:
