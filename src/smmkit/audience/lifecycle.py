@@ -51,10 +51,10 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import compress, islice, repeat
-from operator import add, ge, itemgetter, mul, sub
+from operator import add, ge, gt, itemgetter, lt, mul
 from typing import Any, cast
 
 from smmkit.audience._checks import column, instance_of, iterable
@@ -62,7 +62,6 @@ from smmkit.audience._columnar import segment_columns_numpy
 from smmkit.audience._event_times import (
     FutureEvents,
     check_future_mode,
-    check_seconds,
     check_seconds_column,
 )
 from smmkit.audience._lifecycle_core import (
@@ -87,7 +86,18 @@ from smmkit.audience._lifecycle_core import (
     merged,
     quintiles,
     sorted_sample,
-    units_column,
+)
+from smmkit.audience._lifecycle_fold import (
+    CHUNK_ROWS,
+    DENSE_AFTER_ROWS,
+    DenseMax,
+    OrderFold,
+    add_user_pairs,
+    add_users_each,
+    fold_rare,
+    max_into,
+    order_sum,
+    row_columns,
 )
 from smmkit.exceptions import InvalidInputError
 from smmkit.models import Interaction, InteractionKind, User
@@ -107,7 +117,6 @@ __all__ = [
 ]
 
 _NEG = -math.inf
-_BATCH_ROWS = 65_536
 
 
 def _keys(kind: InteractionKind) -> set[object]:
@@ -118,9 +127,6 @@ def _keys(kind: InteractionKind) -> set[object]:
 
 _ALL_KIND_KEYS: frozenset[object] = frozenset().union(*(_keys(k) for k in InteractionKind))
 _RARE_KINDS = (InteractionKind.ORDER, InteractionKind.POST, InteractionKind.UNFOLLOW)
-_ORDER_KEYS = frozenset(_keys(InteractionKind.ORDER))
-_POST_KEYS = frozenset(_keys(InteractionKind.POST))
-_UNFOLLOW_KEYS = frozenset(_keys(InteractionKind.UNFOLLOW))
 
 
 class LifecycleAccumulator:
@@ -144,11 +150,13 @@ class LifecycleAccumulator:
 
     __slots__ = (
         "_act_keys",
+        "_dense",
         "_future",
         "_joined",
         "_last",
         "_now_ts",
         "_orders",
+        "_pending",
         "_posts",
         "_rare_keys",
         "_rows",
@@ -186,47 +194,27 @@ class LifecycleAccumulator:
         self._joined: dict[Any, float] = {}
         self._last: dict[Any, float] = {}  # last seen: activity or joining
         # Sparse state: only users who ordered, posted or unfollowed have an entry.
-        self._orders: dict[Any, list[Any]] = {}  # [count, in_window, last_ts, units]
+        # (count, in_window, last_ts, units): tuples of numbers, which the collector
+        # stops tracking, so a million buyers cost it nothing.
+        self._orders: dict[Any, tuple[Any, ...]] = {}
         self._posts: dict[Any, int] = {}
         self._unfollow: dict[Any, float] = {}
         self._rows = 0
         self._future = 0
+        self._dense: DenseMax | None = None  # last-seen times in an array, within a stream
+        self._pending: OrderFold | None = None  # orders, within a stream
 
     # -- users -------------------------------------------------------------------------
     def add_users(self, users: Iterable[User | tuple[UserKey, float]]) -> None:
         """Register users: :class:`~smmkit.models.User` models or ``(id, joined_ts)``."""
-        users = iterable(users, "users", "User or (user_id, joined_at_seconds) pairs")
-        joined = self._joined
-        last = self._last
-        now, now_ts, future = self.now, self._now_ts, self.future
-        for n, user in enumerate(users):
-            if isinstance(user, User):
-                key: Hashable = user.id
-                raw: Any = user.joined_at.timestamp()
-            else:
-                try:
-                    key, raw = user
-                except (TypeError, ValueError):
-                    raise InvalidInputError.single(
-                        f"users.{n}",
-                        "must be a User or a (user_id, joined_at_seconds) pair",
-                        type(user).__name__,
-                    ) from None
-            ts = check_seconds(
-                raw, now=now, now_ts=now_ts, future=future, field=f"users.{n}.joined_at"
-            )
-            try:
-                twice = key in joined
-            except TypeError:  # unhashable
-                raise InvalidInputError.single(
-                    f"users.{n}.id", "must be a str or an int", type(key).__name__
-                ) from None
-            if twice:
-                raise InvalidInputError.single(f"users.{n}.id", "appears twice", key)
-            joined[key] = ts
-            # `_last` is "last seen": joining counts, so one lookup answers "how idle".
-            seen = last.get(key, _NEG)
-            last[key] = ts if ts > seen else seen
+        it = iter(iterable(users, "users", "User or (user_id, joined_at_seconds) pairs"))
+        start = 0
+        while chunk := list(islice(it, CHUNK_ROWS)):
+            # Plain valid pairs take C-level passes; anything else, item by item.
+            state = (self._joined, self._last, chunk)
+            if not add_user_pairs(*state, now_ts=self._now_ts, future=self.future):
+                add_users_each(*state, start, now=self.now, future=self.future)
+            start += len(chunk)
 
     # -- interactions ------------------------------------------------------------------
     def add(self, interaction: Interaction) -> None:
@@ -237,15 +225,46 @@ class LifecycleAccumulator:
         self, interactions: Iterable[Interaction | tuple[Any, ...] | InteractionBatch]
     ) -> None:
         """Add interactions of any accepted shape (see the module docs), read once."""
+        it = iter(iterable(interactions, "interactions", "Interaction, tuple or InteractionBatch"))
+        size = 1
+        # A long stream is worth an array for the last-seen times (see DenseMax).
+        dense_at: int | None = self._rows + max(DENSE_AFTER_ROWS, len(self._last) // 4)
+        self._pending = OrderFold(window=self._window_ts)
+        try:
+            while chunk := list(islice(it, size)):
+                if set(map(type, chunk)) == {tuple}:
+                    self._add_rows_chunk(chunk, tuples=True)
+                    size = min(4 * size, CHUNK_ROWS)
+                # Chunks grow while they hold rows; after a batch they start again from
+                # one item, so a stream of batches never holds more than one.
+                elif self._add_items(chunk):
+                    size = 1
+                else:
+                    size = min(4 * size, CHUNK_ROWS)
+                if dense_at is not None and self._rows >= dense_at:
+                    dense_at = None  # tried once
+                    self._dense = DenseMax.over(self._last)
+        finally:
+            self._end_dense()
+            self._pending.write_back(self._orders)
+            self._pending = None
+
+    def _end_dense(self) -> None:
+        if self._dense is not None:
+            self._dense.write_back(self._last)
+            self._dense = None
+
+    def _add_items(self, items: list[Any]) -> bool:
+        """Add a chunk of mixed items in order; True if it held a batch."""
         rows: list[tuple[Any, ...]] = []
-        for item in iterable(
-            interactions, "interactions", "Interaction, tuple or InteractionBatch"
-        ):
+        batch = False
+        for item in items:
             if isinstance(item, InteractionBatch):
                 if rows:
                     self._add_rows_chunk(rows)
                     rows = []
                 self.add_batch(item)
+                batch = True
                 continue
             if isinstance(item, Interaction):
                 rows.append((item.user_id, item.kind, item.at.timestamp(), item.value))
@@ -257,19 +276,21 @@ class LifecycleAccumulator:
                     "items must be Interaction, tuple or InteractionBatch",
                     type(item).__name__,
                 )
-            if len(rows) >= _BATCH_ROWS:
-                self._add_rows_chunk(rows)
-                rows = []
         if rows:
             self._add_rows_chunk(rows)
+        return batch
 
     def add_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Add ``(user_id, kind, at_seconds, value)`` tuples (``value`` may be omitted)."""
         it = iter(iterable(rows, "rows", "(user_id, kind, at_seconds[, value]) tuples"))
-        while chunk := list(islice(it, _BATCH_ROWS)):
+        while chunk := list(islice(it, CHUNK_ROWS)):
             self._add_rows_chunk(chunk)
 
-    def _add_rows_chunk(self, rows: list[tuple[Any, ...]]) -> None:
+    def _add_rows_chunk(self, rows: list[tuple[Any, ...]], *, tuples: bool = False) -> None:
+        columns = row_columns(rows, tuples=tuples)  # plain 4-tuples: C-level passes
+        if columns is not None:  # values stay in the rows: only orders need them
+            self._add_columns(*columns, vals_in_rows=True)
+            return
         try:
             widths = set(map(len, rows))
         except TypeError:
@@ -289,12 +310,23 @@ class LifecycleAccumulator:
             self.add_batch(InteractionBatch(uids, kinds, ts, vals))
 
     def add_batch(self, batch: InteractionBatch) -> None:
-        """Add a column batch: the fast path (one Python loop over active rows)."""
+        """Add a column batch: C-level passes over its columns, no Python code per row."""
         instance_of(batch, InteractionBatch, "batch")
         uids = as_list(batch.user_ids)
         kinds = as_list(batch.kinds)
         ts = as_list(batch.timestamps)
         vals = None if batch.values is None else as_list(batch.values)
+        self._add_columns(uids, kinds, ts, vals)
+
+    def _add_columns(
+        self,
+        uids: list[Any],
+        kinds: list[Any],
+        ts: list[Any],
+        vals: list[Any] | None,
+        *,
+        vals_in_rows: bool = False,
+    ) -> None:
         if not uids:
             return
         check_kinds(kinds, _ALL_KIND_KEYS)
@@ -311,63 +343,38 @@ class LifecycleAccumulator:
             ts = list(compress(ts, keep))
             vals = None if vals is None else list(compress(vals, keep))
         try:
-            self._fold(uids, kinds, ts, vals)
+            self._fold(uids, kinds, ts, vals, vals_in_rows)
         except TypeError:  # the only values not checked above: user ids as dict keys
             raise InvalidInputError.single(
                 "interactions.user_id", "must be a str or an int (hashable)"
             ) from None
 
     def _fold(
-        self, uids: list[Any], kinds: list[Any], ts: list[Any], vals: list[Any] | None
+        self, uids: list[Any], kinds: list[Any], ts: list[Any], vals: Any, in_rows: bool
     ) -> None:
-        last = self._last
-        get = last.get
-        neg = _NEG
         active = list(map(self._act_keys.__contains__, kinds))
-        for u, t in zip(compress(uids, active), compress(ts, active), strict=True):
-            if t > get(u, neg):
-                last[u] = t
+        au, at = list(compress(uids, active)), list(compress(ts, active))
+        if self._dense is None or not self._dense.fold(au, at):
+            self._end_dense()
+            max_into(self._last, au, at)
         rare = list(map(self._rare_keys.__contains__, kinds))
         if True in rare:
-            self._add_rare(
+            pending = self._pending or OrderFold(window=self._window_ts)
+            fold_rare(
                 list(compress(uids, rare)),
                 list(compress(kinds, rare)),
                 list(compress(ts, rare)),
-                list(compress(vals, rare)) if vals is not None else None,
+                None
+                if vals is None
+                else list(map(itemgetter(3), compress(vals, rare)))
+                if in_rows
+                else list(compress(vals, rare)),
+                orders=pending,
+                posts=self._posts,
+                unfollow=self._unfollow,
             )
-
-    def _add_rare(
-        self, uids: list[Any], kinds: list[Any], ts: list[Any], vals: list[Any] | None
-    ) -> None:
-        # Orders, posts and unfollows are a few percent of a real log; each gets its own
-        # pass over just those rows.
-        is_order = list(map(_ORDER_KEYS.__contains__, kinds))
-        if True in is_order:
-            values = list(compress(vals, is_order)) if vals is not None else None
-            orders = self._orders
-            window = self._window_ts
-            for u, t, units in zip(
-                compress(uids, is_order),
-                compress(ts, is_order),
-                units_column(values, sum(is_order)),
-                strict=True,
-            ):
-                state = orders.get(u)
-                if state is None:
-                    orders[u] = [1, 1 if t >= window else 0, t, units]
-                else:
-                    state[0] += 1
-                    if t >= window:
-                        state[1] += 1
-                    state[2] = max(state[2], t)
-                    state[3] += units
-        posts = self._posts
-        for u in compress(uids, map(_POST_KEYS.__contains__, kinds)):
-            posts[u] = posts.get(u, 0) + 1
-        unfollow = self._unfollow
-        for u, t in compress(zip(uids, ts, strict=True), map(_UNFOLLOW_KEYS.__contains__, kinds)):
-            if t > unfollow.get(u, _NEG):
-                unfollow[u] = t
+            if pending is not self._pending:
+                pending.write_back(self._orders)
 
     # -- combine -------------------------------------------------------------------------
     def merge(self, other: LifecycleAccumulator) -> LifecycleAccumulator:
@@ -388,16 +395,7 @@ class LifecycleAccumulator:
         out._last = merged(self._last, other._last, max)
         out._unfollow = merged(self._unfollow, other._unfollow, max)
         out._posts = merged(self._posts, other._posts, add)
-        out._orders = {k: list(v) for k, v in self._orders.items()}
-        for k, v in other._orders.items():
-            mine = out._orders.get(k)
-            if mine is None:
-                out._orders[k] = list(v)
-            else:
-                mine[0] += v[0]
-                mine[1] += v[1]
-                mine[2] = max(mine[2], v[2])
-                mine[3] += v[3]
+        out._orders = merged(self._orders, other._orders, order_sum)
         out._rows = self._rows + other._rows
         out._future = self._future + other._future
         return out
@@ -435,6 +433,7 @@ class LifecycleAccumulator:
         return {name: getattr(self, name) for name in self.__slots__}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        self._dense = self._pending = None
         for name, value in state.items():
             object.__setattr__(self, name, value)
 
@@ -460,15 +459,17 @@ class LifecycleAccumulator:
         joined_v = list(map(joined.__getitem__, keys))
         seen = list(map(last_map.__getitem__, keys))
         # Base rule by thresholds on timestamps: 0 recent, 1 dormant, 2 churned; then new.
-        bounds = (now_ts - rules.churn_days * DAY, now_ts - rules.dormant_days * DAY)
-        idle_class = map(sub, repeat(2, n), map(bisect.bisect_right, repeat(bounds, n), seen))
+        churn_at, dormant_at = now_ts - rules.churn_days * DAY, now_ts - rules.dormant_days * DAY
+        idle_class = map(
+            add, map(lt, seen, repeat(churn_at, n)), map(lt, seen, repeat(dormant_at, n))
+        )
         is_new = map(ge, joined_v, repeat(now_ts - rules.new_days * DAY, n))
         stages = bytearray(
             map(BASE_STAGE.__getitem__, map(add, map(mul, idle_class, repeat(2, n)), is_new))
         )
         states = list(map(self._orders.get, keys))
         buyers = list(compress(range(n), states))
-        buyer_states = cast(list[list[Any]], list(compress(states, states)))
+        buyer_states = cast(list[tuple[Any, ...]], list(compress(states, states)))
         del states
         loyal_min = rules.loyal_min_orders
         enough = map(ge, map(itemgetter(1), buyer_states), repeat(loyal_min))
@@ -477,8 +478,9 @@ class LifecycleAccumulator:
                 stages[i] = S_LOYAL
         reasons = bytearray(stages.translate(STAGE_REASON))
         if rules.unfollow_churns:
-            for k, t in self._unfollow.items():
-                if k in joined and t > last_map.get(k, _NEG):
+            unf = self._unfollow
+            for k in compress(unf, map(gt, unf.values(), map(last_map.get, unf, repeat(_NEG)))):
+                if k in joined:
                     i = bisect.bisect_left(keys, k)
                     stages[i] = S_CHURNED
                     reasons[i] = R_UNFOLLOWED
