@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 import pytest
+from tests.support.pds_accounts import Account, create_account
 from tests.support.tcp_proxy import proxy_to
 
 from smmkit.models import InboxEvent
@@ -30,25 +29,6 @@ pytestmark = pytest.mark.integration
 
 POST = "app.bsky.feed.post"
 WAIT = 20.0  # seconds for one event to arrive through the stream
-
-
-@dataclass
-class Account:
-    handle: str
-    did: str
-    jwt: str
-
-
-def create_account(url: str) -> Account:
-    handle = f"fh{uuid.uuid4().hex[:10]}.test"
-    response = httpx.post(
-        f"{url}/xrpc/com.atproto.server.createAccount",
-        json={"handle": handle, "email": f"{handle}@example.test", "password": uuid.uuid4().hex},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    return Account(handle, body["did"], body["accessJwt"])
 
 
 def now() -> str:
@@ -133,7 +113,7 @@ async def connected(stream: BlueskyFirehose, count: int = 1) -> None:
 
 
 def test_posts_created_during_the_test_arrive_through_the_stream(pds_url: str) -> None:
-    brand, fan, other = (create_account(pds_url) for _ in range(3))
+    brand, fan, other = (create_account(pds_url, "fh") for _ in range(3))
 
     async def main() -> list[InboxEvent]:
         stream = BlueskyFirehose(pds_url, [brand.did], watch_terms=["refund"])
@@ -183,7 +163,7 @@ def test_posts_created_during_the_test_arrive_through_the_stream(pds_url: str) -
 def test_a_stream_stopped_mid_way_resumes_from_its_cursor_with_every_event_once(
     pds_url: str,
 ) -> None:
-    brand, fan = create_account(pds_url), create_account(pds_url)
+    brand, fan = create_account(pds_url, "fh"), create_account(pds_url, "fh")
     singles = [create(pds_url, fan, mention(f"complaint {n}", brand))["uri"] for n in range(3)]
     # one commit with three posts: the cursor must also stop between events of one commit
     batch = create_many(pds_url, fan, [mention(f"batch {n}", brand) for n in range(3)])
@@ -208,7 +188,7 @@ def test_a_stream_stopped_mid_way_resumes_from_its_cursor_with_every_event_once(
 
 
 def test_a_dropped_connection_reconnects_from_the_cursor_by_itself(pds_url: str) -> None:
-    brand, fan = create_account(pds_url), create_account(pds_url)
+    brand, fan = create_account(pds_url, "fh"), create_account(pds_url, "fh")
     created = [create(pds_url, fan, mention(f"cold tea {n}", brand))["uri"] for n in range(4)]
     clock = SimulatedClock()
 

@@ -18,7 +18,6 @@ import importlib.util
 import os
 import sys
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.support.pds_accounts import Account, create_account
 
 pytest.importorskip("libipld")
 pytest.importorskip("websockets")
@@ -50,25 +50,6 @@ def masto() -> tuple[str, str, str]:
     if not url:
         pytest.skip("SMMKIT_MASTO_URL is not set: start mastodon-mock with scripts/integration/")
     return url, os.environ["SMMKIT_MASTO_TOKEN"], os.environ["SMMKIT_MASTO_TOKEN_2"]
-
-
-@dataclass
-class Account:
-    handle: str
-    did: str
-    jwt: str
-
-
-def create_account(url: str) -> Account:
-    handle = f"ll{uuid.uuid4().hex[:10]}.test"
-    response = httpx.post(
-        f"{url}/xrpc/com.atproto.server.createAccount",
-        json={"handle": handle, "email": f"{handle}@example.test", "password": uuid.uuid4().hex},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    return Account(handle, body["did"], body["accessJwt"])
 
 
 def skeet(url: str, author: Account, brand: Account, text: str) -> None:
@@ -126,7 +107,7 @@ def test_a_complaint_wave_on_both_servers_is_seen_assigned_and_tiered(
 ) -> None:
     example = load_example()
     masto_url, alice, bob = masto
-    brand, fan = create_account(pds_url), create_account(pds_url)
+    brand, fan = create_account(pds_url, "ll"), create_account(pds_url, "ll")
     mark = uuid.uuid4().hex[:8]
     settings = example.Settings(
         pds_url=pds_url,
@@ -179,7 +160,7 @@ def test_the_run_ends_after_max_events_and_closes_both_streams(
 ) -> None:
     example = load_example()
     masto_url, alice, bob = masto
-    brand, fan = create_account(pds_url), create_account(pds_url)
+    brand, fan = create_account(pds_url, "ll"), create_account(pds_url, "ll")
     mark = uuid.uuid4().hex[:8]
     settings = example.Settings(
         pds_url=pds_url,
