@@ -30,7 +30,12 @@ __all__ = ["InboxEvent", "InboxKind", "InboxPage", "InboxSource"]
 
 
 class InboxKind(str, Enum):
-    """What an inbox event is."""
+    """What an inbox event is.
+
+    Example:
+        >>> InboxKind("comment") is InboxKind.COMMENT
+        True
+    """
 
     MENTION = "mention"  #: the brand's account named in someone's post
     COMMENT = "comment"  #: a comment under one of the brand's posts
@@ -40,7 +45,12 @@ class InboxKind(str, Enum):
 
 
 class InboxSource(str, Enum):
-    """The streams an incremental sync can follow, one cursor each."""
+    """The streams an incremental sync can follow, one cursor each.
+
+    Example:
+        >>> [source.value for source in InboxSource]
+        ['mentions', 'comments', 'direct_messages']
+    """
 
     MENTIONS = "mentions"
     COMMENTS = "comments"
@@ -55,6 +65,14 @@ class InboxEvent(SmmkitModel):
     stream replayed from a cursor and a webhook retried all give the same key.
     ``thread_id`` is the root post of the conversation, ``parent_id`` the item replied to,
     ``post_id`` the brand's own post it is under (for comments and replies).
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> reply = InboxEvent(platform="bluesky", kind="reply", event_id="at://r/2",
+        ...     author_id="did:plc:fan", text="same here", parent_id="at://r/1",
+        ...     at=datetime(2026, 5, 1, 9, 31, tzinfo=timezone.utc))
+        >>> reply.key, reply.parent_id
+        ('bluesky:reply:at://r/2', 'at://r/1')
     """
 
     platform: PlatformId
@@ -82,6 +100,11 @@ class InboxPage(SmmkitModel):
 
     Persist ``cursor`` anywhere; passing it back as ``since=`` resumes with nothing lost
     and nothing repeated. ``more`` is ``True`` while the platform has more to give now.
+
+    Example:
+        >>> page = InboxPage(source="comments", cursor="c-17", more=True)
+        >>> page.source.value, page.events, page.more
+        ('comments', (), True)
     """
 
     source: InboxSource

@@ -68,6 +68,10 @@ class FirehoseFrame:
 
     ``records`` maps the CID (bytes) of each block in the commit's CAR to its record;
     ``error`` is ``(name, message)`` for an error frame (``op`` -1).
+
+    Example:
+        >>> FirehoseFrame(type="#identity", seq=7, repo="did:plc:x").seq
+        7
     """
 
     type: str
@@ -248,6 +252,15 @@ def frame_events(
     quote of the brand's post is a ``quote``; any other post containing a watch term is
     a ``mention`` with ``watch_terms``. The brand's own posts are skipped. ``dids`` is
     ``frozenset(watch.dids)``, passed in by callers that decode many frames.
+
+    Example:
+        >>> post = {"$type": "app.bsky.feed.post", "text": "the tea is great",
+        ...         "createdAt": "2026-05-01T09:00:00Z"}
+        >>> frame = FirehoseFrame(type="#commit", seq=5, repo="did:plc:fan",
+        ...     ops=[("create", "app.bsky.feed.post/3k", b"c1")], records={b"c1": post})
+        >>> watch = BrandWatch(dids=("did:plc:brand",), watch_terms=("tea",))
+        >>> [(e.kind.value, e.watch_terms) for e in frame_events(frame, watch)]
+        [('mention', ('tea',))]
     """
     require(frame, "frame", FirehoseFrame, "a FirehoseFrame")
     require(watch, "watch", BrandWatch, "a BrandWatch")

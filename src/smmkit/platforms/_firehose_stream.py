@@ -77,6 +77,11 @@ class BlueskyFirehose(ReconnectingStream[InboxEvent]):
 
     Iterate with ``async for`` inside ``async with``; from sync code use
     :func:`~smmkit.platforms.streams.iterate_sync`.
+
+    Example:
+        >>> firehose = BlueskyFirehose("http://127.0.0.1:2583", ["did:plc:brand"], cursor="42")
+        >>> firehose.cursor  # persist it; BlueskyFirehose(..., cursor=it) resumes there
+        '42'
     """
 
     def __init__(

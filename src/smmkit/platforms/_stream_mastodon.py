@@ -133,6 +133,14 @@ class MastodonStream(ReconnectingStream[InboxEvent]):
 
     Iterate it with ``async for`` inside ``async with`` (the connection closes on
     exit); :func:`~smmkit.platforms.streams.iterate_sync` iterates it from sync code.
+
+    Example:
+        >>> from smmkit.platforms import AsyncClient
+        >>> from smmkit.platforms.mastodon import MastodonAdapter
+        >>> adapter = MastodonAdapter(base_url="https://mastodon.example", access_token="t")
+        >>> stream = MastodonStream(AsyncClient(adapter), stream="hashtag", tag="tea")
+        >>> stream.cursor is None  # nothing read yet; persist it once events arrive
+        True
     """
 
     def __init__(

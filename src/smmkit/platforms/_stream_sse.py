@@ -20,7 +20,12 @@ __all__ = ["SseEvent", "SseParser"]
 
 @dataclass(frozen=True)
 class SseEvent:
-    """One dispatched event: its name (``message`` when unnamed), data and id."""
+    """One dispatched event: its name (``message`` when unnamed), data and id.
+
+    Example:
+        >>> SseEvent(event="update", data='{"id": "1"}').event
+        'update'
+    """
 
     event: str
     data: str
